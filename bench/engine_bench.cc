@@ -1,0 +1,184 @@
+// Static-mode throughput of the engine at 640x480 on the CPU, against (a) the same work done the
+// released way (plain NCHW, LibTorch's reflection padding, both frames of every pair encoded) and
+// (b) the best throughput this machine reaches on one 64-channel 3x3 convolution at 240x320 in any
+// memory format LibTorch offers. Prints the figures and their ratios, all measured in one run, and
+// checks that the fast path equals the plain computation.
+//
+//   build/bench/engine_bench [--frames N] [--batch B] [--threads T] [--height H] [--width W]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <torch/torch.h>
+
+#include "engine/frame_tensors.h"
+#include "engine/layers.h"
+#include "engine/magnifier.h"
+#include "engine/network.h"
+#include "engine/reference_forward.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Seconds(const std::function<void()>& work) {
+  const auto start = Clock::now();
+  work();
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Best of `repeats` timings of `work` after one warm-up.
+double BestSeconds(int repeats, const std::function<void()>& work) {
+  work();
+  double best = 1e30;
+  for (int i = 0; i < repeats; ++i) best = std::min(best, Seconds(work));
+  return best;
+}
+
+struct ConvResult {
+  std::string layout;
+  double gmacs_per_second;
+};
+
+// One 64 -> 64 3x3 convolution at height x width (half of the frame), batch `batch`.
+std::vector<ConvResult> MeasureConvolution(int64_t batch, int64_t height, int64_t width) {
+  torch::NoGradGuard no_grad;
+  const double macs = double(batch) * height * width * 64 * 64 * 9;
+  torch::Tensor input = torch::randn({batch, 64, height + 2, width + 2});
+  torch::Tensor weight = torch::randn({64, 64, 3, 3});
+  std::vector<ConvResult> results;
+  auto run = [&](const std::string& layout, const torch::Tensor& x, const torch::Tensor& w) {
+    const double seconds = BestSeconds(5, [&] { torch::conv2d(x, w); });
+    results.push_back({layout, macs / seconds / 1e9});
+  };
+  run("NCHW (contiguous)", input, weight);
+  run("channels-last (NHWC)", input.contiguous(torch::MemoryFormat::ChannelsLast),
+      weight.contiguous(torch::MemoryFormat::ChannelsLast));
+  if (at::hasMKLDNN()) {
+    torch::Tensor blocked = input.to_mkldnn();
+    torch::Tensor blocked_weight = torch::mkldnn_reorder_conv2d_weight(
+        weight.to_mkldnn(), {0, 0}, {1, 1}, {1, 1}, 1);
+    const double seconds = BestSeconds(5, [&] {
+      torch::mkldnn_convolution(blocked, blocked_weight, {}, {0, 0}, {1, 1}, {1, 1}, 1);
+    });
+    results.push_back({"oneDNN blocked (to_mkldnn)", macs / seconds / 1e9});
+  }
+  return results;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Engine throughput in static mode against the released way and one convolution"};
+  int frames = 16, batch = 4, threads = 0;
+  int64_t height = 480, width = 640;
+  app.add_option("--frames", frames, "Frames to magnify")->capture_default_str();
+  app.add_option("--batch", batch, "Frames per network pass")->capture_default_str();
+  app.add_option("--threads", threads, "LibTorch CPU threads (0: default)")->capture_default_str();
+  app.add_option("--height", height, "Frame height")->capture_default_str();
+  app.add_option("--width", width, "Frame width")->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
+  if (threads > 0) torch::set_num_threads(threads);
+  std::printf("threads %d, %lldx%lld, %d frames, batch %d\n", torch::get_num_threads(),
+              static_cast<long long>(width), static_cast<long long>(height), frames, batch);
+
+  torch::manual_seed(1);
+  vmm::engine::MagnificationNet net;
+  vmm::engine::InitWeightsTruncatedNormal(*net, 7);
+  net->eval();
+  torch::Tensor video = torch::randint(0, 256, {frames + 1, height, width, 3}, torch::kUInt8);
+  const double macs_per_frame = vmm::engine::MacsPerFrame(height, width);
+
+  // Released way: both frames of every pair encoded, plain NCHW.
+  torch::NoGradGuard no_grad;
+  torch::Tensor alpha = torch::tensor(10.0f);
+  torch::Tensor reference_input = vmm::engine::FramesToNetworkInput(video.narrow(0, 0, 1), torch::kCPU).contiguous();
+  const int released_frames = std::max(2, frames / 4);
+  torch::Tensor released_output;
+  const double released_seconds = Seconds([&] {
+    for (int i = 1; i <= released_frames; ++i) {
+      torch::Tensor frame =
+          vmm::engine::FramesToNetworkInput(video.narrow(0, i, 1), torch::kCPU).contiguous();
+      auto a = vmm::engine::ReferenceEncode(*net, reference_input);
+      auto b = vmm::engine::ReferenceEncode(*net, frame);
+      torch::Tensor shape = vmm::engine::ReferenceManipulate(*net, b.shape - a.shape, b.shape, alpha);
+      released_output = vmm::engine::ReferenceDecode(*net, b.texture, shape);
+    }
+  });
+  const double released_fps = released_frames / released_seconds;
+
+  // Fast path: the Magnifier, channels-last, each frame encoded once.
+  vmm::engine::ConvertToChannelsLast(*net);
+  vmm::engine::MagnifyParams params;
+  params.mode = vmm::engine::Mode::kStatic;
+  params.alpha = 10;
+  auto magnifier = vmm::engine::Magnifier::Create(net, params, torch::kCPU);
+  if (!magnifier.ok()) {
+    std::fprintf(stderr, "%s\n", magnifier.status().ToString().c_str());
+    return 1;
+  }
+  // Warm-up on the reference frame and the first batch (allocator, oneDNN primitives).
+  (void)(*magnifier)->Push(video.narrow(0, 0, std::min<int64_t>(batch, frames + 1)));
+  auto fresh = vmm::engine::Magnifier::Create(net, params, torch::kCPU);
+  torch::Tensor first_output;
+  const double fast_seconds = Seconds([&] {
+    (void)(*fresh)->SetReference(video.narrow(0, 0, 1));
+    for (int start = 1; start <= frames; start += batch) {
+      const int count = std::min(batch, frames + 1 - start);
+      auto out = (*fresh)->Push(video.narrow(0, start, count));
+      if (start == 1) first_output = *out;
+    }
+  });
+  const double fast_fps = frames / fast_seconds;
+  const auto& times = (*fresh)->stage_times();
+
+  // Equality with the plain computation (float outputs before rounding), frame 1.
+  torch::Tensor frame1 = vmm::engine::FramesToNetworkInput(video.narrow(0, 1, 1), torch::kCPU);
+  torch::Tensor reference_frame = vmm::engine::FramesToNetworkInput(video.narrow(0, 0, 1), torch::kCPU);
+  torch::Tensor fast_float, plain_float;
+  {
+    c10::InferenceMode inference;
+    auto a = net->encoder->forward(reference_frame);
+    auto b = net->encoder->forward(frame1);
+    fast_float = net->decoder->forward(b.texture, net->manipulator->forward(b.shape - a.shape, b.shape, alpha));
+  }
+  {
+    auto a = vmm::engine::ReferenceEncode(*net, reference_frame.contiguous());
+    auto b = vmm::engine::ReferenceEncode(*net, frame1.contiguous());
+    plain_float = vmm::engine::ReferenceDecode(
+        *net, b.texture, vmm::engine::ReferenceManipulate(*net, b.shape - a.shape, b.shape, alpha));
+  }
+  const double max_difference = (fast_float - plain_float).abs().max().item<double>();
+
+  const auto convolutions = MeasureConvolution(batch, height / 2, width / 2);
+  double best_conv = 0;
+  std::string best_layout;
+  for (const auto& c : convolutions) {
+    if (c.gmacs_per_second > best_conv) {
+      best_conv = c.gmacs_per_second;
+      best_layout = c.layout;
+    }
+  }
+  const double network_gmacs = fast_fps * macs_per_frame / 1e9;
+
+  std::printf("\nnetwork cost: %.1f GMAC per output frame (static mode)\n", macs_per_frame / 1e9);
+  std::printf("fast path:     %.3f frames/s (%.3f s/frame)\n", fast_fps, 1 / fast_fps);
+  std::printf("  per frame:   encoder %.3f s, manipulator %.3f s, decoder %.3f s, conversion %.3f s\n",
+              times.encoder / frames, times.manipulator / frames, times.decoder / frames,
+              times.conversion / frames);
+  std::printf("released way: %.3f frames/s (%.3f s/frame, %d frames)\n", released_fps,
+              1 / released_fps, released_frames);
+  std::printf("speed-up over the released way: %.2fx (target >= 2x)\n", fast_fps / released_fps);
+  std::printf("\none 64->64 3x3 convolution at %lldx%lld, batch %d:\n",
+              static_cast<long long>(width / 2), static_cast<long long>(height / 2), batch);
+  for (const auto& c : convolutions) {
+    std::printf("  %-28s %.1f GMAC/s\n", c.layout.c_str(), c.gmacs_per_second);
+  }
+  std::printf("whole network: %.1f GMAC/s = %.0f%% of the best convolution (%s; target >= 70%%)\n",
+              network_gmacs, 100 * network_gmacs / best_conv, best_layout.c_str());
+  std::printf("max |fast - plain NCHW| on frame 1: %.2e (target <= 1e-4)\n", max_difference);
+  return 0;
+}

@@ -1,0 +1,105 @@
+#include "client/magnify_command.h"
+
+#include <cmath>
+#include <cstdio>
+#include <memory>
+
+#include "client/exit_codes.h"
+#include "client/magnify_flags.h"
+#include "client/progress_display.h"
+#include "engine/runtime.h"
+#include "media/video_reader.h"
+#include "pipeline/magnify_file.h"
+
+namespace vmm::client {
+
+namespace {
+
+// Everything `vmm magnify` was given.
+struct MagnifyCommandFlags {
+  std::string input;
+  std::string output;
+  MagnifyFlags magnify;
+  std::string model;
+  std::string device = "auto";
+  int batch = 4;
+  int threads = 0;
+  int crf = 18;
+  bool quiet = false;
+};
+
+// Parameters are checked before the run, so whatever fails during it is the input's, the
+// model's or the machine's fault: a failure, not bad usage.
+int ExitCodeFor(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kCancelled ? kExitCancelled : kExitFailure;
+}
+
+int RunMagnify(const MagnifyCommandFlags& flags) {
+  // The frame rate fills in --fs; the pipeline opens the input again for the real work.
+  auto reader = media::VideoReader::Open(flags.input);
+  if (!reader.ok()) {
+    std::fprintf(stderr, "vmm magnify: %s\n", std::string(reader.status().message()).c_str());
+    return kExitFailure;
+  }
+  const double fps = (*reader)->info().fps();
+  reader->reset();
+  auto params = ToMagnifyParams(flags.magnify, fps);
+  if (params.ok() && (flags.batch < 1 || flags.batch > 256)) {
+    params = absl::InvalidArgumentError("batch must be between 1 and 256");
+  }
+  if (!params.ok()) {
+    std::fprintf(stderr, "vmm magnify: %s\n", std::string(params.status().message()).c_str());
+    return kExitUsage;
+  }
+  pipeline::MagnifyFileOptions options;
+  options.params = *params;
+  options.model_path = flags.model;
+  options.device = flags.device;
+  options.batch_size = flags.batch;
+  options.threads = flags.threads;
+  options.crf = flags.crf;
+
+  engine::KeepFreedMemoryForReuse();
+  ProgressDisplay display("magnify", "frames");
+  const auto status = pipeline::MagnifyFile(
+      flags.input, flags.output, options, [&](const pipeline::Progress& progress) {
+        if (!flags.quiet) {
+          display.Update(progress.frames_done, progress.frames_total,
+                         progress.frames_per_second, progress.eta_seconds);
+        }
+      });
+  if (!status.ok()) {
+    if (!flags.quiet) display.Finish("failed");
+    std::fprintf(stderr, "vmm magnify: %s\n", std::string(status.message()).c_str());
+    return ExitCodeFor(status);
+  }
+  if (!flags.quiet) display.Finish("wrote " + flags.output);
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void AddMagnifyCommand(CLI::App& app, CommandRegistry& registry) {
+  auto flags = std::make_shared<MagnifyCommandFlags>();
+  CLI::App* command = app.add_subcommand(
+      "magnify", "Magnify small motions in a video on this machine");
+  command->add_option("input", flags->input,
+                      "Video file (mp4, mov, avi, mkv, ...) or image pattern (frames/%04d.png)")
+      ->required();
+  command->add_option("-o,--output", flags->output,
+                      "Output: .mp4 (H.264), .mkv/.avi (FFV1 lossless) or a %d PNG pattern")
+      ->required();
+  AddMagnifyFlags(command, &flags->magnify);
+  command->add_option("--model", flags->model, "Weights file (default: the committed model)");
+  command->add_option("--device", flags->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  command->add_option("--batch", flags->batch, "Frames per network pass")->capture_default_str();
+  command->add_option("--threads", flags->threads, "CPU threads (0: one per core)")
+      ->capture_default_str();
+  command->add_option("--crf", flags->crf, "H.264 quality for .mp4 (0 best .. 51 worst)")
+      ->capture_default_str();
+  command->add_flag("-q,--quiet", flags->quiet, "No progress display");
+  command->footer(kMagnifyHelpFooter);
+  registry.Add(command, [flags] { return RunMagnify(*flags); });
+}
+
+}  // namespace vmm::client

@@ -1,0 +1,68 @@
+#include "client/magnify_flags.h"
+
+namespace vmm::client {
+
+const char kMagnifyHelpFooter[] = R"(
+Alpha is the total magnification: output motion = alpha x input motion. alpha 1 changes
+nothing, alpha 10 makes a 0.1-pixel sway a 1-pixel sway, alpha < 1 attenuates motion. The
+network was trained for magnified motions up to about 30 pixels: large alpha on large motion
+blurs.
+
+Modes:
+  static    every frame against a reference frame (the first, or --reference N): reveals how
+            far things moved from that moment. Best for small motion around a rest position.
+  dynamic   every frame against the previous input frame: magnifies velocity; alpha means
+            something different than in static mode (see the paper, Sec. 3.2).
+  temporal  a band-pass filter over time on the network's shape representation selects one
+            frequency band (fl..fh Hz, at the capture rate fs): magnifies e.g. a pulse or a
+            vibration and nothing else.
+              --filter fir     zero-phase windowed FIR (--taps); output delayed internally
+              --filter butter  causal Butterworth band-pass (--order)
+              --filter iir     causal difference of two first-order low-passes (fh and fl
+                               are the corners; r = 1 - exp(-2 pi f / fs))
+            --fs is the real capture rate; it defaults to the video's frame rate, which is
+            wrong for slowed-down high-speed footage.
+
+Examples:
+  vmm magnify baby.mp4 -o baby-x20.mp4 --alpha 20
+  vmm magnify drum.mp4 -o drum.mp4 --alpha 10 --mode temporal --filter fir --fl 74 --fh 78 --fs 1900
+)";
+
+void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
+  command->add_option("--mode", flags->mode, "static, dynamic or temporal")
+      ->capture_default_str();
+  command->add_option("--alpha,-a", flags->alpha, "Total magnification factor (output = alpha x input motion)")
+      ->capture_default_str();
+  command->add_option("--filter", flags->filter, "Temporal filter: fir, butter or iir")
+      ->capture_default_str();
+  command->add_option("--fl", flags->low_hz, "Low edge of the pass band, Hz")->capture_default_str();
+  command->add_option("--fh", flags->high_hz, "High edge of the pass band, Hz")->capture_default_str();
+  command->add_option("--fs", flags->sample_rate_hz,
+                      "Capture rate in Hz (default: the video's frame rate)");
+  command->add_option("--order", flags->order, "Butterworth order")->capture_default_str();
+  command->add_option("--taps", flags->taps, "FIR taps (odd)")->capture_default_str();
+  command->add_option("--reference", flags->reference_frame,
+                      "Static mode: index of the reference frame (0 = first)")
+      ->capture_default_str();
+}
+
+absl::StatusOr<engine::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags, double video_fps) {
+  engine::MagnifyParams params;
+  auto mode = engine::ParseMode(flags.mode);
+  if (!mode.ok()) return mode.status();
+  params.mode = *mode;
+  auto filter = engine::ParseFilterKind(flags.filter);
+  if (!filter.ok()) return filter.status();
+  params.filter = *filter;
+  params.alpha = flags.alpha;
+  params.low_hz = flags.low_hz;
+  params.high_hz = flags.high_hz;
+  params.sample_rate_hz = flags.sample_rate_hz > 0 ? flags.sample_rate_hz : video_fps;
+  params.order = flags.order;
+  params.taps = flags.taps;
+  params.reference_frame = flags.reference_frame;
+  if (auto status = engine::ValidateMagnifyParams(params); !status.ok()) return status;
+  return params;
+}
+
+}  // namespace vmm::client

@@ -1,0 +1,44 @@
+// The client side of one live stream (Live): sends frames from a VideoReader as rgb24, keeps at
+// most the server's `max_frames_in_flight` unanswered, receives the magnified frames in order,
+// hands each to a sink, and measures every frame's round trip. Used by `vmm stream` and the
+// live-latency benchmark.
+//
+// Thread-safety: Run blocks its caller and uses one extra thread to send; the sink runs on the
+// caller's thread. Ownership: the connection and the reader are borrowed.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <grpcpp/support/status.h>
+
+#include "client/remote/connection.h"
+#include "client/remote/latency_stats.h"
+#include "media/frame.h"
+#include "media/video_reader.h"
+#include "vmm/v1/magnification.pb.h"
+
+namespace vmm::client {
+
+// What a finished stream measured.
+struct LiveStreamReport {
+  int64_t frames_sent = 0;
+  int64_t frames_received = 0;
+  vmm::v1::LiveReady ready;
+  LatencyStats round_trip;     // client send to client receipt, seconds
+  LatencyStats server_latency; // the server's receipt-to-reply time, seconds
+  LatencyStats engine;         // the worker's engine time, seconds
+};
+
+// Called with every magnified frame, in order; a non-OK status ends the stream.
+using LiveFrameSink = std::function<absl::Status(const media::Frame& frame)>;
+
+// Streams every frame of `reader` with `params` (max_frames_in_flight 0: the server's default)
+// and gives the results to `sink`. At most `frame_limit` frames when > 0.
+grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
+                           const vmm::v1::MagnifyParams& params, int max_frames_in_flight,
+                           int64_t frame_limit, const LiveFrameSink& sink,
+                           LiveStreamReport* report);
+
+}  // namespace vmm::client

@@ -1,0 +1,126 @@
+#include "engine/layers.h"
+
+#include <torch/nn/functional/padding.h>
+#include <torch/torch.h>
+
+namespace vmm::engine {
+
+namespace {
+
+// Copies mirrored borders of `padded` (interior already filled) along dimension `dim`.
+void FillReflectedBorders(torch::Tensor& padded, int64_t dim, int64_t pad, int64_t size) {
+  for (int64_t i = 1; i <= pad; ++i) {
+    padded.select(dim, pad - i).copy_(padded.select(dim, pad + i));
+    padded.select(dim, pad + size - 1 + i).copy_(padded.select(dim, pad + size - 1 - i));
+  }
+}
+
+}  // namespace
+
+torch::Tensor ReflectPad(const torch::Tensor& input, int64_t pad) {
+  if (pad == 0) return input;
+  const int64_t height = input.size(-2);
+  const int64_t width = input.size(-1);
+  TORCH_CHECK(pad < height && pad < width, "reflection padding ", pad, " needs a frame larger than ",
+              height, "x", width);
+  if (torch::GradMode::is_enabled() && input.requires_grad()) {
+    // Autograd's own kernel: correct gradients, layout conversion is acceptable in training.
+    namespace F = torch::nn::functional;
+    return F::pad(input, F::PadFuncOptions({pad, pad, pad, pad}).mode(torch::kReflect));
+  }
+  // Inference: fill a tensor of the input's memory format, so channels-last stays channels-last
+  // (LibTorch's reflection kernel returns a contiguous NCHW tensor).
+  auto sizes = input.sizes().vec();
+  sizes[sizes.size() - 2] += 2 * pad;
+  sizes[sizes.size() - 1] += 2 * pad;
+  torch::Tensor padded =
+      torch::empty(sizes, input.options().memory_format(input.suggest_memory_format()));
+  padded.narrow(-2, pad, height).narrow(-1, pad, width).copy_(input);
+  torch::Tensor rows = padded.narrow(-1, pad, width);
+  FillReflectedBorders(rows, rows.dim() - 2, pad, height);
+  FillReflectedBorders(padded, padded.dim() - 1, pad, width);
+  return padded;
+}
+
+torch::Tensor SamePadForStride(const torch::Tensor& input, int64_t kernel, int64_t stride) {
+  auto total_pad = [&](int64_t size) {
+    const int64_t out = (size + stride - 1) / stride;
+    return std::max<int64_t>((out - 1) * stride + kernel - size, 0);
+  };
+  const int64_t pad_h = total_pad(input.size(-2));
+  const int64_t pad_w = total_pad(input.size(-1));
+  if (pad_h == 0 && pad_w == 0) return input;
+  return torch::constant_pad_nd(input, {pad_w / 2, pad_w - pad_w / 2, pad_h / 2, pad_h - pad_h / 2},
+                                0.0);
+}
+
+PaddedConvImpl::PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel,
+                               int64_t stride)
+    : kernel_(kernel), stride_(stride) {
+  conv = register_module(
+      "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
+                                    .stride(stride)
+                                    .padding(0)
+                                    .bias(false)));
+}
+
+torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
+  if (stride_ != 1) return conv->forward(SamePadForStride(input, kernel_, stride_));
+  const int64_t pad = kernel_ / 2;
+  const int64_t height = input.size(-2);
+  const int64_t width = input.size(-1);
+  if (torch::GradMode::is_enabled() || height < 2 * pad || width < 2 * pad) {
+    return conv->forward(ReflectPad(input, pad));
+  }
+  // Inference: let oneDNN zero-pad inside the convolution (no padded copy of the whole tensor),
+  // then recompute the `pad` border rows and columns from thin reflection-padded strips.
+  const torch::Tensor& weight = conv->weight;
+  torch::Tensor output = torch::conv2d(input, weight, {}, 1, pad);
+  auto strip_conv = [&](const torch::Tensor& strip) {
+    return torch::conv2d(ReflectPad(strip, pad), weight);
+  };
+  torch::Tensor top = strip_conv(input.narrow(-2, 0, 2 * pad));
+  torch::Tensor bottom = strip_conv(input.narrow(-2, height - 2 * pad, 2 * pad));
+  output.narrow(-2, 0, pad).copy_(top.narrow(-2, 0, pad));
+  output.narrow(-2, height - pad, pad).copy_(bottom.narrow(-2, pad, pad));
+  torch::Tensor left = strip_conv(input.narrow(-1, 0, 2 * pad));
+  torch::Tensor right = strip_conv(input.narrow(-1, width - 2 * pad, 2 * pad));
+  output.narrow(-1, 0, pad).copy_(left.narrow(-1, 0, pad));
+  output.narrow(-1, width - pad, pad).copy_(right.narrow(-1, pad, pad));
+  return output;
+}
+
+ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {
+  conv1 = register_module("conv1", PaddedConv(channels, channels, 3));
+  conv2 = register_module("conv2", PaddedConv(channels, channels, 3));
+}
+
+torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
+  torch::Tensor hidden = torch::relu(conv1->forward(input));
+  hidden = conv2->forward(hidden);
+  if (!torch::GradMode::is_enabled()) return hidden.add_(input);
+  return hidden + input;
+}
+
+torch::Tensor UpsampleNearest2x(const torch::Tensor& input) {
+  return torch::upsample_nearest2d(input, {input.size(-2) * 2, input.size(-1) * 2});
+}
+
+void InitWeightsTruncatedNormal(torch::nn::Module& module, uint64_t seed) {
+  torch::NoGradGuard no_grad;
+  auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+  for (auto& parameter : module.parameters()) {
+    torch::Tensor values = torch::empty(parameter.sizes(), torch::kFloat32);
+    values.normal_(0.0, 0.02, generator);
+    // Redraw anything beyond two standard deviations, as a truncated normal does.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      torch::Tensor outside = values.abs() > 0.04;
+      if (!outside.any().item<bool>()) break;
+      torch::Tensor redraw = torch::empty(values.sizes(), torch::kFloat32).normal_(0.0, 0.02, generator);
+      values = torch::where(outside, redraw, values);
+    }
+    parameter.copy_(values.to(parameter.device()));
+  }
+}
+
+}  // namespace vmm::engine

@@ -1,0 +1,57 @@
+// Building blocks of the magnification network as released by Oh et al. (ECCV 2018): convolutions
+// without bias behind reflection padding, TensorFlow-'SAME' strided convolutions, and residual
+// blocks. Every block keeps the memory format of its input, so a network run in channels-last
+// stays channels-last end to end (the fast layout for oneDNN convolutions on CPU).
+//
+// Thread-safety: modules are safe to call concurrently for inference (no state changes in
+// forward); training follows LibTorch's usual rules.
+#pragma once
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/conv.h>
+
+namespace vmm::engine {
+
+// Pads the last two dimensions by `pad` on every side, mirroring without repeating the edge
+// (numpy's 'reflect'). Keeps the input's memory format. Differentiable.
+// REQUIRES: pad < height and pad < width.
+torch::Tensor ReflectPad(const torch::Tensor& input, int64_t pad);
+
+// Zero padding the TensorFlow 'SAME' way for a strided convolution: the total padding is split
+// with the extra row and column at the bottom and right.
+torch::Tensor SamePadForStride(const torch::Tensor& input, int64_t kernel, int64_t stride);
+
+// A k x k convolution without bias, preceded by reflection padding of k / 2 (stride 1), or by
+// 'SAME' zero padding (stride 2), as the release does.
+class PaddedConvImpl : public torch::nn::Module {
+ public:
+  PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride = 1);
+  torch::Tensor forward(const torch::Tensor& input);
+
+  torch::nn::Conv2d conv{nullptr};
+
+ private:
+  int64_t kernel_;
+  int64_t stride_;
+};
+TORCH_MODULE(PaddedConv);
+
+// pad, conv 3x3, ReLU, pad, conv 3x3, then add the input; no activation after the add.
+class ResidualBlockImpl : public torch::nn::Module {
+ public:
+  explicit ResidualBlockImpl(int64_t channels);
+  torch::Tensor forward(const torch::Tensor& input);
+
+  PaddedConv conv1{nullptr};
+  PaddedConv conv2{nullptr};
+};
+TORCH_MODULE(ResidualBlock);
+
+// Nearest-neighbour upsampling by 2 in both spatial dimensions, keeping the memory format.
+torch::Tensor UpsampleNearest2x(const torch::Tensor& input);
+
+// Fills every convolution weight of `module` from a normal distribution with standard deviation
+// 0.02 truncated at two standard deviations, as the release initialises.
+void InitWeightsTruncatedNormal(torch::nn::Module& module, uint64_t seed);
+
+}  // namespace vmm::engine

@@ -1,0 +1,62 @@
+// Streaming motion magnification of a video: frames go in (in order, any number at a time),
+// magnified frames come out in the same order. Each frame is encoded once and its encoding
+// reused; frames go through the network in batches. Memory is bounded: the reference encoding,
+// the previous encoding (dynamic), the filter state (IIR) or `taps` encodings (FIR).
+//
+// Frames are uint8 RGB tensors [N, H, W, 3] on the CPU, any H and W (padded by reflection to a
+// multiple of 4 inside and cropped back). Output frames have the input's size.
+//
+// Thread-safety: one Magnifier per video; not safe for concurrent calls.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/magnify_params.h"
+#include "engine/network.h"
+
+namespace vmm::engine {
+
+// Per-stage wall time spent so far, in seconds.
+struct StageTimes {
+  double encoder = 0;
+  double manipulator = 0;
+  double decoder = 0;
+  double conversion = 0;  // uint8 <-> float, padding, device copies
+};
+
+// Runs a loaded network over a video according to MagnifyParams.
+class Magnifier {
+ public:
+  // `net` must be in eval mode on `device`; it is shared, not copied. Fails on invalid params.
+  static absl::StatusOr<std::unique_ptr<Magnifier>> Create(MagnificationNet net,
+                                                           const MagnifyParams& params,
+                                                           torch::Device device);
+  ~Magnifier();
+
+  // Static mode: sets the reference frame ([H, W, 3] or [1, H, W, 3] uint8) before the first
+  // Push, so nothing is buffered. Without it, the reference is frame `reference_frame` of the
+  // stream, and frames before it are held until it arrives.
+  absl::Status SetReference(const torch::Tensor& frame);
+
+  // Adds frames [N, H, W, 3] uint8; returns the magnified frames that are ready ([M, H, W, 3]
+  // uint8, M may be 0 while a zero-phase filter fills up). Every frame must have the first
+  // frame's size.
+  absl::StatusOr<torch::Tensor> Push(const torch::Tensor& frames);
+
+  // Ends the video: returns the frames still held back (FIR delay), then resets nothing else.
+  absl::StatusOr<torch::Tensor> Flush();
+
+  // Number of input frames whose output is still held back.
+  int64_t pending() const;
+
+  const StageTimes& stage_times() const;
+
+ private:
+  class Impl;
+  explicit Magnifier(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vmm::engine

@@ -1,0 +1,104 @@
+#include "engine/network.h"
+
+#include <torch/torch.h>
+
+namespace vmm::engine {
+
+namespace {
+
+torch::nn::ModuleList MakeResidualBlocks(int count, int64_t channels) {
+  torch::nn::ModuleList blocks;
+  for (int i = 0; i < count; ++i) blocks->push_back(ResidualBlock(channels));
+  return blocks;
+}
+
+torch::Tensor RunBlocks(const torch::nn::ModuleList& blocks, torch::Tensor x) {
+  for (const auto& block : *blocks) x = block->as<ResidualBlockImpl>()->forward(x);
+  return x;
+}
+
+torch::Tensor ReluMaybeInPlace(torch::Tensor x) {
+  return torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
+}
+
+}  // namespace
+
+EncoderImpl::EncoderImpl() {
+  conv1 = register_module("conv1", PaddedConv(3, 16, 7));
+  conv2 = register_module("conv2", PaddedConv(16, 32, 3, 2));
+  shared_blocks = register_module("shared_blocks", MakeResidualBlocks(3, 32));
+  texture_conv = register_module("texture_conv", PaddedConv(32, kRepresentationChannels, 3, 2));
+  texture_blocks = register_module("texture_blocks", MakeResidualBlocks(2, kRepresentationChannels));
+  shape_blocks = register_module("shape_blocks", MakeResidualBlocks(2, kRepresentationChannels));
+}
+
+Encoding EncoderImpl::forward(const torch::Tensor& frames) {
+  torch::Tensor x = ReluMaybeInPlace(conv1->forward(frames));
+  x = ReluMaybeInPlace(conv2->forward(x));
+  x = RunBlocks(shared_blocks, x);
+  Encoding encoding;
+  encoding.texture = RunBlocks(texture_blocks, ReluMaybeInPlace(texture_conv->forward(x)));
+  encoding.shape = RunBlocks(shape_blocks, x);
+  return encoding;
+}
+
+ManipulatorImpl::ManipulatorImpl() {
+  g_conv = register_module("g_conv", PaddedConv(kRepresentationChannels, kRepresentationChannels, 7));
+  h_conv = register_module("h_conv", PaddedConv(kRepresentationChannels, kRepresentationChannels, 3));
+  h_block = register_module("h_block", ResidualBlock(kRepresentationChannels));
+}
+
+torch::Tensor ManipulatorImpl::forward(const torch::Tensor& motion, const torch::Tensor& base,
+                                       const torch::Tensor& alpha) {
+  torch::Tensor gain = alpha.to(motion.device(), motion.scalar_type()) - 1.0;
+  if (gain.dim() == 1) gain = gain.view({-1, 1, 1, 1});
+  torch::Tensor x = ReluMaybeInPlace(g_conv->forward(motion));
+  x = torch::GradMode::is_enabled() ? x * gain : x.mul_(gain);
+  x = h_block->forward(h_conv->forward(x));
+  return torch::GradMode::is_enabled() ? base + x : x.add_(base);
+}
+
+DecoderImpl::DecoderImpl() {
+  texture_conv = register_module("texture_conv", PaddedConv(kRepresentationChannels, 32, 3));
+  blocks = register_module("blocks", MakeResidualBlocks(9, 32 + kRepresentationChannels));
+  up_conv = register_module("up_conv", PaddedConv(32 + kRepresentationChannels, 32, 3));
+  out_conv = register_module("out_conv", PaddedConv(32, 3, 7));
+}
+
+torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Tensor& shape) {
+  torch::Tensor t = ReluMaybeInPlace(texture_conv->forward(UpsampleNearest2x(texture)));
+  torch::Tensor x = torch::cat({t, shape}, 1);
+  if (shape.is_contiguous(torch::MemoryFormat::ChannelsLast) &&
+      !x.is_contiguous(torch::MemoryFormat::ChannelsLast)) {
+    x = x.contiguous(torch::MemoryFormat::ChannelsLast);
+  }
+  x = RunBlocks(blocks, x);
+  x = ReluMaybeInPlace(up_conv->forward(UpsampleNearest2x(x)));
+  return out_conv->forward(x);
+}
+
+MagnificationNetImpl::MagnificationNetImpl() {
+  encoder = register_module("encoder", Encoder());
+  manipulator = register_module("manipulator", Manipulator());
+  decoder = register_module("decoder", Decoder());
+}
+
+TwoFrameOutput MagnificationNetImpl::forward(const torch::Tensor& frame_a,
+                                             const torch::Tensor& frame_b,
+                                             const torch::Tensor& alpha) {
+  TwoFrameOutput out;
+  out.a = encoder->forward(frame_a);
+  out.b = encoder->forward(frame_b);
+  torch::Tensor shape = manipulator->forward(out.b.shape - out.a.shape, out.b.shape, alpha);
+  out.magnified = decoder->forward(out.b.texture, shape);
+  return out;
+}
+
+void ConvertToChannelsLast(MagnificationNetImpl& net) {
+  torch::NoGradGuard no_grad;
+  for (auto& parameter : net.parameters()) {
+    parameter.set_data(parameter.contiguous(torch::MemoryFormat::ChannelsLast));
+  }
+}
+
+}  // namespace vmm::engine

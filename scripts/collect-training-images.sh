@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Builds the image pool for synthetic training data (train/data) from Debian's packages.
+#
+# Downloads a few packages of wallpapers, textures and Tux Paint stamps with `apt-get download`
+# and unpacks them with `dpkg -x` into data-cache/ (git-ignored; nothing is installed), then
+# writes lists of absolute paths, one per line:
+#   data-cache/backgrounds.txt          raster photographs and textures (jpg/png/webp, no SVG),
+#                                       one file per picture (the largest of its resolutions)
+#   data-cache/objects.txt              Tux Paint stamps with a real alpha channel (not nearly
+#                                       fully opaque, not tiny)
+#   data-cache/heldout-backgrounds.txt  about 10% of the pictures, chosen by a hash of the name;
+#   data-cache/heldout-objects.txt      training never reads these, evaluation does
+# scikit-image's and OpenCV's sample images are reserved for independent evaluation: any path
+# from their sample folders is removed explicitly below, even though none of these packages
+# should contain them.
+#
+# Idempotent: packages already unpacked are not downloaded again; lists are rewritten.
+# Usage: scripts/collect-training-images.sh [CACHE_DIR]   (default: <repo>/data-cache)
+# Needs: apt-get, dpkg, ffprobe, ffmpeg (to read the stamps' alpha channel), sha1sum.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cache="${1:-${repo_root}/data-cache}"
+mkdir -p "${cache}/debs" "${cache}/root"
+cache="$(cd "${cache}" && pwd)"
+
+# gimp-data is left out: its texture patterns are GIMP .pat files, which FFmpeg cannot read.
+packages=(
+  ukui-wallpapers mate-backgrounds plasma-workspace-wallpapers gnome-backgrounds desktop-base
+  tuxpaint-stamps-default
+)
+
+# 1. Download and unpack each package once.
+for pkg in "${packages[@]}"; do
+  marker="${cache}/root/.unpacked-${pkg}"
+  [[ -f "${marker}" ]] && continue
+  echo "downloading ${pkg}"
+  (cd "${cache}/debs" && apt-get download -q "${pkg}" >/dev/null)
+  deb="$(ls -t "${cache}/debs/${pkg}"_*.deb | head -1)"
+  dpkg -x "${deb}" "${cache}/root"
+  touch "${marker}"
+done
+
+# Paths that must never enter the pool (evaluation-only sample images).
+exclude_reserved() {
+  grep -v -i -E '/(skimage|scikit-image|scikit_image)/|/opencv[^/]*/(samples|data)/|/samples/data/' || true
+}
+
+# 2. Backgrounds: raster images from the wallpaper and texture folders.
+list_background_candidates() {
+  find "${cache}/root/usr/share" -type f \
+    \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.webp' \) \
+    \( -path '*/backgrounds/*' -o -path '*/wallpapers/*' -o -path '*/desktop-base/*' \) \
+    -size +20k |
+    # Screenshots, login previews and boot-menu images show desktops, not scenes.
+    grep -v -E '/screenshot[^/]*$|preview[^/]*$|/grub/' || true
+}
+
+# Key naming one picture: plasma's "<Name>/contents/images/<WxH>.ext" -> Name; otherwise the
+# file name without extension and without a resolution suffix such as "-1920x1080".
+picture_key() {
+  local path="$1"
+  if [[ "${path}" == */contents/images/* || "${path}" == */contents/images_dark/* ]]; then
+    local dir="${path%%/contents/*}"
+    local variant=""
+    [[ "${path}" == */images_dark/* ]] && variant="-dark"
+    echo "$(basename "$(dirname "${dir}")")-$(basename "${dir}")${variant}"
+  else
+    local name
+    name="$(basename "${path}")"
+    name="${name%.*}"
+    echo "${name}" | sed -E 's/[-_]?[0-9]{3,4}x[0-9]{3,4}$//'
+  fi
+}
+
+# Held out when the first byte of sha1(key) is below 26 (about 10% of 256).
+is_heldout() {
+  local first
+  first="$(printf '%s' "$1" | sha1sum | cut -c1-2)"
+  (( 16#${first} < 26 ))
+}
+
+declare -A best_path best_size
+while IFS= read -r path; do
+  key="$(picture_key "${path}")"
+  size="$(stat -c %s "${path}")"
+  if [[ -z "${best_size[${key}]:-}" || "${size}" -gt "${best_size[${key}]}" ]]; then
+    best_size[${key}]="${size}"
+    best_path[${key}]="${path}"
+  fi
+done < <(list_background_candidates | exclude_reserved | sort)
+
+: > "${cache}/backgrounds.txt.tmp"
+: > "${cache}/heldout-backgrounds.txt.tmp"
+for key in "${!best_path[@]}"; do
+  if is_heldout "${key}"; then
+    echo "${best_path[${key}]}" >> "${cache}/heldout-backgrounds.txt.tmp"
+  else
+    echo "${best_path[${key}]}" >> "${cache}/backgrounds.txt.tmp"
+  fi
+done
+
+# 3. Objects: Tux Paint stamps (PNG) whose alpha channel really cuts the object out.
+# Mean alpha above 0.97 means nearly fully opaque; fewer than 64x64 pixels is tiny.
+: > "${cache}/objects.txt.tmp"
+: > "${cache}/heldout-objects.txt.tmp"
+stamps_dir="${cache}/root/usr/share/tuxpaint/stamps"
+# Letters, symbols, cartoons, signs and flags are drawings, not photographs: left out.
+non_photographic='/stamps/symbols/|/cartoon/|/roadsigns/|/flags/'
+while IFS= read -r path; do
+  info="$(ffprobe -v error </dev/null -select_streams v:0 -show_entries stream=width,height,pix_fmt \
+          -of csv=p=0 "${path}" 2>/dev/null || true)"
+  IFS=, read -r width height pix_fmt <<< "${info}"
+  [[ -z "${width:-}" || -z "${height:-}" ]] && continue
+  case "${pix_fmt}" in rgba|rgba64be|ya8|ya16be|pal8) ;; *) continue ;; esac
+  (( width < 64 || height < 64 )) && continue
+  mean_alpha="$(ffmpeg -nostdin -v error -i "${path}" -vf \
+      "format=rgba,alphaextract,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-" \
+      -f null - 2>/dev/null | sed -n 's/.*YAVG=//p' | head -1)"
+  [[ -z "${mean_alpha}" ]] && continue
+  # Skip nearly opaque stamps and those that are nearly empty.
+  awk -v a="${mean_alpha}" 'BEGIN { exit !(a < 0.97 * 255 && a > 0.05 * 255) }' || continue
+  key="$(basename "${path%.*}")"
+  if is_heldout "${key}"; then
+    echo "${path}" >> "${cache}/heldout-objects.txt.tmp"
+  else
+    echo "${path}" >> "${cache}/objects.txt.tmp"
+  fi
+done < <(find "${stamps_dir}" -type f -iname '*.png' ! -iname '*_mirror*' ! -iname '*_flip*' \
+           | exclude_reserved | grep -v -E "${non_photographic}" | sort)
+
+for list in backgrounds heldout-backgrounds objects heldout-objects; do
+  sort "${cache}/${list}.txt.tmp" > "${cache}/${list}.txt"
+  rm -f "${cache}/${list}.txt.tmp"
+  echo "${list}: $(wc -l < "${cache}/${list}.txt") files (${cache}/${list}.txt)"
+done

@@ -1,0 +1,177 @@
+// `vmm magnify` as a user runs it: a real process, real files. Each bad input must give a clear
+// message and a non-zero exit code, never a crash.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "engine/layers.h"
+#include "engine/network.h"
+#include "engine/weights_file.h"
+#include "media/video_reader.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Result {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Result RunVmm(const std::string& arguments) {
+  Result result;
+  const std::string command = std::string(VMM_CLI_PATH) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::array<char, 4096> buffer{};
+  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return result;
+}
+
+class MagnifyCommandTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                     ("vmm-cli-" + std::to_string(::getpid())));
+    std::filesystem::create_directories(*dir_);
+    vmm::engine::MagnificationNet net;
+    vmm::engine::InitWeightsTruncatedNormal(*net, 3);
+    ASSERT_TRUE(vmm::engine::SaveWeights(*net, {}, Path("model.vmmw")).ok());
+    ASSERT_EQ(std::system(("ffmpeg -hide_banner -loglevel error -y -f lavfi -i "
+                           "testsrc2=size=66x50:rate=25 -frames:v 7 -pix_fmt yuv420p " +
+                           Path("clip.mp4")).c_str()),
+              0);
+  }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(*dir_);
+    delete dir_;
+  }
+  static std::string Path(const std::string& name) { return (*dir_ / name).string(); }
+  static void WriteFile(const std::string& name, const std::string& bytes) {
+    std::ofstream(Path(name), std::ios::binary) << bytes;
+  }
+  static std::string Magnify(const std::string& input, const std::string& extra) {
+    return "magnify " + input + " -o " + Path("out.mkv") + " --model " + Path("model.vmmw") +
+           " " + extra;
+  }
+
+  static std::filesystem::path* dir_;
+};
+
+std::filesystem::path* MagnifyCommandTest::dir_ = nullptr;
+
+TEST_F(MagnifyCommandTest, MagnifiesAVideoKeepingSizeAndFrameCount) {
+  Result result = RunVmm(Magnify(Path("clip.mp4"), "--alpha 5 --batch 3"));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  auto reader = vmm::media::VideoReader::Open(Path("out.mkv"));
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  EXPECT_EQ((*reader)->info().width, 66);
+  EXPECT_EQ((*reader)->info().height, 50);
+  vmm::media::Frame frame;
+  int frames = 0;
+  while (*(*reader)->Read(&frame)) ++frames;
+  EXPECT_EQ(frames, 7);
+  EXPECT_FALSE(std::filesystem::exists(Path(".out.partial.mkv")));
+}
+
+TEST_F(MagnifyCommandTest, TemporalModeWithEveryFilterRuns) {
+  for (const std::string filter : {"fir --taps 5", "butter --order 2", "iir"}) {
+    Result result = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --alpha 10 --fl 1 --fh 5 --filter " + filter));
+    EXPECT_EQ(result.exit_code, 0) << filter << ": " << result.output;
+  }
+}
+
+TEST_F(MagnifyCommandTest, HelpExplainsAlphaAndTheModes) {
+  Result result = RunVmm("magnify --help");
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_THAT(result.output, HasSubstr("output motion = alpha x input motion"));
+  EXPECT_THAT(result.output, HasSubstr("dynamic"));
+  EXPECT_THAT(result.output, HasSubstr("temporal"));
+}
+
+TEST_F(MagnifyCommandTest, MissingFileNamesIt) {
+  Result result = RunVmm(Magnify(Path("absent.mp4"), ""));
+  EXPECT_NE(result.exit_code, 0);
+  EXPECT_THAT(result.output, HasSubstr("absent.mp4"));
+}
+
+TEST_F(MagnifyCommandTest, EmptyFileIsRefused) {
+  WriteFile("empty.mp4", "");
+  Result result = RunVmm(Magnify(Path("empty.mp4"), ""));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("empty.mp4"));
+}
+
+TEST_F(MagnifyCommandTest, TextFileNamedMp4IsRefused) {
+  WriteFile("notes.mp4", "this is a text file, not a video\n");
+  Result result = RunVmm(Magnify(Path("notes.mp4"), ""));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("notes.mp4"));
+}
+
+TEST_F(MagnifyCommandTest, TruncatedMp4FailsCleanlyAndLeavesNoOutput) {
+  std::ifstream in(Path("clip.mp4"), std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), {});
+  WriteFile("cut.mp4", bytes.substr(0, bytes.size() * 2 / 3));
+  std::filesystem::remove(Path("out.mkv"));
+  Result result = RunVmm(Magnify(Path("cut.mp4"), ""));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("cut.mp4"));
+  EXPECT_FALSE(std::filesystem::exists(Path("out.mkv")));
+  EXPECT_FALSE(std::filesystem::exists(Path(".out.partial.mkv")));
+}
+
+TEST_F(MagnifyCommandTest, PatternWithFramesOfDifferentSizesNamesTheFrame) {
+  std::filesystem::create_directories(Path("frames"));
+  ASSERT_EQ(std::system(("ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=32x24 "
+                         "-frames:v 3 -start_number 0 " + Path("frames/%03d.png")).c_str()), 0);
+  ASSERT_EQ(std::system(("ffmpeg -hide_banner -loglevel error -y -f lavfi -i testsrc2=size=40x24 "
+                         "-frames:v 1 -update 1 " + Path("frames/003.png")).c_str()), 0);
+  Result result = RunVmm(Magnify(Path("frames/%03d.png"), ""));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("003.png"));
+}
+
+TEST_F(MagnifyCommandTest, BadAlphaIsAUsageErrorNamingAlpha) {
+  for (const std::string alpha : {"nan", "-3"}) {
+    Result result = RunVmm(Magnify(Path("clip.mp4"), "--alpha=" + alpha));
+    EXPECT_EQ(result.exit_code, 2) << alpha << ": " << result.output;
+    EXPECT_THAT(result.output, HasSubstr("alpha")) << alpha;
+  }
+}
+
+TEST_F(MagnifyCommandTest, BadBandIsAUsageErrorNamingTheFrequency) {
+  Result low_above_high = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --fl 5 --fh 2"));
+  EXPECT_EQ(low_above_high.exit_code, 2) << low_above_high.output;
+  EXPECT_THAT(low_above_high.output, HasSubstr("fl must be below fh"));
+  Result above_nyquist = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --fl 1 --fh 13 --fs 25"));
+  EXPECT_EQ(above_nyquist.exit_code, 2) << above_nyquist.output;
+  EXPECT_THAT(above_nyquist.output, HasSubstr("fh must be below fs/2"));
+}
+
+TEST_F(MagnifyCommandTest, ModelFileThatIsNotAModelIsRefused) {
+  WriteFile("fake.vmmw", "not weights at all");
+  Result result = RunVmm("magnify " + Path("clip.mp4") + " -o " + Path("out.mkv") + " --model " +
+                      Path("fake.vmmw"));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("fake.vmmw"));
+  EXPECT_THAT(result.output, HasSubstr("not a vmm weights file"));
+}
+
+TEST_F(MagnifyCommandTest, UnknownFlagIsAUsageError) {
+  Result result = RunVmm(Magnify(Path("clip.mp4"), "--alpah 3"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.output, Not(HasSubstr("Segmentation")));
+}
+
+}  // namespace

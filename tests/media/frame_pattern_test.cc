@@ -1,0 +1,39 @@
+#include "media/frame_pattern.h"
+
+#include "gtest/gtest.h"
+#include "media/rotation.h"
+#include "tests/media/test_util.h"
+
+namespace vmm::media {
+namespace {
+
+TEST(FramePatternTest, RecognisesPrintfFrameNumbers) {
+  EXPECT_TRUE(IsFramePattern("frames/%04d.png"));
+  EXPECT_TRUE(IsFramePattern("out/img%d.jpg"));
+  EXPECT_TRUE(IsFramePattern("100%%/%3d.png"));
+  EXPECT_FALSE(IsFramePattern("video.mp4"));
+  EXPECT_FALSE(IsFramePattern("100%.mp4"));
+  EXPECT_FALSE(IsFramePattern("a%s.png"));
+  EXPECT_FALSE(IsFramePattern("%d/%d.png"));
+  EXPECT_FALSE(IsFramePattern("100%%.png"));
+}
+
+TEST(RotationTest, QuarterTurnsComposeAndSwapSize) {
+  const Frame original = testing::MakeFrame(5, 3, 0);
+  Frame turned = original;
+  RotateClockwise(90, &turned);
+  EXPECT_EQ(turned.width, 3);
+  EXPECT_EQ(turned.height, 5);
+  // The top-left pixel moves to the top-right corner.
+  EXPECT_EQ(turned.rgb[(0 * 3 + 2) * 3], original.rgb[0]);
+  RotateClockwise(270, &turned);
+  EXPECT_EQ(turned.rgb, original.rgb);
+  Frame half = original;
+  RotateClockwise(180, &half);
+  RotateClockwise(180, &half);
+  EXPECT_EQ(half.rgb, original.rgb);
+  EXPECT_EQ(half.width, 5);
+}
+
+}  // namespace
+}  // namespace vmm::media

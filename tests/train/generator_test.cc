@@ -1,0 +1,185 @@
+// Tests of the synthetic data generator: reproducibility, static scenes, sub-pixel motion of a
+// smooth pattern, unbiased dithering, and the motion limits of the sampler.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "tests/train/test_pool.h"
+#include "train/data/sample_generator.h"
+
+namespace vmm::train {
+namespace {
+
+// Intensity-weighted centroid (x, y) of channel 0 of `image` minus the flat level `level`.
+std::pair<double, double> Centroid(const PlanarImage& image, float level) {
+  double sum = 0, sx = 0, sy = 0;
+  for (int y = 0; y < image.height; ++y) {
+    for (int x = 0; x < image.width; ++x) {
+      const double w = image.at(0, y, x) - level;
+      sum += w;
+      sx += w * x;
+      sy += w * y;
+    }
+  }
+  return {sx / sum, sy / sum};
+}
+
+double Mean(const PlanarImage& image) {
+  double sum = 0;
+  for (float v : image.data) sum += v;
+  return sum / image.data.size();
+}
+
+// One blob on a flat background, moving by `motion`; no perturbation, noise or dithering.
+SceneSpec BlobScene(Motion motion, double alpha) {
+  SceneSpec scene;
+  scene.part = ScenePart::kStaticBackground;
+  scene.background.source_px_per_output_px = 1;
+  ObjectSpec blob;
+  blob.kind = ObjectKind::kStamp;
+  blob.center_x = blob.center_y = 32;
+  blob.size = 24;
+  blob.motion = motion;
+  scene.objects.push_back(blob);
+  scene.alpha = alpha;
+  scene.dither = false;
+  return scene;
+}
+
+GeneratorOptions SmallOptions(int crop) {
+  GeneratorOptions options;
+  options.crop_size = crop;
+  options.seed = 42;
+  return options;
+}
+
+TEST(GeneratorTest, SameSeedAndIndexGiveTheSameSample) {
+  const auto pool = testing::MakeTexturedPool();
+  SampleGenerator first(pool, SmallOptions(32)), second(pool, SmallOptions(32));
+  const Sample a = first.Generate(5), b = second.Generate(5), other = first.Generate(6);
+  EXPECT_EQ(a.frame_a.data, b.frame_a.data);
+  EXPECT_EQ(a.frame_b.data, b.frame_b.data);
+  EXPECT_EQ(a.target.data, b.target.data);
+  EXPECT_EQ(a.alpha, b.alpha);
+  EXPECT_NE(a.frame_a.data, other.frame_a.data);
+  ASSERT_EQ(a.frame_a.channels, 3);
+  EXPECT_EQ(a.frame_a.width, 32);
+  for (float v : a.frame_b.data) ASSERT_TRUE(v >= -1.0f && v <= 1.0f);
+}
+
+TEST(GeneratorTest, StaticSceneHasIdenticalFramesBeforeNoise) {
+  const auto pool = testing::MakeTexturedPool();
+  SampleGenerator generator(pool, SmallOptions(32));
+  int found = 0;
+  for (uint64_t i = 0; i < 200 && found < 3; ++i) {
+    SceneSpec scene = generator.DrawScene(i);
+    if (scene.part != ScenePart::kStatic) continue;
+    ++found;
+    EXPECT_EQ(MaxInputMotion(scene), 0.0);
+    scene.perturbation = ColourTransform{};
+    scene.noise_level = 0;
+    scene.dither = false;
+    const Sample sample = generator.Render(scene);
+    EXPECT_EQ(sample.frame_a.data, sample.frame_c.data);
+    EXPECT_EQ(sample.frame_a.data, sample.frame_b.data);
+    EXPECT_EQ(sample.frame_a.data, sample.target.data) << "alpha " << scene.alpha;
+  }
+  EXPECT_EQ(found, 3);
+}
+
+TEST(GeneratorTest, SubPixelShiftMovesCentroidByDAndTargetByAlphaTimesD) {
+  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(64));
+  const Motion d{0.3, -0.2};
+  const double alpha = 10;
+  const Sample sample = generator.Render(BlobScene(d, alpha));
+  const float level = 100 / 127.5f - 1;
+  const auto [ax, ay] = Centroid(sample.frame_a, level);
+  const auto [cx, cy] = Centroid(sample.frame_c, level);
+  const auto [yx, yy] = Centroid(sample.target, level);
+  EXPECT_NEAR(ax, 32, 1.0);
+  EXPECT_NEAR(cx - ax, d.dx, 0.02);
+  EXPECT_NEAR(cy - ay, d.dy, 0.02);
+  EXPECT_NEAR(yx - ax, alpha * d.dx, 0.05);
+  EXPECT_NEAR(yy - ay, alpha * d.dy, 0.05);
+}
+
+TEST(GeneratorTest, TinyShiftStillMovesTheCentroid) {
+  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(64));
+  SceneSpec scene = BlobScene(Motion{0.05, 0}, 1);
+  scene.dither = true;
+  const float level = 100 / 127.5f - 1;
+  // Dithering adds noise to each estimate; over many draws the shift survives quantisation.
+  double total = 0;
+  constexpr int kDraws = 40;
+  for (int seed = 0; seed < kDraws; ++seed) {
+    scene.noise_seed = seed;
+    const Sample sample = generator.Render(scene);
+    total += Centroid(sample.frame_c, level).first - Centroid(sample.frame_a, level).first;
+  }
+  EXPECT_NEAR(total / kDraws, 0.05, 0.006);
+}
+
+TEST(GeneratorTest, DitheredQuantisationIsUnbiased) {
+  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(64));
+  SceneSpec scene;
+  scene.part = ScenePart::kBackgroundOnly;
+  scene.perturbation.gain = {1.003, 1.003, 1.003};  // 100 -> 100.3
+  scene.dither = true;
+  scene.noise_seed = 7;
+  const double true_value = 100.3 / 127.5 - 1;
+  EXPECT_NEAR(Mean(generator.Render(scene).frame_c), 100.0 / 127.5 - 1, 1e-5);
+  EXPECT_NEAR(Mean(generator.Render(scene).target), true_value, 0.02 / 127.5);
+  scene.dither = false;  // rounding to nearest loses the 0.3
+  EXPECT_NEAR(Mean(generator.Render(scene).target), 100.0 / 127.5 - 1, 1e-5);
+}
+
+TEST(GeneratorTest, NoiseOnlyOnInputFrames) {
+  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(32));
+  SceneSpec scene;
+  scene.part = ScenePart::kStatic;
+  scene.noise_level = 0.3;
+  scene.dither = false;
+  const Sample sample = generator.Render(scene);
+  EXPECT_EQ(sample.frame_c.data, sample.target.data);
+  EXPECT_NE(sample.frame_a.data, sample.frame_c.data);
+  EXPECT_NE(sample.frame_b.data, sample.frame_c.data);
+}
+
+TEST(SceneSamplerTest, MotionStaysWithinTheLimits) {
+  SceneSampler sampler(testing::MakeTexturedPool(), SamplerOptions{});
+  int parts[kScenePartCount] = {};
+  int sub_pixel = 0;
+  for (uint64_t i = 0; i < 3000; ++i) {
+    const SceneSpec scene = sampler.Draw(MixSeed(3, i));
+    ++parts[static_cast<int>(scene.part)];
+    const double d = MaxInputMotion(scene);
+    ASSERT_LE(d, 10.0 + 1e-9);
+    ASSERT_GE(scene.alpha, 1.0);
+    ASSERT_LE(scene.alpha, 100.0 + 1e-9);
+    ASSERT_LE(scene.alpha * d, 30.0 + 1e-9) << "scene " << i;
+    if (d > 0 && d < 1) ++sub_pixel;
+    if (scene.part == ScenePart::kBackgroundOnly) EXPECT_TRUE(scene.objects.empty());
+    if (scene.part == ScenePart::kStaticBackground) {
+      EXPECT_EQ(scene.background.motion.dx, 0.0);
+    }
+    if (scene.part != ScenePart::kBackgroundOnly) {
+      EXPECT_GE(scene.objects.size(), 7u);
+      EXPECT_LE(scene.objects.size(), 15u);
+    }
+  }
+  for (int count : parts) EXPECT_GT(count, 450);
+  EXPECT_GT(sub_pixel, 1000);  // log-uniform from 0.01 px: most moving scenes are sub-pixel
+}
+
+TEST(SceneSamplerTest, SetInputMotionRescalesEveryLayer) {
+  SceneSampler sampler(testing::MakeTexturedPool(), SamplerOptions{});
+  SceneSpec scene = sampler.Draw(11);
+  SetInputMotion(scene, 0.25);
+  EXPECT_NEAR(MaxInputMotion(scene), 0.25, 1e-12);
+  SceneSpec still;
+  SetInputMotion(still, 0.5);
+  EXPECT_DOUBLE_EQ(still.background.motion.dx, 0.5);
+}
+
+}  // namespace
+}  // namespace vmm::train

@@ -1,0 +1,137 @@
+// Tests of the trainer: a few steps reduce the loss on a fixed batch; checkpoints round-trip
+// the step, weights and optimiser state; resumption without optimiser state and refusal to
+// overwrite an existing state directory.
+#include <atomic>
+#include <filesystem>
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "engine/layers.h"
+#include "tests/train/test_pool.h"
+#include "train/data/sample_generator.h"
+#include "train/trainer/checkpoint.h"
+#include "train/trainer/trainer.h"
+
+namespace vmm::train {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TempDir {
+ public:
+  TempDir() {
+    path_ = fs::temp_directory_path() /
+            ("vmm-train-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    fs::create_directories(path_);
+  }
+  ~TempDir() { fs::remove_all(path_); }
+  std::string path() const { return path_.string(); }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path path_;
+};
+
+TrainingBatch SmallBatch() {
+  GeneratorOptions options;
+  options.crop_size = 16;
+  options.seed = 5;
+  SampleGenerator generator(testing::MakeTexturedPool(), options);
+  return ToBatch({generator.Generate(0), generator.Generate(1)});
+}
+
+TEST(TrainerTest, StepsReduceTheLossOnAFixedBatch) {
+  torch::set_num_threads(1);
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, 1);
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-3);
+  const TrainingBatch batch = SmallBatch();
+  const StepLosses before = EvaluateLosses(*net, batch, 1.0);
+  for (int i = 0; i < 5; ++i) TrainStep(*net, optimizer, batch, 1.0);
+  const StepLosses after = EvaluateLosses(*net, batch, 1.0);
+  EXPECT_GT(before.total, 0.0);
+  EXPECT_LT(after.total, before.total);
+  EXPECT_NEAR(before.total, before.l1 + before.regularisers, 1e-5);
+}
+
+TEST(CheckpointTest, RoundTripRestoresStepWeightsAndOptimiser) {
+  torch::set_num_threads(1);
+  TempDir dir;
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, 2);
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-3);
+  TrainStep(*net, optimizer, SmallBatch(), 1.0);
+  TrainingPosition position;
+  position.step = 7;
+  position.wall_seconds = 12.5;
+  position.description = "test";
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, position).ok());
+  position.step = 8;  // a second checkpoint replaces the first
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, position).ok());
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "weights-000000007.vmmw"));
+
+  engine::MagnificationNet restored_net;
+  engine::InitWeightsTruncatedNormal(*restored_net, 3);
+  torch::optim::Adam restored_optimizer = MakeOptimizer(*restored_net, 1e-3);
+  absl::StatusOr<RestoredCheckpoint> restored =
+      LoadCheckpoint(dir.path(), *restored_net, restored_optimizer);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(restored->position.step, 8);
+  EXPECT_DOUBLE_EQ(restored->position.wall_seconds, 12.5);
+  EXPECT_TRUE(restored->optimizer_restored);
+  const auto original = net->named_parameters();
+  for (const auto& item : restored_net->named_parameters()) {
+    ASSERT_TRUE(torch::equal(item.value(), original[item.key()])) << item.key();
+  }
+  // The same next step from both gives the same weights (Adam moments restored).
+  const TrainingBatch batch = SmallBatch();
+  TrainStep(*net, optimizer, batch, 1.0);
+  TrainStep(*restored_net, restored_optimizer, batch, 1.0);
+  const auto stepped = net->named_parameters();
+  for (const auto& item : restored_net->named_parameters()) {
+    ASSERT_TRUE(torch::allclose(item.value(), stepped[item.key()], 1e-6, 1e-7)) << item.key();
+  }
+}
+
+TEST(CheckpointTest, MissingOptimiserStateRestoresWeightsOnly) {
+  TempDir dir;
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, 2);
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-4);
+  TrainingPosition position;
+  position.step = 3;
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, position).ok());
+  fs::remove(fs::path(dir.path()) / "optimizer-000000003.pt");
+  absl::StatusOr<RestoredCheckpoint> restored = LoadCheckpoint(dir.path(), *net, optimizer);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(restored->position.step, 3);
+  EXPECT_FALSE(restored->optimizer_restored);
+  EXPECT_NE(restored->optimizer_problem.find("missing"), std::string::npos);
+}
+
+TEST(CheckpointTest, NoCheckpointIsNotFound) {
+  TempDir dir;
+  engine::MagnificationNet net;
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-4);
+  absl::StatusOr<RestoredCheckpoint> restored = LoadCheckpoint(dir.path(), *net, optimizer);
+  ASSERT_FALSE(restored.ok());
+  EXPECT_EQ(restored.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(restored.status().message().find(dir.path()), std::string::npos);
+}
+
+TEST(TrainerTest, RefusesExistingStateWithoutResume) {
+  TempDir dir;
+  engine::MagnificationNet net;
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-4);
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, TrainingPosition{}).ok());
+  TrainerOptions options;
+  options.state_dir = dir.path();
+  std::atomic<bool> stop{false};
+  const absl::Status status = RunTraining(options, stop);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(status.message().find("--resume"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vmm::train

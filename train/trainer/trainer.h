@@ -1,0 +1,73 @@
+// The training loop of the magnification network on synthetic data: Adam on
+//   L1(Y_hat, Y) + lambda * (L1(V_a, V_c) + L1(M_b, M_c)),
+// where V are texture and M shape representations (V_a, V_c share colours; M_b, M_c share
+// geometry), with batches generated ahead on background threads, a CSV log, validation SSIM on
+// a fixed held-out set, checkpoints every few minutes, and a clean stop on request.
+//
+// Thread-safety: one Trainer runs on one thread; `stop_requested` may be set from anywhere
+// (a signal handler included).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include <torch/optim/adam.h>
+
+#include "absl/status/status.h"
+#include "engine/network.h"
+#include "train/data/batch.h"
+
+namespace vmm::train {
+
+// Settings of a training run. Defaults follow the authors' release.
+struct TrainerOptions {
+  std::string data_dir = "data-cache";   // image pool (scripts/collect-training-images.sh)
+  std::string state_dir = "train-state"; // checkpoints, log.csv
+  std::string weights_out;               // also write the weights here at every checkpoint
+  std::string init_weights;              // start from these weights when no state exists
+  bool resume = false;                   // continue from the state directory's checkpoint
+  int crop_size = 128;                   // training crop, pixels (multiple of 4)
+  int batch_size = 4;
+  int threads = 2;                       // LibTorch intra-op threads
+  int data_threads = 1;                  // generator threads
+  uint64_t seed = 1;                     // data stream and weight initialisation
+  int64_t steps = 1000000;               // stop when this many steps are done
+  double max_minutes = 0;                // stop after this wall time (0: no limit)
+  double checkpoint_minutes = 5;
+  double lambda = 1.0;                   // weight of the texture and shape regularisers
+  double learning_rate = 1e-4;
+  int validate_every = 500;              // steps between validations (0: never)
+  int validation_samples = 32;
+  uint64_t validation_seed = 20181008;
+  int log_every = 50;                    // steps between log lines
+  bool channels_last = false;            // channels-last weights and frames (oneDNN on CPU)
+};
+
+// Losses of one step (batch means).
+struct StepLosses {
+  double total = 0;
+  double l1 = 0;            // L1(Y_hat, Y)
+  double regularisers = 0;  // L1(V_a, V_c) + L1(M_b, M_c), before lambda
+};
+
+// The Adam optimiser of the release for `net`.
+torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learning_rate);
+
+// One optimiser step on `batch`; returns the losses before the update.
+StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
+                     const TrainingBatch& batch, double lambda);
+
+// The losses on `batch` without updating anything.
+StepLosses EvaluateLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
+                          double lambda);
+
+// Mean SSIM of the network's (clipped) output against the target over `batches`.
+double ValidationSsim(engine::MagnificationNetImpl& net, const std::vector<TrainingBatch>& batches);
+
+// Runs training until `options.steps`, the time limit or `stop_requested`; checkpoints on the
+// way out. FAILED_PRECONDITION when the state directory already holds a checkpoint and
+// `resume` is false; errors of loading the pool, weights or checkpoint otherwise.
+absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>& stop_requested);
+
+}  // namespace vmm::train

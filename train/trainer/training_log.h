@@ -1,0 +1,39 @@
+// The CSV log of a training run, appended to across resumptions; the header is written once,
+// when the file is new or empty. Columns: step, wall_seconds, loss, l1, regularisers,
+// samples_per_second, data_share (generation time over wall time in the interval),
+// validation_ssim (empty when not measured at that step).
+//
+// Thread-safety: none; owned by the training loop.
+#pragma once
+
+#include <fstream>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace vmm::train {
+
+// One row of the log.
+struct LogRow {
+  int64_t step = 0;
+  double wall_seconds = 0;
+  double loss = 0, l1 = 0, regularisers = 0;
+  double samples_per_second = 0;
+  double data_share = 0;
+  std::optional<double> validation_ssim;
+};
+
+// Appends rows to a CSV file, flushing each one.
+class TrainingLog {
+ public:
+  // Opens `path` for appending. INTERNAL when it cannot be opened.
+  static absl::StatusOr<TrainingLog> Open(const std::string& path);
+  void Append(const LogRow& row);
+
+ private:
+  explicit TrainingLog(std::ofstream out) : out_(std::move(out)) {}
+  std::ofstream out_;
+};
+
+}  // namespace vmm::train

@@ -1,0 +1,190 @@
+// RunTraining (declared in trainer.h): set-up, resumption, the loop, logging and checkpoints.
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <torch/torch.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "engine/layers.h"
+#include "engine/weights_file.h"
+#include "train/data/batch_prefetcher.h"
+#include "train/data/image_pool.h"
+#include "train/data/sample_generator.h"
+#include "train/trainer/checkpoint.h"
+#include "train/trainer/trainer.h"
+#include "train/trainer/training_log.h"
+
+namespace vmm::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// The fixed validation set: `count` samples of the held-out pool, or empty without one.
+std::vector<TrainingBatch> MakeValidationSet(const TrainerOptions& options) {
+  const std::string list = options.data_dir + "/heldout-backgrounds.txt";
+  if (options.validate_every <= 0 || !std::filesystem::exists(list)) return {};
+  absl::StatusOr<std::shared_ptr<const ImagePool>> pool =
+      ImagePool::LoadDataDir(options.data_dir, PoolSplit::kHeldOut);
+  if (!pool.ok()) {
+    std::cerr << "warning: no validation: " << pool.status() << "\n";
+    return {};
+  }
+  GeneratorOptions generator_options;
+  generator_options.crop_size = options.crop_size;
+  generator_options.seed = options.validation_seed;
+  SampleGenerator generator(*pool, generator_options);
+  std::vector<TrainingBatch> batches;
+  for (int first = 0; first < options.validation_samples; first += 4) {
+    std::vector<Sample> samples;
+    for (int i = first; i < std::min(first + 4, options.validation_samples); ++i) {
+      samples.push_back(generator.Generate(i));
+    }
+    batches.push_back(ToBatch(samples));
+  }
+  return batches;
+}
+
+}  // namespace
+
+absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>& stop_requested) {
+  torch::set_num_threads(std::max(1, options.threads));
+  torch::manual_seed(options.seed);
+  const Clock::time_point run_start = Clock::now();
+
+  if (HasCheckpoint(options.state_dir) && !options.resume) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        options.state_dir, " already holds a checkpoint; pass --resume to continue it or choose "
+                           "another --state"));
+  }
+  absl::StatusOr<std::shared_ptr<const ImagePool>> pool =
+      ImagePool::LoadDataDir(options.data_dir, PoolSplit::kTraining);
+  if (!pool.ok()) return pool.status();
+  std::cout << "pool: " << (*pool)->backgrounds().size() << " backgrounds, "
+            << (*pool)->objects().size() << " objects (" << SecondsSince(run_start) << " s)\n";
+
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, options.seed);
+  auto optimizer = std::make_unique<torch::optim::Adam>(MakeOptimizer(*net, options.learning_rate));
+  TrainingPosition position;
+  if (options.resume && HasCheckpoint(options.state_dir)) {
+    absl::StatusOr<RestoredCheckpoint> restored =
+        LoadCheckpoint(options.state_dir, *net, *optimizer);
+    if (!restored.ok()) return restored.status();
+    position = restored->position;
+    if (!restored->optimizer_restored) {
+      std::cerr << "warning: " << restored->optimizer_problem << "; continuing with a fresh Adam\n";
+      optimizer = std::make_unique<torch::optim::Adam>(MakeOptimizer(*net, options.learning_rate));
+    }
+    std::cout << "resumed from " << options.state_dir << " at step " << position.step << "\n";
+  } else if (!options.init_weights.empty()) {
+    absl::StatusOr<engine::WeightsHeader> header = engine::LoadWeights(options.init_weights, *net);
+    if (!header.ok()) return header.status();
+    position.step = header->training_steps;
+    std::cout << "starting from " << options.init_weights << " (step " << position.step << ")\n";
+  }
+  if (options.channels_last) engine::ConvertToChannelsLast(*net);
+  position.description = absl::StrFormat(
+      "synthetic data from %s (Debian wallpapers, Tux Paint stamps), crop %d, batch %d, "
+      "lambda %g, lr %g, seed %d",
+      options.data_dir, options.crop_size, options.batch_size, options.lambda,
+      options.learning_rate, options.seed);
+
+  std::error_code error;
+  std::filesystem::create_directories(options.state_dir, error);
+  absl::StatusOr<TrainingLog> log = TrainingLog::Open(options.state_dir + "/log.csv");
+  if (!log.ok()) return log.status();
+  const std::vector<TrainingBatch> validation = MakeValidationSet(options);
+  std::cout << "validation: " << options.validation_samples * !validation.empty()
+            << " held-out samples\n";
+
+  GeneratorOptions generator_options;
+  generator_options.crop_size = options.crop_size;
+  generator_options.seed = options.seed;
+  SampleGenerator generator(*pool, generator_options);
+  BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
+                             options.data_threads, /*depth=*/2 + options.data_threads);
+
+  const double wall_at_start = position.wall_seconds;
+  auto checkpoint = [&]() -> absl::Status {
+    position.wall_seconds = wall_at_start + SecondsSince(run_start);
+    absl::Status saved = SaveCheckpoint(options.state_dir, *net, *optimizer, position);
+    if (saved.ok() && !options.weights_out.empty()) {
+      engine::WeightsHeader header;
+      header.training_steps = position.step;
+      header.description = position.description;
+      saved = engine::SaveWeights(*net, header, options.weights_out);
+    }
+    return saved;
+  };
+  Clock::time_point last_checkpoint = Clock::now();
+  Clock::time_point interval_start = Clock::now();
+  double interval_generation = prefetcher.generation_seconds(), interval_wait = 0;
+  StepLosses sums;
+  int interval_steps = 0;
+  while (position.step < options.steps && !stop_requested.load()) {
+    if (options.max_minutes > 0 && SecondsSince(run_start) > 60 * options.max_minutes) break;
+    const Clock::time_point wait_start = Clock::now();
+    TrainingBatch batch = ToBatch(prefetcher.Next());
+    if (options.channels_last) {
+      for (torch::Tensor* frames : {&batch.frame_a, &batch.frame_b, &batch.frame_c, &batch.target}) {
+        *frames = frames->contiguous(torch::MemoryFormat::ChannelsLast);
+      }
+    }
+    interval_wait += SecondsSince(wait_start);
+    const StepLosses losses = TrainStep(*net, *optimizer, batch, options.lambda);
+    ++position.step;
+    ++interval_steps;
+    sums.total += losses.total;
+    sums.l1 += losses.l1;
+    sums.regularisers += losses.regularisers;
+
+    const bool validate = !validation.empty() && options.validate_every > 0 &&
+                          position.step % options.validate_every == 0;
+    if (position.step % std::max(1, options.log_every) == 0 || validate) {
+      const double seconds = SecondsSince(interval_start);
+      LogRow row;
+      row.step = position.step;
+      row.wall_seconds = wall_at_start + SecondsSince(run_start);
+      row.loss = sums.total / interval_steps;
+      row.l1 = sums.l1 / interval_steps;
+      row.regularisers = sums.regularisers / interval_steps;
+      row.samples_per_second = interval_steps * options.batch_size / seconds;
+      const double generation = prefetcher.generation_seconds();
+      row.data_share = (generation - interval_generation) / seconds;
+      if (validate) row.validation_ssim = ValidationSsim(*net, validation);
+      log->Append(row);
+      std::cout << absl::StrFormat(
+                       "step %d  loss %.5f  l1 %.5f  reg %.5f  %.2f steps/s  data %.0f%% "
+                       "(waited %.0f%%)%s\n",
+                       row.step, row.loss, row.l1, row.regularisers, interval_steps / seconds,
+                       100 * row.data_share, 100 * interval_wait / seconds,
+                       row.validation_ssim ? absl::StrFormat("  val SSIM %.4f", *row.validation_ssim)
+                                           : std::string())
+                << std::flush;
+      interval_start = Clock::now();
+      interval_generation = generation;
+      interval_wait = 0;
+      interval_steps = 0;
+      sums = StepLosses{};
+    }
+    if (SecondsSince(last_checkpoint) > 60 * options.checkpoint_minutes) {
+      absl::Status saved = checkpoint();
+      if (!saved.ok()) return saved;
+      last_checkpoint = Clock::now();
+    }
+  }
+  absl::Status saved = checkpoint();
+  if (!saved.ok()) return saved;
+  std::cout << "checkpoint at step " << position.step << " in " << options.state_dir << "\n";
+  return absl::OkStatus();
+}
+
+}  // namespace vmm::train

@@ -1,0 +1,195 @@
+#include "worker/job_runner.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+#include <mutex>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "media/video_reader.h"
+#include "pipeline/magnify_file.h"
+#include "worker/params_conversion.h"
+
+namespace vmm::worker {
+namespace {
+
+// A private folder for one job's files, removed with everything in it.
+class TempFolder {
+ public:
+  static absl::StatusOr<TempFolder> Create(const std::string& parent, const std::string& job) {
+    std::string safe_job;
+    for (char c : job) safe_job.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
+    std::string pattern = absl::StrCat(parent, "/vmm-job-", safe_job.substr(0, 40), "-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create a temporary folder under '", parent, "'"));
+    }
+    return TempFolder(pattern);
+  }
+  TempFolder(TempFolder&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  ~TempFolder() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  explicit TempFolder(std::string path) : path_(std::move(path)) {}
+  std::string path_;
+};
+
+// ".mp4" from "wrist.mp4": the input's extension as a format hint (letters and digits only).
+std::string SafeExtension(const std::string& filename) {
+  const size_t dot = filename.find_last_of('.');
+  if (dot == std::string::npos) return "";
+  std::string extension = ".";
+  for (size_t i = dot + 1; i < filename.size() && extension.size() <= 8; ++i) {
+    const char c = filename[i];
+    if (!std::isalnum(static_cast<unsigned char>(c))) return "";
+    extension.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return extension.size() > 1 ? extension : "";
+}
+
+vmm::v1::JobFinished Outcome(const std::string& job_id) {
+  vmm::v1::JobFinished finished;
+  finished.set_job_id(job_id);
+  return finished;
+}
+
+}  // namespace
+
+JobRunner::JobRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
+                     JobRunnerConfig config, WorkerMetrics& metrics, ControlSender send)
+    : stub_(stub),
+      identity_(std::move(identity)),
+      config_(std::move(config)),
+      metrics_(metrics),
+      send_(std::move(send)) {}
+
+vmm::v1::JobFinished JobRunner::Run(const vmm::v1::Assignment& assignment,
+                                    JobControl& control) {
+  vmm::v1::JobFinished finished = Outcome(assignment.job_id());
+  std::string limit_failure;
+  absl::StatusOr<vmm::v1::JobSucceeded> result;
+  absl::StatusOr<TempFolder> folder = TempFolder::Create(config_.work_dir, assignment.job_id());
+  if (folder.ok()) {
+    result = Execute(assignment, folder->path(), control, limit_failure);
+  } else {
+    result = folder.status();
+  }
+  switch (control.reason()) {
+    case StopReason::kCancelled:
+      finished.mutable_cancelled();
+      break;
+    case StopReason::kHandBack:
+      finished.mutable_handed_back()->set_reason("worker shutting down");
+      break;
+    case StopReason::kDisconnected:
+      return finished;  // the server requeues the job itself
+    case StopReason::kFailed:
+      finished.mutable_failed()->set_reason(limit_failure);
+      break;
+    case StopReason::kNone:
+      if (result.ok()) {
+        *finished.mutable_succeeded() = *result;
+      } else {
+        finished.mutable_failed()->set_reason(std::string(result.status().message()));
+        // Running out of memory may pass on another attempt; a bad input never will.
+        finished.mutable_failed()->set_retryable(
+            result.status().code() == absl::StatusCode::kResourceExhausted ||
+            result.status().code() == absl::StatusCode::kUnavailable);
+      }
+      break;
+  }
+  vmm::v1::WorkerMessage message;
+  *message.mutable_job_finished() = finished;
+  send_(message);
+  return finished;
+}
+
+absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignment& assignment,
+                                                         const std::string& folder,
+                                                         JobControl& control,
+                                                         std::string& limit_failure) {
+  ProgressReporter reporter(assignment.job_id(), send_);
+  reporter.Update(0, 0, 0, "reading the input");
+  const std::string input = absl::StrCat(folder, "/input",
+                                         SafeExtension(assignment.input_filename()));
+  if (absl::Status fetched = FetchInput(stub_, identity_, assignment, input, control);
+      !fetched.ok()) {
+    return fetched;
+  }
+
+  // Probe the input: a clear reason for a file that is not a video, and the server's limits.
+  absl::StatusOr<std::unique_ptr<media::VideoReader>> probe = media::VideoReader::Open(input);
+  if (!probe.ok()) return probe.status();
+  const media::VideoInfo info = (*probe)->info();
+  probe->reset();
+  if ((config_.max_frame_width > 0 && info.width > config_.max_frame_width) ||
+      (config_.max_frame_height > 0 && info.height > config_.max_frame_height)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the input's frames are ", info.width, "x", info.height, ", larger than the limit ",
+        config_.max_frame_width, "x", config_.max_frame_height));
+  }
+  // The container's frame count may be an estimate (mkv), so the frame limit is checked on the
+  // frames actually decoded.
+  const int64_t max_frames = assignment.max_frames();
+
+  pipeline::MagnifyFileOptions options;
+  options.params = ToEngineParams(assignment.params(), info.fps() > 0 ? info.fps() : 30.0);
+  options.model_path = config_.model;
+  options.device = config_.device;
+  options.batch_size = config_.batch_size;
+  options.threads = config_.threads;
+  const std::string output = absl::StrCat(
+      folder, assignment.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "/result.mkv"
+                                                                      : "/result.mp4");
+  int64_t frames_counted = 0;
+  pipeline::Progress last_progress;
+  const auto on_progress = [&](const pipeline::Progress& progress) {
+    reporter.Update(progress.frames_done, progress.frames_total, progress.frames_per_second,
+                    "magnifying");
+    metrics_.AddFrames(progress.frames_done - frames_counted);
+    frames_counted = std::max(frames_counted, progress.frames_done);
+    last_progress = progress;
+    if (max_frames > 0 && progress.frames_done > max_frames &&
+        control.reason() == StopReason::kNone) {
+      limit_failure = absl::StrCat("the input has more than ", max_frames,
+                                   " frames, the server's limit");
+      control.RequestStop(StopReason::kFailed);
+    }
+  };
+  const absl::Status magnified =
+      pipeline::MagnifyFile(input, output, options, on_progress, control.flag());
+  StageSeconds stages;
+  stages.encoder = last_progress.stage_times.encoder;
+  stages.manipulator = last_progress.stage_times.manipulator;
+  stages.decoder = last_progress.stage_times.decoder;
+  metrics_.AddStageSeconds(stages);
+  if (!magnified.ok()) return magnified;
+  std::error_code ignored;
+  std::filesystem::remove(input, ignored);
+
+  reporter.Update(last_progress.frames_done, last_progress.frames_total, 0,
+                  "uploading the result");
+  absl::StatusOr<FileDigest> digest = DigestFile(output);
+  if (!digest.ok()) return digest.status();
+  if (absl::Status uploaded =
+          UploadResult(stub_, identity_, assignment.job_id(), output, *digest, control);
+      !uploaded.ok()) {
+    return uploaded;
+  }
+  reporter.Stop();
+  vmm::v1::JobSucceeded succeeded;
+  succeeded.set_result_size_bytes(digest->size_bytes);
+  succeeded.set_result_sha256(digest->sha256);
+  succeeded.set_frames_processed(last_progress.frames_done);
+  return succeeded;
+}
+
+}  // namespace vmm::worker

@@ -1,0 +1,55 @@
+// Runs one job assignment from start to end on the calling thread: fetch the input into a
+// private temporary folder (size and SHA-256 checked), check it against the server's limits,
+// magnify it with pipeline::MagnifyFile (the same code as `vmm magnify`, so the bytes are the
+// same), upload the result, and report the outcome with JobFinished. Progress goes to the server
+// at least every second; a stop request ends the work within about a second.
+//
+// Thread-safety: one Run per thread; a JobRunner may run several jobs on different threads.
+// Ownership: the stub, the metrics and the sender are borrowed and must outlive every Run.
+#pragma once
+
+#include <string>
+
+#include "vmm/v1/worker.grpc.pb.h"
+#include "worker/job_control.h"
+#include "worker/job_files.h"
+#include "worker/progress_reporter.h"
+#include "worker/worker_metrics.h"
+
+namespace vmm::worker {
+
+// What every job of one control session shares.
+struct JobRunnerConfig {
+  std::string work_dir;        // parent of each job's temporary folder
+  std::string model;           // weights file; empty: the committed default
+  std::string device = "auto"; // as for pipeline::MagnifyFileOptions
+  int batch_size = 4;
+  int threads = 0;
+  int max_frame_width = 0;     // from Registered; 0: no limit
+  int max_frame_height = 0;
+};
+
+// Runs jobs for one control session.
+class JobRunner {
+ public:
+  JobRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
+            JobRunnerConfig config, WorkerMetrics& metrics, ControlSender send);
+
+  // Runs `assignment` and sends its JobFinished (nothing when the control stream broke, kind
+  // of stop kDisconnected). Returns the outcome sent, for logs and tests.
+  vmm::v1::JobFinished Run(const vmm::v1::Assignment& assignment, JobControl& control);
+
+ private:
+  // The outcome before the stop reason is taken into account.
+  absl::StatusOr<vmm::v1::JobSucceeded> Execute(const vmm::v1::Assignment& assignment,
+                                                const std::string& folder, JobControl& control,
+                                                std::string& limit_failure);
+
+  vmm::v1::WorkerService::StubInterface& stub_;
+  const WorkerIdentity identity_;
+  const JobRunnerConfig config_;
+  WorkerMetrics& metrics_;
+  const ControlSender send_;
+};
+
+}  // namespace vmm::worker

@@ -1,0 +1,40 @@
+// The network that live sessions share: loaded once per process through engine::LoadModel, on
+// the first session (jobs load their own through pipeline::MagnifyFile), in eval mode on the
+// worker's device. Also names devices the way the server and the metrics show them.
+//
+// Thread-safety: Get may be called from any thread; the network itself supports concurrent
+// inference (engine/network.h). Ownership: LiveModel owns the network.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <torch/types.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "engine/model_loader.h"
+
+namespace vmm::worker {
+
+// "cpu" or "cuda:N": the name the worker reports to the server and in vmm_worker_info.
+std::string DeviceName(const torch::Device& device);
+
+// Loads the live sessions' network on first use.
+class LiveModel {
+ public:
+  // `model_path` empty: the default model (engine::DefaultModelPath()).
+  LiveModel(std::string model_path, torch::Device device);
+
+  // The network, loading it on the first call; the load error, naming the file, otherwise.
+  absl::StatusOr<engine::LoadedModel> Get();
+
+ private:
+  const std::string model_path_;
+  const torch::Device device_;
+  std::mutex mutex_;
+  std::optional<engine::LoadedModel> model_ ABSL_GUARDED_BY(mutex_);
+};
+
+}  // namespace vmm::worker

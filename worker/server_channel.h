@@ -1,0 +1,40 @@
+// The worker's gRPC channel to vmm-server: TLS when a CA bundle is given, keepalive as DESIGN.md
+// agrees with the server (a ping every 30 s, also without calls), unlimited received message
+// size (live frames can be large), and the bearer token attached to every call's context.
+//
+// Thread-safety: the channel is shared by every call of one control session; contexts are per
+// call. Ownership: the returned channel is shared.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include <grpcpp/support/status.h>
+
+namespace vmm::worker {
+
+// Where the server is and how to reach it.
+struct ServerAddress {
+  std::string target;   // host:port
+  std::string token;    // bearer token; empty: none
+  std::string tls_ca;   // PEM CA file; empty: plaintext
+};
+
+// Creates a channel to the server; INVALID_ARGUMENT/NOT_FOUND when the CA file cannot be read.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeServerChannel(const ServerAddress& address);
+
+// Prepares `context` for one call: the bearer token and, if given, a deadline.
+void PrepareContext(grpc::ClientContext& context, const std::string& token,
+                    std::optional<std::chrono::milliseconds> timeout = std::nullopt);
+
+// The same error as an absl::Status (the codes map one to one), prefixed with `operation`.
+absl::Status FromGrpcStatus(const grpc::Status& status, const std::string& operation);
+
+}  // namespace vmm::worker
