@@ -14,7 +14,7 @@
 namespace vmm::server {
 namespace {
 
-std::string HashToken(std::string_view token) {
+std::string HashToken(absl::string_view token) {
   Sha256 hash;
   hash.Update(token);
   return hash.HexDigest();
@@ -30,14 +30,14 @@ Principal PrincipalFor(const std::string& owner) {
 
 }  // namespace
 
-absl::StatusOr<std::map<std::string, std::string>> ParseTokens(std::string_view text) {
+absl::StatusOr<std::map<std::string, std::string>> ParseTokens(absl::string_view text) {
   std::map<std::string, std::string> tokens;
   int line_number = 0;
-  for (std::string_view line : absl::StrSplit(text, '\n')) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string_view> fields = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    std::vector<absl::string_view> fields = absl::StrSplit(line, ' ', absl::SkipWhitespace());
     if (fields.size() != 2) {
       return absl::InvalidArgumentError(absl::StrCat(
           "line ", line_number, ": expected \"token owner\", found ", fields.size(), " fields"));
@@ -84,7 +84,7 @@ void Authenticator::AddToken(const std::string& token, const std::string& owner)
   owners_by_token_hash_[HashToken(token)] = owner;
 }
 
-absl::StatusOr<Principal> Authenticator::Authenticate(std::string_view authorization) const {
+absl::StatusOr<Principal> Authenticator::Authenticate(absl::string_view authorization) const {
   if (!enabled_) {
     Principal anyone;
     anyone.owner = kAnonymousOwner;
@@ -96,7 +96,7 @@ absl::StatusOr<Principal> Authenticator::Authenticate(std::string_view authoriza
     return absl::UnauthenticatedError(
         "missing token: send the metadata \"authorization: Bearer <token>\"");
   }
-  std::string_view token = authorization;
+  absl::string_view token = authorization;
   if (!absl::ConsumePrefix(&token, "Bearer ") && !absl::ConsumePrefix(&token, "bearer ")) {
     return absl::UnauthenticatedError(
         "malformed authorization metadata: expected \"Bearer <token>\"");
@@ -113,8 +113,8 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
     const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   auto found = metadata.find("authorization");
-  if (found == metadata.end()) return Authenticate(std::string_view());
-  return Authenticate(std::string_view(found->second.data(), found->second.size()));
+  if (found == metadata.end()) return Authenticate(absl::string_view());
+  return Authenticate(absl::string_view(found->second.data(), found->second.size()));
 }
 
 absl::StatusOr<Principal> AuthenticateClient(const Authenticator& auth,

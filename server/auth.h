@@ -7,7 +7,7 @@
 
 #include <map>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
@@ -29,7 +29,7 @@ struct Principal {
 // Parses a tokens file's text into token -> owner. INVALID_ARGUMENT names the line of a
 // malformed entry (not two fields, a token shorter than 16 characters, a duplicate token, an
 // owner starting with '@' other than "@worker").
-absl::StatusOr<std::map<std::string, std::string>> ParseTokens(std::string_view text);
+absl::StatusOr<std::map<std::string, std::string>> ParseTokens(absl::string_view text);
 
 // Checks callers' tokens.
 class Authenticator {
@@ -48,7 +48,7 @@ class Authenticator {
 
   // Finds the caller from the `authorization` value ("Bearer <token>"); UNAUTHENTICATED if it
   // is missing, malformed or unknown.
-  absl::StatusOr<Principal> Authenticate(std::string_view authorization) const;
+  absl::StatusOr<Principal> Authenticate(absl::string_view authorization) const;
   // The same, reading the metadata of a call.
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 

@@ -86,7 +86,7 @@ std::string EncodePageToken(int64_t before_sequence) {
 absl::StatusOr<int64_t> DecodePageToken(const std::string& token) {
   std::string decoded;
   int64_t sequence = 0;
-  std::string_view rest;
+  absl::string_view rest;
   if (absl::WebSafeBase64Unescape(token, &decoded)) {
     rest = decoded;
     if (absl::ConsumePrefix(&rest, "vmm-page:") && absl::SimpleAtoi(rest, &sequence) &&

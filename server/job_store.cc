@@ -7,7 +7,7 @@ bool IsFinal(JobState state) {
          state == JobState::kCancelled;
 }
 
-std::string_view JobStateName(JobState state) {
+absl::string_view JobStateName(JobState state) {
   switch (state) {
     case JobState::kQueued:
       return "QUEUED";

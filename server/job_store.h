@@ -11,7 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
@@ -33,7 +33,7 @@ enum class JobState {
 // True for SUCCEEDED, FAILED and CANCELLED.
 bool IsFinal(JobState state);
 // "QUEUED", "RUNNING", ...
-std::string_view JobStateName(JobState state);
+absl::string_view JobStateName(JobState state);
 
 // Everything the server keeps about one job.
 struct JobRecord {

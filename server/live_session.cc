@@ -87,8 +87,10 @@ void LiveSession::OnReadDone(bool ok) {
 void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
   vmm::v1::LiveConfig config = requested;
   absl::StatusOr<int64_t> frame_size = ValidateAndFillLiveConfig(core_.limits.live, &config);
-  absl::StatusOr<LiveWorker> worker = frame_size.status();
-  if (frame_size.ok()) {
+  absl::StatusOr<LiveWorker> worker = absl::UnknownError("no worker reserved");
+  if (!frame_size.ok()) {
+    worker = frame_size.status();
+  } else {
     if (core_.shutting_down->load()) {
       worker = absl::UnavailableError("the server is shutting down");
     } else {

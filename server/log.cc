@@ -25,7 +25,7 @@ const char* LevelName(LogLevel level) {
 
 }  // namespace
 
-void Log(LogLevel level, std::string_view message) {
+void Log(LogLevel level, absl::string_view message) {
   static std::mutex* const mutex = new std::mutex;
   const std::string line =
       absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),

@@ -3,7 +3,7 @@
 // is written with a single call under a mutex, so lines from different threads never interleave.
 #pragma once
 
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 namespace vmm::server {
 
@@ -11,11 +11,11 @@ namespace vmm::server {
 enum class LogLevel { kInfo, kWarning, kError };
 
 // Writes "2024-05-01T12:00:00.123Z INFO message" to stderr.
-void Log(LogLevel level, std::string_view message);
+void Log(LogLevel level, absl::string_view message);
 
 // Shorthands for Log(LogLevel::k..., message).
-inline void LogInfo(std::string_view message) { Log(LogLevel::kInfo, message); }
-inline void LogWarning(std::string_view message) { Log(LogLevel::kWarning, message); }
-inline void LogError(std::string_view message) { Log(LogLevel::kError, message); }
+inline void LogInfo(absl::string_view message) { Log(LogLevel::kInfo, message); }
+inline void LogWarning(absl::string_view message) { Log(LogLevel::kWarning, message); }
+inline void LogError(absl::string_view message) { Log(LogLevel::kError, message); }
 
 }  // namespace vmm::server

@@ -157,5 +157,7 @@ int main(int argc, char** argv) {
   sigwait(&signals, &received);
   vmm::server::LogInfo(absl::StrCat("received signal ", received));
   (*server)->Shutdown();
+  server->reset();
+  vmm::server::LogInfo("exiting");
   return 0;
 }

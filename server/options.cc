@@ -10,7 +10,7 @@
 namespace vmm::server {
 
 absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& text) {
-  std::string_view rest = absl::StripAsciiWhitespace(text);
+  absl::string_view rest = absl::StripAsciiWhitespace(text);
   int64_t days = 0;
   absl::Duration duration;
   if (absl::ConsumeSuffix(&rest, "d") && absl::SimpleAtoi(rest, &days) && days >= 0) {
@@ -26,7 +26,7 @@ absl::StatusOr<absl::Duration> ParseDurationFlag(const std::string& text) {
 
 absl::StatusOr<int64_t> ParseBytesFlag(const std::string& text) {
   std::string rest(absl::StripAsciiWhitespace(text));
-  std::string_view view = rest;
+  absl::string_view view = rest;
   for (const char* suffix : {"iB", "B"}) {
     if (view.size() > 1 && absl::ConsumeSuffix(&view, suffix)) break;
   }

@@ -15,7 +15,7 @@
 namespace vmm::server {
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path, std::string_view what) {
+absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", path));
   std::stringstream text;

@@ -25,7 +25,7 @@ Sha256::Sha256() : context_(std::make_unique<Context>()) {
 
 Sha256::~Sha256() = default;
 
-void Sha256::Update(std::string_view bytes) {
+void Sha256::Update(absl::string_view bytes) {
   EVP_DigestUpdate(context_->ctx.get(), bytes.data(), bytes.size());
 }
 
@@ -55,7 +55,7 @@ absl::StatusOr<FileDigest> HashFile(const std::string& path) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const std::streamsize got = in.gcount();
     if (got <= 0) break;
-    hash.Update(std::string_view(buffer.data(), static_cast<size_t>(got)));
+    hash.Update(absl::string_view(buffer.data(), static_cast<size_t>(got)));
     digest.size_bytes += got;
   }
   if (in.bad()) return absl::DataLossError(absl::StrCat("cannot read ", path));
@@ -63,7 +63,7 @@ absl::StatusOr<FileDigest> HashFile(const std::string& path) {
   return digest;
 }
 
-bool IsSha256Hex(std::string_view text) {
+bool IsSha256Hex(absl::string_view text) {
   if (text.size() != 64) return false;
   for (char c : text) {
     if (!absl::ascii_isxdigit(static_cast<unsigned char>(c))) return false;
@@ -71,6 +71,6 @@ bool IsSha256Hex(std::string_view text) {
   return true;
 }
 
-std::string NormalizeHex(std::string_view text) { return absl::AsciiStrToLower(text); }
+std::string NormalizeHex(absl::string_view text) { return absl::AsciiStrToLower(text); }
 
 }  // namespace vmm::server

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 
@@ -20,7 +20,7 @@ class Sha256 {
   Sha256& operator=(const Sha256&) = delete;
 
   // Adds bytes to the hash.
-  void Update(std::string_view bytes);
+  void Update(absl::string_view bytes);
   // Returns the digest of everything added so far as 64 lowercase hex characters. REQUIRES:
   // called once; Update may not be called afterwards.
   std::string HexDigest();
@@ -40,9 +40,9 @@ struct FileDigest {
 absl::StatusOr<FileDigest> HashFile(const std::string& path);
 
 // True if `text` is 64 hexadecimal characters (either case).
-bool IsSha256Hex(std::string_view text);
+bool IsSha256Hex(absl::string_view text);
 
 // Lowercase copy of a hex digest, for comparisons.
-std::string NormalizeHex(std::string_view text);
+std::string NormalizeHex(absl::string_view text);
 
 }  // namespace vmm::server

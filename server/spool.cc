@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-absl::Status ErrnoError(std::string_view operation, const std::string& path) {
+absl::Status ErrnoError(absl::string_view operation, const std::string& path) {
   const int error = errno;
   const std::string message = absl::StrCat(operation, " ", path, ": ", std::strerror(error));
   if (error == ENOSPC || error == EDQUOT) return absl::ResourceExhaustedError(message);
@@ -27,7 +27,7 @@ absl::Status ErrnoError(std::string_view operation, const std::string& path) {
   return absl::InternalError(message);
 }
 
-absl::Status WriteAll(int fd, std::string_view bytes, const std::string& path) {
+absl::Status WriteAll(int fd, absl::string_view bytes, const std::string& path) {
   while (!bytes.empty()) {
     const ssize_t written = ::write(fd, bytes.data(), bytes.size());
     if (written < 0) {
@@ -63,7 +63,7 @@ SpoolUpload::~SpoolUpload() {
   if (!finished_) Abandon();
 }
 
-absl::Status SpoolUpload::Append(std::string_view bytes) {
+absl::Status SpoolUpload::Append(absl::string_view bytes) {
   if (offset_ + static_cast<int64_t>(bytes.size()) > target_.size_bytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("the upload sends more bytes than input_size_bytes (", target_.size_bytes,
@@ -148,7 +148,7 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(const std::string& root) {
 std::string Spool::ResumableKey(const std::string& owner, const std::string& upload_id) {
   Sha256 hash;
   hash.Update(owner);
-  hash.Update(std::string_view("\0", 1));
+  hash.Update(absl::string_view("\0", 1));
   hash.Update(upload_id);
   return hash.HexDigest().substr(0, 32);
 }
@@ -218,7 +218,7 @@ absl::StatusOr<std::unique_ptr<SpoolUpload>> Spool::StartUpload(const UploadTarg
                                std::min<int64_t>(buffer.size(), held_bytes - hashed)));
     const std::streamsize got = in.gcount();
     if (got <= 0) break;
-    upload->hash_.Update(std::string_view(buffer.data(), static_cast<size_t>(got)));
+    upload->hash_.Update(absl::string_view(buffer.data(), static_cast<size_t>(got)));
     hashed += got;
   }
   if (hashed != held_bytes) {

@@ -7,6 +7,8 @@
 // crash. Spool is thread-safe; a SpoolUpload is used by one thread at a time.
 #pragma once
 
+#include "absl/strings/string_view.h"
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -41,7 +43,7 @@ class SpoolUpload {
   SpoolUpload& operator=(const SpoolUpload&) = delete;
 
   // Appends bytes. INVALID_ARGUMENT if they go past the announced size.
-  absl::Status Append(std::string_view bytes);
+  absl::Status Append(absl::string_view bytes);
   // Bytes written so far (including those of earlier streams of a resumed upload).
   int64_t offset() const { return offset_; }
   // Checks size and checksum (INVALID_ARGUMENT naming both values, and the bytes are removed),

@@ -199,7 +199,7 @@ absl::Status SqliteJobStore::LoadLabels(JobRecord* job) {
 absl::StatusOr<JobRecord> SqliteJobStore::GetLocked(const std::string& where,
                                                     const std::string& key1,
                                                     const std::string& key2,
-                                                    std::string_view what) {
+                                                    absl::string_view what) {
   absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(
       db_.get(), absl::StrCat("SELECT ", kColumns, " FROM jobs WHERE ", where), path_);
   if (!statement.ok()) return statement.status();

@@ -4,6 +4,8 @@
 //   absl::StatusOr<std::unique_ptr<JobStore>> store = SqliteJobStore::Open("/var/lib/vmm/jobs.db");
 #pragma once
 
+#include "absl/strings/string_view.h"
+
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,7 +37,7 @@ class SqliteJobStore : public JobStore {
   SqliteJobStore(SqliteHandle db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 
   absl::StatusOr<JobRecord> GetLocked(const std::string& where, const std::string& key1,
-                                      const std::string& key2, std::string_view what)
+                                      const std::string& key2, absl::string_view what)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   absl::Status LoadLabels(JobRecord* job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 

@@ -4,7 +4,7 @@
 
 namespace vmm::server {
 
-absl::Status SqliteError(sqlite3* db, std::string_view operation, std::string_view path) {
+absl::Status SqliteError(sqlite3* db, absl::string_view operation, absl::string_view path) {
   const int code = db != nullptr ? sqlite3_extended_errcode(db) : SQLITE_ERROR;
   const std::string message = absl::StrCat(operation, " on ", path, ": ",
                                            db != nullptr ? sqlite3_errmsg(db) : "no database");
@@ -24,7 +24,7 @@ absl::Status SqliteError(sqlite3* db, std::string_view operation, std::string_vi
   }
 }
 
-absl::Status SqliteExec(sqlite3* db, const std::string& sql, std::string_view path) {
+absl::Status SqliteExec(sqlite3* db, const std::string& sql, absl::string_view path) {
   char* error = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     absl::Status status = SqliteError(db, absl::StrCat("executing \"", sql.substr(0, 60), "\""),
@@ -36,7 +36,7 @@ absl::Status SqliteExec(sqlite3* db, const std::string& sql, std::string_view pa
 }
 
 absl::StatusOr<SqliteStatement> SqliteStatement::Prepare(sqlite3* db, const std::string& sql,
-                                                         std::string_view path) {
+                                                         absl::string_view path) {
   sqlite3_stmt* statement = nullptr;
   if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &statement, nullptr) !=
       SQLITE_OK) {
@@ -45,12 +45,12 @@ absl::StatusOr<SqliteStatement> SqliteStatement::Prepare(sqlite3* db, const std:
   return SqliteStatement(db, statement, path);
 }
 
-void SqliteStatement::BindText(int index, std::string_view text) {
+void SqliteStatement::BindText(int index, absl::string_view text) {
   sqlite3_bind_text(statement_.get(), index, text.data(), static_cast<int>(text.size()),
                     SQLITE_TRANSIENT);
 }
 
-void SqliteStatement::BindBlob(int index, std::string_view bytes) {
+void SqliteStatement::BindBlob(int index, absl::string_view bytes) {
   sqlite3_bind_blob(statement_.get(), index, bytes.data(), static_cast<int>(bytes.size()),
                     SQLITE_TRANSIENT);
 }

@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -23,20 +23,20 @@ struct SqliteCloser {
 using SqliteHandle = std::unique_ptr<sqlite3, SqliteCloser>;
 
 // An error status for a failed SQLite call: "<operation> on <path>: <sqlite message>".
-absl::Status SqliteError(sqlite3* db, std::string_view operation, std::string_view path);
+absl::Status SqliteError(sqlite3* db, absl::string_view operation, absl::string_view path);
 
 // Runs SQL that returns no rows (one or more statements).
-absl::Status SqliteExec(sqlite3* db, const std::string& sql, std::string_view path);
+absl::Status SqliteExec(sqlite3* db, const std::string& sql, absl::string_view path);
 
 // A prepared statement; binds are 1-based, columns 0-based as in SQLite.
 class SqliteStatement {
  public:
   // Prepares `sql` on `db`; `path` only names the database in errors.
   static absl::StatusOr<SqliteStatement> Prepare(sqlite3* db, const std::string& sql,
-                                                 std::string_view path);
+                                                 absl::string_view path);
 
-  void BindText(int index, std::string_view text);
-  void BindBlob(int index, std::string_view bytes);
+  void BindText(int index, absl::string_view text);
+  void BindBlob(int index, absl::string_view bytes);
   void BindInt(int index, int64_t value);
   void BindDouble(int index, double value);
   void BindNull(int index);
@@ -56,7 +56,7 @@ class SqliteStatement {
   struct Finalizer {
     void operator()(sqlite3_stmt* statement) const { sqlite3_finalize(statement); }
   };
-  SqliteStatement(sqlite3* db, sqlite3_stmt* statement, std::string_view path)
+  SqliteStatement(sqlite3* db, sqlite3_stmt* statement, absl::string_view path)
       : db_(db), statement_(statement), path_(path) {}
 
   sqlite3* db_;

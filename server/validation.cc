@@ -187,7 +187,7 @@ absl::StatusOr<int64_t> ValidateAndFillLiveConfig(const LiveLimits& limits,
 }
 
 absl::StatusOr<std::string> ParseJobName(const std::string& name) {
-  std::string_view id = name;
+  absl::string_view id = name;
   absl::ConsumePrefix(&id, "jobs/");
   bool good = !id.empty() && id.size() <= 64;
   for (char c : id) good = good && IsIdCharacter(c);

@@ -1,0 +1,147 @@
+// Request validation (every error names the field), status mapping, and flag value parsing.
+#include "server/validation.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+
+#include "server/options.h"
+#include "server/status_mapping.h"
+
+namespace vmm::server {
+namespace {
+
+absl::Status CheckParams(ParamsUse use, vmm::v1::MagnifyParams params) {
+  return ValidateAndFillParams(use, &params);
+}
+
+void ExpectInvalid(const absl::Status& status, const std::string& names) {
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
+  EXPECT_NE(status.message().find(names), std::string::npos) << status;
+}
+
+TEST(ValidateParamsTest, FillsDocumentedDefaults) {
+  vmm::v1::MagnifyParams params;
+  ASSERT_TRUE(ValidateAndFillParams(ParamsUse::kJob, &params).ok());
+  EXPECT_EQ(params.mode(), vmm::v1::MODE_STATIC);
+  EXPECT_EQ(params.alpha(), 10);
+  EXPECT_EQ(params.filter(), vmm::v1::FILTER_DIFFERENCE_OF_IIR);
+  EXPECT_DOUBLE_EQ(params.low_hz(), 0.4);
+  EXPECT_DOUBLE_EQ(params.high_hz(), 3.0);
+  EXPECT_EQ(params.sample_rate_hz(), 0);  // the container's rate, decided by the worker
+  EXPECT_EQ(params.order(), 2);
+  EXPECT_EQ(params.taps(), 31);
+  vmm::v1::MagnifyParams live;
+  ASSERT_TRUE(ValidateAndFillParams(ParamsUse::kLive, &live).ok());
+  EXPECT_EQ(live.sample_rate_hz(), 30);
+}
+
+TEST(ValidateParamsTest, BadValuesNameTheParameter) {
+  vmm::v1::MagnifyParams params;
+  params.set_alpha(std::nan(""));
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.alpha");
+  params.set_alpha(-2);
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.alpha");
+  params.set_alpha(std::numeric_limits<double>::infinity());
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.alpha");
+
+  params = vmm::v1::MagnifyParams();
+  params.set_low_hz(5);
+  params.set_high_hz(3);
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.low_hz (5) must be below");
+
+  params = vmm::v1::MagnifyParams();
+  params.set_high_hz(20);
+  params.set_sample_rate_hz(30);
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "half of params.sample_rate_hz");
+
+  params = vmm::v1::MagnifyParams();
+  params.set_mode(static_cast<vmm::v1::Mode>(9));
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.mode");
+
+  params = vmm::v1::MagnifyParams();
+  params.set_order(12);
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.order");
+
+  params = vmm::v1::MagnifyParams();
+  params.set_taps(2);
+  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.taps");
+}
+
+TEST(ValidateParamsTest, LiveRefusesTheNonCausalFilter) {
+  vmm::v1::MagnifyParams params;
+  params.set_mode(vmm::v1::MODE_TEMPORAL);
+  params.set_filter(vmm::v1::FILTER_FIR);
+  EXPECT_TRUE(CheckParams(ParamsUse::kJob, params).ok());
+  ExpectInvalid(CheckParams(ParamsUse::kLive, params), "params.filter: fir");
+}
+
+TEST(ValidateLiveConfigTest, ComputesFrameSizesAndChecksLimits) {
+  LiveLimits limits;
+  vmm::v1::LiveConfig config;
+  config.set_width(640);
+  config.set_height(480);
+  absl::StatusOr<int64_t> size = ValidateAndFillLiveConfig(limits, &config);
+  ASSERT_TRUE(size.ok()) << size.status();
+  EXPECT_EQ(*size, 640 * 480 * 3);
+  EXPECT_EQ(config.pixel_format(), "rgb24");
+  EXPECT_EQ(config.max_frames_in_flight(), 4);
+  EXPECT_EQ(*FrameSizeBytes("yuv420p", 640, 480), 640 * 480 * 3 / 2);
+  EXPECT_EQ(*FrameSizeBytes("gray", 640, 480), 640 * 480);
+  ExpectInvalid(FrameSizeBytes("yuv420p", 641, 480).status(), "even width");
+  ExpectInvalid(FrameSizeBytes("bgr48", 64, 48).status(), "pixel_format \"bgr48\"");
+  config.set_width(limits.max_width + 1);
+  ExpectInvalid(ValidateAndFillLiveConfig(limits, &config).status(), "width must be 1 to 7680");
+}
+
+TEST(ValidateSpecTest, LabelsUploadIdsAndNames) {
+  ExpectInvalid(ValidateLabels({{"Bad Key", "v"}}), "key \"Bad Key\"");
+  ExpectInvalid(ValidateLabels({{"ok", std::string(64, 'v')}}), "longer than 63");
+  EXPECT_TRUE(ValidateLabels({{"lab", "optics"}}).ok());
+  ExpectInvalid(ValidateUploadId("short"), "upload_id");
+  ExpectInvalid(ValidateUploadId("has/slash-inside"), "upload_id");
+  EXPECT_TRUE(ValidateUploadId("0f1e2d3c-4b5a").ok());
+  vmm::v1::JobSpec spec;
+  spec.set_input_filename("/home/someone/videos/wrist.mp4");
+  ASSERT_TRUE(ValidateAndFillSpec(&spec).ok());
+  EXPECT_EQ(spec.input_filename(), "wrist.mp4");
+  EXPECT_EQ(spec.output_format(), vmm::v1::OUTPUT_FORMAT_MP4);
+  EXPECT_EQ(*ParseJobName("jobs/abc123"), "abc123");
+  EXPECT_EQ(*ParseJobName("abc123"), "abc123");
+  ExpectInvalid(ParseJobName("jobs/../etc").status(), "not a job name");
+  ExpectInvalid(ParseJobName("").status(), "not a job name");
+}
+
+TEST(StatusMappingTest, KeepsCodeAndMessage) {
+  grpc::Status ok = ToGrpcStatus(absl::OkStatus());
+  EXPECT_TRUE(ok.ok());
+  grpc::Status not_found = ToGrpcStatus(absl::NotFoundError("job \"jobs/x\" not found"));
+  EXPECT_EQ(not_found.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(not_found.error_message(), "job \"jobs/x\" not found");
+  EXPECT_EQ(ToGrpcStatus(absl::ResourceExhaustedError("big")).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(ToGrpcStatus(absl::UnauthenticatedError("who")).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(ToGrpcStatus(absl::Status(static_cast<absl::StatusCode>(42), "odd")).error_code(),
+            grpc::StatusCode::UNKNOWN);
+  absl::Status back = FromGrpcStatus(grpc::Status(grpc::StatusCode::ABORTED, "raced"));
+  EXPECT_EQ(back.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(back.message(), "raced");
+}
+
+TEST(FlagParsingTest, DurationsAndByteCounts) {
+  EXPECT_EQ(*ParseDurationFlag("7d"), absl::Hours(168));
+  EXPECT_EQ(*ParseDurationFlag("90m"), absl::Minutes(90));
+  EXPECT_EQ(*ParseDurationFlag("30s"), absl::Seconds(30));
+  ExpectInvalid(ParseDurationFlag("soon").status(), "\"soon\" is not a duration");
+  ExpectInvalid(ParseDurationFlag("-5s").status(), "not a duration");
+  EXPECT_EQ(*ParseBytesFlag("2GiB"), int64_t{2} << 30);
+  EXPECT_EQ(*ParseBytesFlag("512M"), int64_t{512} << 20);
+  EXPECT_EQ(*ParseBytesFlag("1048576"), 1048576);
+  EXPECT_EQ(*ParseBytesFlag("10KB"), 10240);
+  ExpectInvalid(ParseBytesFlag("lots").status(), "\"lots\" is not a byte count");
+}
+
+}  // namespace
+}  // namespace vmm::server
