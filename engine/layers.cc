@@ -96,10 +96,10 @@ ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
-  torch::Tensor hidden = torch::relu(conv1->forward(input));
-  hidden = conv2->forward(hidden);
-  if (!torch::GradMode::is_enabled()) return hidden.add_(input);
-  return hidden + input;
+  if (!torch::GradMode::is_enabled()) {
+    return conv2->forward(conv1->forward(input).relu_()).add_(input);
+  }
+  return conv2->forward(torch::relu(conv1->forward(input))) + input;
 }
 
 torch::Tensor UpsampleNearest2x(const torch::Tensor& input) {
