@@ -27,8 +27,7 @@ std::chrono::milliseconds Seconds(double seconds, double fallback) {
 
 }  // namespace
 
-ControlSession::ControlSession(std::shared_ptr<grpc::Channel> channel,
-                               const WorkerContext& worker)
+ControlSession::ControlSession(std::shared_ptr<grpc::Channel> channel, const WorkerContext& worker)
     : stub_(vmm::v1::WorkerService::NewStub(channel)), worker_(worker) {}
 
 ControlSession::~ControlSession() {
@@ -55,16 +54,18 @@ absl::Status ControlSession::Run(bool* registered) {
   reg->set_max_live_sessions(worker_.max_live_sessions);
   reg->set_version(VMM_VERSION);
   vmm::v1::ServerMessage reply;
-  if (!Send(hello) || !stream_->Read(&reply) || !reply.has_registered()) {
-    context_.TryCancel();
+  const bool sent = Send(hello);
+  const bool replied = sent && stream_->Read(&reply);
+  if (!replied || !reply.has_registered()) {
+    if (replied) context_.TryCancel();  // else the stream has already ended with its status
     const grpc::Status status = stream_->Finish();
     if (!status.ok()) return FromGrpcStatus(status, "registering with the server");
     return absl::UnavailableError("registering with the server: no Registered reply");
   }
   registered_ = reply.registered();
   *registered = true;
-  Log(absl::StrCat("registered with ", options.server, " as ", registered_.worker_id(),
-                   " on ", worker_.device_name));
+  Log(absl::StrCat("registered with ", options.server, " as ", registered_.worker_id(), " on ",
+                   worker_.device_name));
 
   const WorkerIdentity identity{registered_.worker_id(), options.token};
   JobRunnerConfig config;
@@ -78,8 +79,8 @@ absl::Status ControlSession::Run(bool* registered) {
   job_runner_ = std::make_unique<JobRunner>(
       *stub_, identity, config, *worker_.metrics,
       [this](const vmm::v1::WorkerMessage& message) { return Send(message); });
-  live_runner_ = std::make_unique<LiveSessionRunner>(*stub_, identity, *worker_.live_model,
-                                                     *worker_.metrics);
+  live_runner_ =
+      std::make_unique<LiveSessionRunner>(*stub_, identity, *worker_.live_model, *worker_.metrics);
 
   std::thread supervisor([this] { Supervise(); });
   vmm::v1::ServerMessage message;
@@ -135,6 +136,7 @@ void ControlSession::HandBackNow(const std::string& job_id, const std::string& r
 }
 
 void ControlSession::StartJob(const vmm::v1::Assignment& assignment) {
+  ReapFinishedTasks();  // a job that just reported JobFinished no longer holds the slot
   std::lock_guard<std::mutex> lock(mutex_);
   size_t jobs = 0;
   for (const auto& [id, task] : tasks_) jobs += task->is_live ? 0 : 1;
@@ -143,24 +145,31 @@ void ControlSession::StartJob(const vmm::v1::Assignment& assignment) {
                 draining_ ? "worker shutting down" : "worker has no free job slot");
     return;
   }
-  Log(absl::StrCat("running job ", assignment.job_id(), " (attempt ", assignment.attempt(),
-                   ", ", assignment.input_size_bytes(), " bytes)"));
+  Log(absl::StrCat("running job ", assignment.job_id(), " (attempt ", assignment.attempt(), ", ",
+                   assignment.input_size_bytes(), " bytes)"));
   auto task = std::make_unique<Task>();
   Task* raw = task.get();
   task->thread = std::thread([this, raw, assignment] {
-    const vmm::v1::JobFinished finished = job_runner_->Run(assignment, raw->control);
-    if (finished.has_failed()) {
-      Log(absl::StrCat("job ", assignment.job_id(), " failed: ", finished.failed().reason()));
-    } else {
-      Log(absl::StrCat("job ", assignment.job_id(), " ended (",
-                       finished.has_succeeded()     ? "succeeded"
-                       : finished.has_cancelled()   ? "cancelled"
-                       : finished.has_handed_back() ? "handed back"
-                                                    : "stopped",
-                       ")"));
-    }
+    const std::optional<vmm::v1::JobFinished> finished = job_runner_->Run(assignment, raw->control);
+    // The slot is free before the server hears of it, so its next assignment finds it free.
     raw->done = true;
     changed_.notify_all();
+    if (!finished.has_value()) {
+      Log(absl::StrCat("job ", assignment.job_id(), " stopped: disconnected"));
+      return;
+    }
+    if (finished->has_failed()) {
+      Log(absl::StrCat("job ", assignment.job_id(), " failed: ", finished->failed().reason()));
+    } else {
+      Log(absl::StrCat("job ", assignment.job_id(), " ended (",
+                       finished->has_succeeded()   ? "succeeded"
+                       : finished->has_cancelled() ? "cancelled"
+                                                   : "handed back",
+                       ")"));
+    }
+    vmm::v1::WorkerMessage message;
+    *message.mutable_job_finished() = *finished;
+    Send(message);
   });
   tasks_[assignment.job_id()] = std::move(task);
   worker_.metrics->SetBusy(true);

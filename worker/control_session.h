@@ -9,6 +9,8 @@
 // Ownership: the WorkerContext's pointees are borrowed and must outlive the session.
 #pragma once
 
+#include <grpcpp/channel.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <map>
@@ -16,8 +18,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-
-#include <grpcpp/channel.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -36,8 +36,8 @@ class LiveSessionRunner;
 // What every connection of one worker process shares.
 struct WorkerContext {
   const WorkerOptions* options = nullptr;
-  std::string device_name;           // "cpu", "cuda:0": sent in Register
-  int max_live_sessions = 1;         // live sessions served at once besides the job
+  std::string device_name;    // "cpu", "cuda:0": sent in Register
+  int max_live_sessions = 1;  // live sessions served at once besides the job
   WorkerMetrics* metrics = nullptr;
   LiveModel* live_model = nullptr;
   ShutdownSignal* shutdown = nullptr;
@@ -78,8 +78,7 @@ class ControlSession {
   std::unique_ptr<vmm::v1::WorkerService::Stub> stub_;
   const WorkerContext worker_;
   grpc::ClientContext context_;
-  std::unique_ptr<grpc::ClientReaderWriter<vmm::v1::WorkerMessage, vmm::v1::ServerMessage>>
-      stream_;
+  std::unique_ptr<grpc::ClientReaderWriter<vmm::v1::WorkerMessage, vmm::v1::ServerMessage>> stream_;
   vmm::v1::Registered registered_;
   std::unique_ptr<JobRunner> job_runner_;
   std::unique_ptr<LiveSessionRunner> live_runner_;
@@ -90,8 +89,8 @@ class ControlSession {
   std::mutex mutex_;
   std::condition_variable changed_;
   std::map<std::string, std::unique_ptr<Task>> tasks_ ABSL_GUARDED_BY(mutex_);
-  bool draining_ ABSL_GUARDED_BY(mutex_) = false;   // shutting down: no new work
-  bool closing_ ABSL_GUARDED_BY(mutex_) = false;    // we ended the stream on purpose
+  bool draining_ ABSL_GUARDED_BY(mutex_) = false;     // shutting down: no new work
+  bool closing_ ABSL_GUARDED_BY(mutex_) = false;      // we ended the stream on purpose
   bool stream_over_ ABSL_GUARDED_BY(mutex_) = false;  // the reader saw the stream end
 };
 

@@ -6,10 +6,10 @@
 // job's thread owns the registered call contexts.
 #pragma once
 
+#include <grpcpp/client_context.h>
+
 #include <atomic>
 #include <mutex>
-
-#include <grpcpp/client_context.h>
 
 #include "absl/base/thread_annotations.h"
 
@@ -18,10 +18,10 @@ namespace vmm::worker {
 // Why a job was asked to stop.
 enum class StopReason {
   kNone,
-  kCancelled,    // the server sent Cancel: report JobCancelled
-  kHandBack,     // the worker is shutting down: report JobHandedBack
-  kDisconnected, // the control stream broke: report nothing (the server requeues the job)
-  kFailed,       // the worker gave up on the job (a limit was exceeded): report JobFailed
+  kCancelled,     // the server sent Cancel: report JobCancelled
+  kHandBack,      // the worker is shutting down: report JobHandedBack
+  kDisconnected,  // the control stream broke: report nothing (the server requeues the job)
+  kFailed,        // the worker gave up on the job (a limit was exceeded): report JobFailed
 };
 
 // The stop signal of one job or live session.

@@ -17,9 +17,9 @@ namespace {
 constexpr int kReadAttempts = 4;
 
 // One ReadInput call from `offset`, appending to `file` and `sha`; advances `offset`.
-grpc::Status ReadFrom(vmm::v1::WorkerService::StubInterface& stub,
-                      const WorkerIdentity& identity, const std::string& job_id,
-                      int64_t& offset, std::ofstream& file, Sha256& sha, JobControl& control) {
+grpc::Status ReadFrom(vmm::v1::WorkerService::StubInterface& stub, const WorkerIdentity& identity,
+                      const std::string& job_id, int64_t& offset, std::ofstream& file, Sha256& sha,
+                      JobControl& control) {
   grpc::ClientContext context;
   PrepareContext(context, identity.token);
   ScopedActiveCall active(control, context);
@@ -46,9 +46,9 @@ grpc::Status ReadFrom(vmm::v1::WorkerService::StubInterface& stub,
 
 }  // namespace
 
-absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub,
-                        const WorkerIdentity& identity, const vmm::v1::Assignment& assignment,
-                        const std::string& path, JobControl& control) {
+absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub, const WorkerIdentity& identity,
+                        const vmm::v1::Assignment& assignment, const std::string& path,
+                        JobControl& control) {
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   if (!file) {
     return absl::UnavailableError(
@@ -71,16 +71,15 @@ absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub,
   }
   const std::string digest = sha.HexDigest();
   if (digest != assignment.input_sha256()) {
-    return absl::DataLossError(absl::StrCat("the input's SHA-256 is ", digest,
-                                            ", the job says ", assignment.input_sha256()));
+    return absl::DataLossError(absl::StrCat("the input's SHA-256 is ", digest, ", the job says ",
+                                            assignment.input_sha256()));
   }
   return absl::OkStatus();
 }
 
 absl::Status UploadResult(vmm::v1::WorkerService::StubInterface& stub,
                           const WorkerIdentity& identity, const std::string& job_id,
-                          const std::string& path, const FileDigest& digest,
-                          JobControl& control) {
+                          const std::string& path, const FileDigest& digest, JobControl& control) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     return absl::NotFoundError(

@@ -26,14 +26,13 @@ inline constexpr int64_t kTransferChunkBytes = 256 * 1024;
 // Streams the input of `assignment` into `path`. Fails with DATA_LOSS when the bytes do not
 // match the assignment's size or SHA-256, CANCELLED when `control` stops, or the RPC's error
 // (FAILED_PRECONDITION: the job is no longer ours).
-absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub,
-                        const WorkerIdentity& identity, const vmm::v1::Assignment& assignment,
-                        const std::string& path, JobControl& control);
+absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub, const WorkerIdentity& identity,
+                        const vmm::v1::Assignment& assignment, const std::string& path,
+                        JobControl& control);
 
 // Uploads the file at `path` (whose digest is `digest`) as the result of `job_id`.
 absl::Status UploadResult(vmm::v1::WorkerService::StubInterface& stub,
                           const WorkerIdentity& identity, const std::string& job_id,
-                          const std::string& path, const FileDigest& digest,
-                          JobControl& control);
+                          const std::string& path, const FileDigest& digest, JobControl& control);
 
 }  // namespace vmm::worker

@@ -10,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "media/video_reader.h"
 #include "pipeline/magnify_file.h"
 #include "worker/params_conversion.h"
@@ -23,7 +24,9 @@ class TempFolder {
   static absl::StatusOr<TempFolder> Create(const std::string& parent, const std::string& job) {
     std::string safe_job;
     for (char c : job) safe_job.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-    std::string pattern = absl::StrCat(parent, "/vmm-job-", safe_job.substr(0, 40), "-XXXXXX");
+    std::string base = parent;
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    std::string pattern = absl::StrCat(base, "/vmm-job-", safe_job.substr(0, 40), "-XXXXXX");
     if (mkdtemp(pattern.data()) == nullptr) {
       return absl::UnavailableError(
           absl::StrCat("cannot create a temporary folder under '", parent, "'"));
@@ -55,6 +58,11 @@ std::string SafeExtension(const std::string& filename) {
   return extension.size() > 1 ? extension : "";
 }
 
+// Where a job's input is stored inside its temporary folder.
+std::string InputPath(const std::string& folder, const vmm::v1::Assignment& assignment) {
+  return absl::StrCat(folder, "/input", SafeExtension(assignment.input_filename()));
+}
+
 vmm::v1::JobFinished Outcome(const std::string& job_id) {
   vmm::v1::JobFinished finished;
   finished.set_job_id(job_id);
@@ -71,8 +79,8 @@ JobRunner::JobRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity
       metrics_(metrics),
       send_(std::move(send)) {}
 
-vmm::v1::JobFinished JobRunner::Run(const vmm::v1::Assignment& assignment,
-                                    JobControl& control) {
+std::optional<vmm::v1::JobFinished> JobRunner::Run(const vmm::v1::Assignment& assignment,
+                                                   JobControl& control) {
   vmm::v1::JobFinished finished = Outcome(assignment.job_id());
   std::string limit_failure;
   absl::StatusOr<vmm::v1::JobSucceeded> result;
@@ -90,7 +98,7 @@ vmm::v1::JobFinished JobRunner::Run(const vmm::v1::Assignment& assignment,
       finished.mutable_handed_back()->set_reason("worker shutting down");
       break;
     case StopReason::kDisconnected:
-      return finished;  // the server requeues the job itself
+      return std::nullopt;  // the server requeues the job itself
     case StopReason::kFailed:
       finished.mutable_failed()->set_reason(limit_failure);
       break;
@@ -98,7 +106,14 @@ vmm::v1::JobFinished JobRunner::Run(const vmm::v1::Assignment& assignment,
       if (result.ok()) {
         *finished.mutable_succeeded() = *result;
       } else {
-        finished.mutable_failed()->set_reason(std::string(result.status().message()));
+        // The owner knows the file by its own name, not by the worker's temporary path.
+        std::string reason(result.status().message());
+        if (folder.ok()) {
+          const std::string shown =
+              assignment.input_filename().empty() ? "the input" : assignment.input_filename();
+          reason = absl::StrReplaceAll(reason, {{InputPath(folder->path(), assignment), shown}});
+        }
+        finished.mutable_failed()->set_reason(reason);
         // Running out of memory may pass on another attempt; a bad input never will.
         finished.mutable_failed()->set_retryable(
             result.status().code() == absl::StatusCode::kResourceExhausted ||
@@ -106,9 +121,6 @@ vmm::v1::JobFinished JobRunner::Run(const vmm::v1::Assignment& assignment,
       }
       break;
   }
-  vmm::v1::WorkerMessage message;
-  *message.mutable_job_finished() = finished;
-  send_(message);
   return finished;
 }
 
@@ -118,8 +130,7 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
                                                          std::string& limit_failure) {
   ProgressReporter reporter(assignment.job_id(), send_);
   reporter.Update(0, 0, 0, "reading the input");
-  const std::string input = absl::StrCat(folder, "/input",
-                                         SafeExtension(assignment.input_filename()));
+  const std::string input = InputPath(folder, assignment);
   if (absl::Status fetched = FetchInput(stub_, identity_, assignment, input, control);
       !fetched.ok()) {
     return fetched;
@@ -147,8 +158,8 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   options.batch_size = config_.batch_size;
   options.threads = config_.threads;
   const std::string output = absl::StrCat(
-      folder, assignment.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "/result.mkv"
-                                                                      : "/result.mp4");
+      folder,
+      assignment.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "/result.mkv" : "/result.mp4");
   int64_t frames_counted = 0;
   pipeline::Progress last_progress;
   const auto on_progress = [&](const pipeline::Progress& progress) {
@@ -159,8 +170,8 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
     last_progress = progress;
     if (max_frames > 0 && progress.frames_done > max_frames &&
         control.reason() == StopReason::kNone) {
-      limit_failure = absl::StrCat("the input has more than ", max_frames,
-                                   " frames, the server's limit");
+      limit_failure =
+          absl::StrCat("the input has more than ", max_frames, " frames, the server's limit");
       control.RequestStop(StopReason::kFailed);
     }
   };
@@ -175,8 +186,7 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   std::error_code ignored;
   std::filesystem::remove(input, ignored);
 
-  reporter.Update(last_progress.frames_done, last_progress.frames_total, 0,
-                  "uploading the result");
+  reporter.Update(last_progress.frames_done, last_progress.frames_total, 0, "uploading the result");
   absl::StatusOr<FileDigest> digest = DigestFile(output);
   if (!digest.ok()) return digest.status();
   if (absl::Status uploaded =

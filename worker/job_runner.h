@@ -1,13 +1,15 @@
 // Runs one job assignment from start to end on the calling thread: fetch the input into a
 // private temporary folder (size and SHA-256 checked), check it against the server's limits,
 // magnify it with pipeline::MagnifyFile (the same code as `vmm magnify`, so the bytes are the
-// same), upload the result, and report the outcome with JobFinished. Progress goes to the server
-// at least every second; a stop request ends the work within about a second.
+// same), upload the result, and return the outcome for JobFinished (the caller sends it, after
+// marking its job slot free). Progress goes to the server at least every second; a stop request
+// ends the work within about a second.
 //
 // Thread-safety: one Run per thread; a JobRunner may run several jobs on different threads.
 // Ownership: the stub, the metrics and the sender are borrowed and must outlive every Run.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "vmm/v1/worker.grpc.pb.h"
@@ -20,12 +22,12 @@ namespace vmm::worker {
 
 // What every job of one control session shares.
 struct JobRunnerConfig {
-  std::string work_dir;        // parent of each job's temporary folder
-  std::string model;           // weights file; empty: the committed default
-  std::string device = "auto"; // as for pipeline::MagnifyFileOptions
+  std::string work_dir;         // parent of each job's temporary folder
+  std::string model;            // weights file; empty: the committed default
+  std::string device = "auto";  // as for pipeline::MagnifyFileOptions
   int batch_size = 4;
   int threads = 0;
-  int max_frame_width = 0;     // from Registered; 0: no limit
+  int max_frame_width = 0;  // from Registered; 0: no limit
   int max_frame_height = 0;
 };
 
@@ -35,9 +37,10 @@ class JobRunner {
   JobRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
             JobRunnerConfig config, WorkerMetrics& metrics, ControlSender send);
 
-  // Runs `assignment` and sends its JobFinished (nothing when the control stream broke, kind
-  // of stop kDisconnected). Returns the outcome sent, for logs and tests.
-  vmm::v1::JobFinished Run(const vmm::v1::Assignment& assignment, JobControl& control);
+  // Runs `assignment`; returns the JobFinished to send, or nothing when the control stream
+  // broke (stop reason kDisconnected: the server requeues the job by itself).
+  std::optional<vmm::v1::JobFinished> Run(const vmm::v1::Assignment& assignment,
+                                          JobControl& control);
 
  private:
   // The outcome before the stop reason is taken into account.

@@ -6,11 +6,11 @@
 // inference (engine/network.h). Ownership: LiveModel owns the network.
 #pragma once
 
+#include <torch/types.h>
+
 #include <mutex>
 #include <optional>
 #include <string>
-
-#include <torch/types.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"

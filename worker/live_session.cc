@@ -1,11 +1,11 @@
 #include "worker/live_session.h"
 
+#include <torch/torch.h>
+
 #include <chrono>
 #include <deque>
 #include <memory>
 #include <utility>
-
-#include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
 #include "engine/magnifier.h"
@@ -18,8 +18,8 @@ namespace vmm::worker {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Stream = grpc::ClientReaderWriterInterface<vmm::v1::LiveWorkerMessage,
-                                                 vmm::v1::LiveServerMessage>;
+using Stream =
+    grpc::ClientReaderWriterInterface<vmm::v1::LiveWorkerMessage, vmm::v1::LiveServerMessage>;
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -36,16 +36,16 @@ class Session {
   absl::Status OnFrame(const vmm::v1::LiveFrame& frame) {
     StageSeconds stages;
     Clock::time_point start = Clock::now();
-    absl::StatusOr<media::Frame> rgb = media::RawToRgb(
-        reinterpret_cast<const uint8_t*>(frame.data().data()), frame.data().size(),
-        config_.width(), config_.height(), config_.pixel_format());
+    absl::StatusOr<media::Frame> rgb =
+        media::RawToRgb(reinterpret_cast<const uint8_t*>(frame.data().data()), frame.data().size(),
+                        config_.width(), config_.height(), config_.pixel_format());
     if (!rgb.ok()) return rgb.status();
     stages.decode = SecondsSince(start);
     pending_.push_back(frame.sequence());
     start = Clock::now();
     const engine::StageTimes before = magnifier_->stage_times();
-    torch::Tensor input = torch::from_blob(rgb->rgb.data(), {1, rgb->height, rgb->width, 3},
-                                           torch::kUInt8);
+    torch::Tensor input =
+        torch::from_blob(rgb->rgb.data(), {1, rgb->height, rgb->width, 3}, torch::kUInt8);
     absl::StatusOr<torch::Tensor> output = magnifier_->Push(input);
     if (!output.ok()) return output.status();
     const double engine_seconds = SecondsSince(start);
@@ -108,8 +108,8 @@ class Session {
 };
 
 // Builds the magnifier for `config` with the shared network.
-absl::StatusOr<std::unique_ptr<engine::Magnifier>> MakeMagnifier(
-    const vmm::v1::LiveConfig& config, LiveModel& model) {
+absl::StatusOr<std::unique_ptr<engine::Magnifier>> MakeMagnifier(const vmm::v1::LiveConfig& config,
+                                                                 LiveModel& model) {
   const engine::MagnifyParams params = ToEngineParams(config.params(), 30.0);
   if (absl::Status valid = engine::ValidateMagnifyParams(params); !valid.ok()) return valid;
   if (params.mode == engine::Mode::kTemporal && params.filter == engine::FilterKind::kFir) {

@@ -3,12 +3,11 @@
 // handing back its work within --shutdown-grace seconds.
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
-
-#include <CLI/CLI.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "engine/runtime.h"
@@ -21,7 +20,8 @@
 
 namespace {
 
-// Blocks SIGTERM, SIGINT and SIGUSR1 in every thread; a dedicated thread receives them with sigwait.
+// Blocks SIGTERM, SIGINT and SIGUSR1 in every thread; a dedicated thread receives them with
+// sigwait.
 sigset_t BlockShutdownSignals() {
   sigset_t signals;
   sigemptyset(&signals);

@@ -14,8 +14,8 @@ ProgressReporter::ProgressReporter(std::string job_id, ControlSender send,
 
 ProgressReporter::~ProgressReporter() { Stop(); }
 
-void ProgressReporter::Update(int64_t frames_done, int64_t frames_total,
-                              double frames_per_second, const std::string& message) {
+void ProgressReporter::Update(int64_t frames_done, int64_t frames_total, double frames_per_second,
+                              const std::string& message) {
   std::lock_guard<std::mutex> lock(mutex_);
   latest_.set_frames_done(frames_done);
   latest_.set_frames_total(frames_total > 0 ? frames_total : 0);

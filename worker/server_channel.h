@@ -6,25 +6,25 @@
 // call. Ownership: the returned channel is shared.
 #pragma once
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include <grpcpp/support/status.h>
 
 namespace vmm::worker {
 
 // Where the server is and how to reach it.
 struct ServerAddress {
-  std::string target;   // host:port
-  std::string token;    // bearer token; empty: none
-  std::string tls_ca;   // PEM CA file; empty: plaintext
+  std::string target;  // host:port
+  std::string token;   // bearer token; empty: none
+  std::string tls_ca;  // PEM CA file; empty: plaintext
 };
 
 // Creates a channel to the server; INVALID_ARGUMENT/NOT_FOUND when the CA file cannot be read.

@@ -72,8 +72,8 @@ absl::StatusOr<FileDigest> DigestFilePrefix(const std::string& path, int64_t len
     return absl::UnavailableError(absl::StrCat("cannot read '", path, "'"));
   }
   if (length != std::numeric_limits<int64_t>::max() && result.size_bytes < length) {
-    return absl::OutOfRangeError(absl::StrCat("'", path, "' holds ", result.size_bytes,
-                                              " bytes, fewer than ", length));
+    return absl::OutOfRangeError(
+        absl::StrCat("'", path, "' holds ", result.size_bytes, " bytes, fewer than ", length));
   }
   result.sha256 = sha.HexDigest();
   return result;

@@ -31,7 +31,8 @@ void Log(std::string_view message) {
   const std::string time =
       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
   std::lock_guard<std::mutex> lock(LogMutex());
-  const std::string line = absl::StrCat(time, " vmm-worker[", LogName(), "] ", std::string(message), "\n");
+  const std::string line =
+      absl::StrCat(time, " vmm-worker[", LogName(), "] ", std::string(message), "\n");
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }

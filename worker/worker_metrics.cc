@@ -1,13 +1,13 @@
 #include "worker/worker_metrics.h"
 
-#include <exception>
-#include <vector>
-
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
+
+#include <exception>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -64,8 +64,8 @@ absl::StatusOr<int> WorkerMetrics::Serve(const std::string& bind_address) {
     exposer_ = std::move(exposer);
     return ports.front();
   } catch (const std::exception& error) {
-    return absl::UnavailableError(absl::StrCat("cannot serve metrics on '", bind_address,
-                                               "': ", error.what()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on '", bind_address, "': ", error.what()));
   }
 }
 

@@ -36,8 +36,7 @@ void AddWorkerFlags(CLI::App& app, WorkerOptions& options) {
   app.add_option("--token", options.token, "Bearer token")->envname("VMM_TOKEN");
   app.add_option("--token-file", options.token_file, "File holding the bearer token");
   app.add_option("--tls-ca", options.tls_ca, "PEM file of CA certificates; enables TLS");
-  app.add_option("--device", options.device, "auto, cpu, cuda or cuda:N")
-      ->capture_default_str();
+  app.add_option("--device", options.device, "auto, cpu, cuda or cuda:N")->capture_default_str();
   app.add_option("--batch", options.batch_size, "Frames per network pass")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
@@ -79,8 +78,8 @@ absl::Status ResolveWorkerOptions(WorkerOptions& options) {
     }
   }
   if (!IsValidDevice(options.device)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--device: '", options.device, "' is not one of auto, cpu, cuda, cuda:N"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--device: '", options.device, "' is not one of auto, cpu, cuda, cuda:N"));
   }
   if (options.server.find(':') == std::string::npos) {
     return absl::InvalidArgumentError(

@@ -1,12 +1,12 @@
 #include "client/remote/connection.h"
 
-#include <fstream>
-#include <sstream>
-#include <utility>
-
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/channel_arguments.h>
+
+#include <fstream>
+#include <sstream>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"

@@ -6,14 +6,14 @@
 // Thread-safety: a Connection may be shared by threads; contexts are per call.
 #pragma once
 
+#include <grpcpp/channel.h>
+#include <grpcpp/client_context.h>
+
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
 
 #include "absl/status/statusor.h"
 #include "vmm/v1/magnification.grpc.pb.h"
@@ -23,9 +23,9 @@ namespace vmm::client {
 // The flags common to every remote command.
 struct ConnectionFlags {
   std::string server = "127.0.0.1:8001";  // host:port (env VMM_SERVER)
-  std::string token;                       // bearer token (env VMM_TOKEN); empty: none
-  std::string tls_ca;                      // PEM CA file; empty: plaintext
-  bool json = false;                       // machine-readable output
+  std::string token;                      // bearer token (env VMM_TOKEN); empty: none
+  std::string tls_ca;                     // PEM CA file; empty: plaintext
+  bool json = false;                      // machine-readable output
 };
 
 // Declares --server, --token, --tls-ca and --json on `command`.

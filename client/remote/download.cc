@@ -59,8 +59,8 @@ grpc::Status ReceiveFrom(Connection& connection, const std::string& name, int64_
     }
     *offset += static_cast<int64_t>(response.chunk().size());
     if (progress != nullptr) {
-      const double seconds = std::chrono::duration<double>(
-                                 std::chrono::steady_clock::now() - start).count();
+      const double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       const double rate = seconds > 0 ? (*offset - first_offset) / seconds : 0;
       progress->Update(*offset / kMiB, info.total / kMiB, rate / kMiB,
                        rate > 0 ? (info.total - *offset) / rate : -1);
@@ -73,8 +73,8 @@ grpc::Status ReceiveFrom(Connection& connection, const std::string& name, int64_
 }  // namespace
 
 grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
-                               const std::string& path, int64_t offset,
-                               ProgressDisplay* progress, int64_t* size) {
+                               const std::string& path, int64_t offset, ProgressDisplay* progress,
+                               int64_t* size) {
   std::error_code error;
   const bool exists = std::filesystem::exists(path, error);
   const int64_t existing =
@@ -103,13 +103,14 @@ grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
   } while (!status.ok() && retry.ShouldRetry(status));
   file.close();
   if (!status.ok()) {
+    if (offset == 0) std::filesystem::remove(path, error);  // nothing worth resuming
     if (progress != nullptr) progress->Finish("download failed");
     return status;
   }
   if (offset != info.total) {
-    return grpc::Status(grpc::StatusCode::DATA_LOSS,
-                        absl::StrCat("'", path, "' has ", offset, " bytes, the result ",
-                                     info.total));
+    return grpc::Status(
+        grpc::StatusCode::DATA_LOSS,
+        absl::StrCat("'", path, "' has ", offset, " bytes, the result ", info.total));
   }
   absl::StatusOr<worker::FileDigest> digest = worker::DigestFile(path);
   if (!digest.ok()) return ToGrpcStatus(digest.status());

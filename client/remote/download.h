@@ -6,22 +6,22 @@
 // Thread-safety: one download per thread; the connection may be shared.
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <cstdint>
 #include <string>
 
-#include <grpcpp/support/status.h>
-
-#include "client/remote/connection.h"
 #include "client/progress_display.h"
+#include "client/remote/connection.h"
 
 namespace vmm::client {
 
 // Downloads the result of job `name` into `path`, keeping the file's first `offset` bytes
 // (0: the whole result; -1: resume after whatever `path` holds). Returns the total size in
-// *size; shows progress on `progress` (may be null). OUT_OF_RANGE when `path` is shorter than `offset`; DATA_LOSS when the checksum does
-// not match.
+// *size; shows progress on `progress` (may be null). OUT_OF_RANGE when `path` is shorter than
+// `offset`; DATA_LOSS when the checksum does not match.
 grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
-                               const std::string& path, int64_t offset,
-                               ProgressDisplay* progress, int64_t* size);
+                               const std::string& path, int64_t offset, ProgressDisplay* progress,
+                               int64_t* size);
 
 }  // namespace vmm::client

@@ -75,8 +75,8 @@ int RunWatch(const JobFlags& flags) {
     ProgressDisplay progress("job", "frames");
     vmm::v1::Job job;
     const bool json = flags.connection.json;
-    const grpc::Status status = WatchJobUntilFinal(connection, JobName(flags.job),
-                                                   json ? nullptr : &progress, json, &job);
+    const grpc::Status status =
+        WatchJobUntilFinal(connection, JobName(flags.job), json ? nullptr : &progress, json, &job);
     if (status.ok()) {
       if (!flags.connection.json && !job.failure_reason().empty()) {
         std::cerr << job.name() << ": " << job.failure_reason() << "\n";
@@ -151,10 +151,9 @@ int RunFetch(const JobFlags& flags) {
   return WithConnection("fetch", flags, [&](Connection& connection, int*) {
     ProgressDisplay progress("download", "MiB");
     int64_t size = 0;
-    const grpc::Status status =
-        DownloadJobResult(connection, JobName(flags.job), flags.output,
-                          flags.resume ? -1 : flags.offset,
-                          flags.connection.json ? nullptr : &progress, &size);
+    const grpc::Status status = DownloadJobResult(
+        connection, JobName(flags.job), flags.output, flags.resume ? -1 : flags.offset,
+        flags.connection.json ? nullptr : &progress, &size);
     if (status.ok()) {
       if (flags.connection.json) {
         std::cout << "{\"output\":\"" << flags.output << "\",\"size_bytes\":" << size << "}\n";
@@ -197,8 +196,9 @@ void AddJobCommands(CLI::App& app, CommandRegistry& registry) {
   auto fetch = std::make_shared<JobFlags>();
   CLI::App* fetch_command = AddJobSubcommand(app, "fetch", "Download a job's result", *fetch);
   fetch_command->add_option("-o,--output", fetch->output, "Where to save it")->required();
-  fetch_command->add_option("--offset", fetch->offset,
-                            "Keep the output's first N bytes and download the rest")
+  fetch_command
+      ->add_option("--offset", fetch->offset,
+                   "Keep the output's first N bytes and download the rest")
       ->check(CLI::NonNegativeNumber);
   fetch_command->add_flag("--resume", fetch->resume, "Go on after the bytes the output holds");
   registry.Add(fetch_command, [fetch] { return RunFetch(*fetch); });

@@ -12,17 +12,23 @@ namespace {
 
 std::string ModeName(vmm::v1::Mode mode) {
   switch (mode) {
-    case vmm::v1::MODE_DYNAMIC: return "dynamic";
-    case vmm::v1::MODE_TEMPORAL: return "temporal";
-    default: return "static";
+    case vmm::v1::MODE_DYNAMIC:
+      return "dynamic";
+    case vmm::v1::MODE_TEMPORAL:
+      return "temporal";
+    default:
+      return "static";
   }
 }
 
 std::string FilterName(vmm::v1::TemporalFilter filter) {
   switch (filter) {
-    case vmm::v1::FILTER_FIR: return "fir";
-    case vmm::v1::FILTER_BUTTERWORTH: return "butter";
-    default: return "iir";
+    case vmm::v1::FILTER_FIR:
+      return "fir";
+    case vmm::v1::FILTER_BUTTERWORTH:
+      return "butter";
+    default:
+      return "iir";
   }
 }
 

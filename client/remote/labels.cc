@@ -11,8 +11,7 @@ absl::StatusOr<std::map<std::string, std::string>> ParseLabels(
   for (const std::string& flag : flags) {
     const size_t equals = flag.find('=');
     if (equals == std::string::npos || equals == 0) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--label '", flag, "': expected key=value"));
+      return absl::InvalidArgumentError(absl::StrCat("--label '", flag, "': expected key=value"));
     }
     labels[flag.substr(0, equals)] = flag.substr(equals + 1);
   }

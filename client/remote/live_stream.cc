@@ -104,7 +104,9 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
       flight.sent.pop_front();
     }
     flight.changed.notify_all();
-    report->round_trip.Add(std::chrono::duration<double>(Clock::now() - sent_at).count());
+    const double round_trip = std::chrono::duration<double>(Clock::now() - sent_at).count();
+    report->round_trip.Add(round_trip);
+    report->overhead.Add(round_trip - result.engine_seconds());
     report->server_latency.Add(result.latency_seconds());
     report->engine.Add(result.engine_seconds());
     ++report->frames_received;
@@ -128,9 +130,9 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
   if (!flight.send_error.ok()) return ToGrpcStatus(flight.send_error);
   if (!sink_error.ok()) return ToGrpcStatus(sink_error);
   if (status.ok() && report->frames_received != report->frames_sent) {
-    return grpc::Status(grpc::StatusCode::DATA_LOSS,
-                        absl::StrCat("sent ", report->frames_sent, " frames, received ",
-                                     report->frames_received));
+    return grpc::Status(
+        grpc::StatusCode::DATA_LOSS,
+        absl::StrCat("sent ", report->frames_sent, " frames, received ", report->frames_received));
   }
   return status;
 }

@@ -7,11 +7,11 @@
 // caller's thread. Ownership: the connection and the reader are borrowed.
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
-
-#include <grpcpp/support/status.h>
 
 #include "client/remote/connection.h"
 #include "client/remote/latency_stats.h"
@@ -26,9 +26,10 @@ struct LiveStreamReport {
   int64_t frames_sent = 0;
   int64_t frames_received = 0;
   vmm::v1::LiveReady ready;
-  LatencyStats round_trip;     // client send to client receipt, seconds
-  LatencyStats server_latency; // the server's receipt-to-reply time, seconds
-  LatencyStats engine;         // the worker's engine time, seconds
+  LatencyStats round_trip;      // client send to client receipt, seconds
+  LatencyStats server_latency;  // the server's receipt-to-reply time, seconds
+  LatencyStats engine;          // the worker's engine time, seconds
+  LatencyStats overhead;        // round trip minus engine time: what the service adds, seconds
 };
 
 // Called with every magnified frame, in order; a non-OK status ends the stream.

@@ -11,13 +11,23 @@ absl::StatusOr<vmm::v1::MagnifyParams> ToProtoParams(const MagnifyFlags& flags) 
   if (!filter.ok()) return filter.status();
   vmm::v1::MagnifyParams params;
   switch (*mode) {
-    case engine::Mode::kStatic: params.set_mode(vmm::v1::MODE_STATIC); break;
-    case engine::Mode::kDynamic: params.set_mode(vmm::v1::MODE_DYNAMIC); break;
-    case engine::Mode::kTemporal: params.set_mode(vmm::v1::MODE_TEMPORAL); break;
+    case engine::Mode::kStatic:
+      params.set_mode(vmm::v1::MODE_STATIC);
+      break;
+    case engine::Mode::kDynamic:
+      params.set_mode(vmm::v1::MODE_DYNAMIC);
+      break;
+    case engine::Mode::kTemporal:
+      params.set_mode(vmm::v1::MODE_TEMPORAL);
+      break;
   }
   switch (*filter) {
-    case engine::FilterKind::kFir: params.set_filter(vmm::v1::FILTER_FIR); break;
-    case engine::FilterKind::kButterworth: params.set_filter(vmm::v1::FILTER_BUTTERWORTH); break;
+    case engine::FilterKind::kFir:
+      params.set_filter(vmm::v1::FILTER_FIR);
+      break;
+    case engine::FilterKind::kButterworth:
+      params.set_filter(vmm::v1::FILTER_BUTTERWORTH);
+      break;
     case engine::FilterKind::kDifferenceOfIir:
       params.set_filter(vmm::v1::FILTER_DIFFERENCE_OF_IIR);
       break;

@@ -6,10 +6,10 @@
 // Thread-safety: one policy per retried operation.
 #pragma once
 
+#include <grpcpp/support/status.h>
+
 #include <chrono>
 #include <thread>
-
-#include <grpcpp/support/status.h>
 
 namespace vmm::client {
 

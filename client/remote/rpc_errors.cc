@@ -1,7 +1,6 @@
 #include "client/remote/rpc_errors.h"
 
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
@@ -56,8 +55,8 @@ int ReportRpcError(const std::string& command, const grpc::Status& status, bool 
                           status.error_message());
       break;
     case grpc::StatusCode::DEADLINE_EXCEEDED:
-      text = absl::StrCat("the server at ", server, " did not answer in time: ",
-                          status.error_message());
+      text = absl::StrCat("the server at ", server,
+                          " did not answer in time: ", status.error_message());
       break;
     case grpc::StatusCode::INVALID_ARGUMENT:
       text = absl::StrCat("invalid argument: ", status.error_message());
@@ -78,13 +77,11 @@ int ReportError(const std::string& command, const absl::Status& status, bool jso
 }
 
 absl::Status ToAbslStatus(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      status.error_message());
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
 }
 
 }  // namespace vmm::client

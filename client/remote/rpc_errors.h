@@ -5,9 +5,9 @@
 // Thread-safety: writes whole lines; safe from any thread.
 #pragma once
 
-#include <string>
-
 #include <grpcpp/support/status.h>
+
+#include <string>
 
 #include "absl/status/status.h"
 

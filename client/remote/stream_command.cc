@@ -3,17 +3,16 @@
 #include <chrono>
 #include <iostream>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "client/exit_codes.h"
-#include "client/remote/connection.h"
-#include "client/remote/live_stream.h"
 #include "client/magnify_flags.h"
 #include "client/progress_display.h"
+#include "client/remote/connection.h"
+#include "client/remote/live_stream.h"
 #include "client/remote/remote_params.h"
 #include "client/remote/rpc_errors.h"
 #include "media/video_writer.h"
@@ -71,8 +70,8 @@ int RunStream(const StreamFlags& flags) {
         const absl::Status written = (*writer)->Write(frame);
         if (!json) {
           const double done = static_cast<double>((*writer)->frames_written());
-          const double seconds = std::chrono::duration<double>(
-                                     std::chrono::steady_clock::now() - start).count();
+          const double seconds =
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           const double rate = seconds > 0 ? done / seconds : 0;
           progress.Update(done, total > 0 ? total : -1, rate,
                           rate > 0 && total > 0 ? (total - done) / rate : -1);
@@ -92,7 +91,8 @@ int RunStream(const StreamFlags& flags) {
                           {"device", report.ready.device()},
                           {"round_trip", Summary(report.round_trip)},
                           {"server_latency", Summary(report.server_latency)},
-                          {"engine", Summary(report.engine)}};
+                          {"engine", Summary(report.engine)},
+                          {"overhead", Summary(report.overhead)}};
     std::cout << out.dump() << "\n";
   } else {
     std::cout << absl::StrFormat(
@@ -113,14 +113,16 @@ void AddStreamCommand(CLI::App& app, CommandRegistry& registry) {
   auto flags = std::make_shared<StreamFlags>();
   CLI::App* command = app.add_subcommand(
       "stream", "Magnify frames live on the server: a video, an image sequence or a camera");
-  command->add_option("-i,--input", flags->input,
-                      "Video file, image pattern (frames/%04d.png) or /dev/videoN")
+  command
+      ->add_option("-i,--input", flags->input,
+                   "Video file, image pattern (frames/%04d.png) or /dev/videoN")
       ->required();
   command->add_option("-o,--output", flags->output, "Where to write the magnified frames")
       ->required();
   AddMagnifyFlags(command, &flags->magnify);
-  command->add_option("--max-in-flight", flags->max_in_flight,
-                      "Frames sent but not yet answered (default: the server's)")
+  command
+      ->add_option("--max-in-flight", flags->max_in_flight,
+                   "Frames sent but not yet answered (default: the server's)")
       ->check(CLI::Range(0, 1024));
   command->add_option("--frames", flags->frames, "Stop after this many frames (0: all)")
       ->check(CLI::NonNegativeNumber);

@@ -8,12 +8,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/exit_codes.h"
+#include "client/magnify_flags.h"
+#include "client/progress_display.h"
 #include "client/remote/connection.h"
 #include "client/remote/download.h"
 #include "client/remote/job_output.h"
 #include "client/remote/labels.h"
-#include "client/magnify_flags.h"
-#include "client/progress_display.h"
 #include "client/remote/remote_params.h"
 #include "client/remote/rpc_errors.h"
 #include "client/remote/upload.h"
@@ -77,8 +77,8 @@ int RunSubmit(const SubmitFlags& flags) {
     const grpc::Status watched =
         WatchJobUntilFinal(**connection, job.name(), json ? nullptr : &progress, false, &job);
     if (!watched.ok()) {
-      std::cerr << "vmm submit: lost " << job.name() << "; follow it with `vmm watch "
-                << job.name() << "`\n";
+      std::cerr << "vmm submit: lost " << job.name() << "; follow it with `vmm watch " << job.name()
+                << "`\n";
       return ReportRpcError(command, watched, json, flags.connection.server);
     }
   }
@@ -94,9 +94,8 @@ int RunSubmit(const SubmitFlags& flags) {
   }
   ProgressDisplay progress("download", "MiB");
   int64_t size = 0;
-  const grpc::Status downloaded =
-      DownloadJobResult(**connection, job.name(), flags.output, 0,
-                        json ? nullptr : &progress, &size);
+  const grpc::Status downloaded = DownloadJobResult(**connection, job.name(), flags.output, 0,
+                                                    json ? nullptr : &progress, &size);
   if (!downloaded.ok()) {
     std::cerr << "vmm submit: resume with `vmm fetch " << job.name() << " -o " << flags.output
               << " --resume`\n";
@@ -105,8 +104,7 @@ int RunSubmit(const SubmitFlags& flags) {
   if (json) {
     std::cout << ToJson(job) << "\n";
   } else {
-    std::cout << job.name() << " SUCCEEDED: " << flags.output << " (" << HumanBytes(size)
-              << ")\n";
+    std::cout << job.name() << " SUCCEEDED: " << flags.output << " (" << HumanBytes(size) << ")\n";
   }
   return kExitSuccess;
 }
@@ -120,8 +118,9 @@ void AddSubmitCommand(CLI::App& app, CommandRegistry& registry) {
   command->add_option("input", flags->input, "Video file to magnify")->required();
   command->add_option("-o,--output", flags->output, "Where to save the result");
   AddMagnifyFlags(command, &flags->magnify);
-  command->add_option("--format", flags->format,
-                      "Result container: mp4 (H.264) or mkv (lossless FFV1); default from -o")
+  command
+      ->add_option("--format", flags->format,
+                   "Result container: mp4 (H.264) or mkv (lossless FFV1); default from -o")
       ->check(CLI::IsMember({"mp4", "mkv"}));
   command->add_option("--name", flags->display_name, "A name for the job");
   command->add_option("--label", flags->labels, "A label key=value (repeatable)");

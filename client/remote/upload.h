@@ -9,8 +9,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "client/remote/connection.h"
 #include "client/progress_display.h"
+#include "client/remote/connection.h"
 #include "vmm/v1/magnification.pb.h"
 
 namespace vmm::client {

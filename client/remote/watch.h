@@ -5,12 +5,12 @@
 // Thread-safety: one watch per thread; the connection may be shared.
 #pragma once
 
-#include <string>
-
 #include <grpcpp/support/status.h>
 
-#include "client/remote/connection.h"
+#include <string>
+
 #include "client/progress_display.h"
+#include "client/remote/connection.h"
 #include "vmm/v1/magnification.pb.h"
 
 namespace vmm::client {

@@ -1,0 +1,146 @@
+// What goes wrong, and what the service does about it: a worker killed mid-job, the server
+// killed after accepting a job, cancellation, a corrupt input, an upload over the limit.
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "tests/integration/service_test.h"
+
+namespace vmm::integration {
+namespace {
+
+class FaultsTest : public ServiceTest {
+ protected:
+  // Submits `input` without waiting; returns the job's name.
+  std::string SubmitNoWait(const std::string& input, std::vector<std::string> flags = {}) {
+    std::vector<std::string> args = {"submit", input, "--no-wait", "--format", "mkv"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    CommandResult submit = service_->Vmm(args);
+    EXPECT_EQ(submit.exit_code, 0) << submit.err;
+    return submit.out.substr(0, submit.out.find('\n'));
+  }
+};
+
+TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResult) {
+  StartServer(Config(0, {}, {"--lease=3s", "--heartbeat-interval=1s"}));
+  const std::string input = MakeInput("in.mkv", 128, 96, 30);
+  Subprocess& first = service_->StartWorker("w1", {"--batch=1"});
+  const std::string job = SubmitNoWait(input, {"--alpha", "4"});
+  WaitForJob(job, IsRunningWithProgress);
+  first.Signal(SIGKILL);
+  first.Wait(std::chrono::seconds(10));
+  service_->StartWorker("w2", {"--batch=1"});
+  CommandResult watch = service_->Vmm({"watch", job});
+  ASSERT_EQ(watch.exit_code, 0) << watch.err;
+  const vmm::v1::Job done =
+      WaitForJob(job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::SUCCEEDED; });
+  EXPECT_EQ(done.attempt_count(), 2) << done.DebugString();
+  EXPECT_EQ(done.frames_done(), 30);
+  ASSERT_EQ(service_->Vmm({"fetch", job, "-o", Path("remote.mkv")}).exit_code, 0);
+  ASSERT_EQ(MagnifyLocally(input, Path("local.mkv"), {"--alpha", "4"}), 0);
+  EXPECT_EQ(CompareVideos(Path("remote.mkv"), Path("local.mkv")), "");
+}
+
+TEST_F(FaultsTest, ServerKilledAfterAcceptingAJobCompletesItAfterRestart) {
+  StartServer(Config(0));
+  const std::string input = MakeInput("in.mp4", 64, 48, 8);
+  const std::string job = SubmitNoWait(input);
+  service_->StopServer(SIGKILL);
+  StartServer(Config(0));
+  service_->StartWorker("w1");
+  CommandResult watch = service_->Vmm({"watch", job});
+  ASSERT_EQ(watch.exit_code, 0) << watch.err;
+  CommandResult fetch = service_->Vmm({"fetch", job, "-o", Path("out.mkv")});
+  ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
+  absl::StatusOr<std::vector<media::Frame>> frames = ReadFrames(Path("out.mkv"));
+  ASSERT_TRUE(frames.ok()) << frames.status();
+  EXPECT_EQ(frames->size(), 8u);
+}
+
+TEST_F(FaultsTest, CancelWhileRunningStopsTheJobAndTheWorkerTakesTheNext) {
+  StartServer(Config(1, {"--batch=1"}));
+  const std::string input = MakeInput("long.mkv", 128, 96, 60);
+  const std::string job = SubmitNoWait(input);
+  WaitForJob(job, IsRunningWithProgress);
+  CommandResult cancel = service_->Vmm({"cancel", job, "--json"});
+  ASSERT_EQ(cancel.exit_code, 0) << cancel.err;
+  CommandResult watch = service_->Vmm({"watch", job});
+  EXPECT_EQ(watch.exit_code, 4) << watch.err;
+  const vmm::v1::Job cancelled =
+      WaitForJob(job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::CANCELLED; });
+  EXPECT_LT(cancelled.frames_done(), 60);
+  // The worker stopped working within a second: it is idle and serves the next job.
+  const auto idle_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (ServiceHarness::MetricValue(service_->ScrapeServer(), "vmm_jobs_running") != 0 &&
+         std::chrono::steady_clock::now() < idle_deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(ServiceHarness::MetricValue(service_->ScrapeServer(), "vmm_jobs_running"), 0);
+  // Deleting a cancelled job works; the worker is free for the next one.
+  EXPECT_EQ(service_->Vmm({"delete", job}).exit_code, 0);
+  const std::string small = MakeInput("small.mp4", 64, 48, 8);
+  CommandResult next = service_->Vmm({"submit", small, "-o", Path("next.mp4")});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+}
+
+TEST_F(FaultsTest, DeletingARunningJobIsRefused) {
+  StartServer(Config(1, {"--batch=1"}));
+  const std::string job = SubmitNoWait(MakeInput("long.mkv", 128, 96, 60));
+  WaitForJob(job, IsRunningWithProgress);
+  CommandResult removed = service_->Vmm({"delete", job});
+  EXPECT_EQ(removed.exit_code, 1);
+  EXPECT_NE(removed.err.find("FAILED_PRECONDITION"), std::string::npos) << removed.err;
+  EXPECT_EQ(service_->Vmm({"cancel", job}).exit_code, 0);
+}
+
+TEST_F(FaultsTest, CorruptVideoFailsWithAReasonAndTheWorkerServesTheNextJob) {
+  StartServer(Config(1));
+  {
+    std::ofstream broken(Path("broken.mp4"), std::ios::binary);
+    std::mt19937 random(7);
+    for (int i = 0; i < 20000; ++i) broken.put(static_cast<char>(random()));
+  }
+  CommandResult failed = service_->Vmm({"submit", Path("broken.mp4"), "-o", Path("x.mp4")});
+  EXPECT_EQ(failed.exit_code, 1) << failed.err;
+  EXPECT_NE(failed.err.find("failed:"), std::string::npos) << failed.err;
+  CommandResult list = service_->Vmm({"list", "--state", "FAILED", "--json"});
+  ASSERT_EQ(list.exit_code, 0);
+  const nlohmann::json jobs = LastJson(list.out)["jobs"];
+  ASSERT_EQ(jobs.size(), 1u) << list.out;
+  const std::string reason = jobs[0]["failure_reason"];
+  EXPECT_NE(reason.find("Invalid data"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("broken.mp4"), std::string::npos) << reason;
+  EXPECT_FALSE(std::filesystem::exists(Path("x.mp4")));
+  CommandResult next =
+      service_->Vmm({"submit", MakeInput("ok.mp4", 64, 48, 8), "-o", Path("ok-out.mp4")});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+}
+
+TEST_F(FaultsTest, UploadOverTheLimitIsResourceExhaustedAndLeavesNothingInTheSpool) {
+  StartServer(Config(0, {}, {"--max-upload-bytes=10K"}));
+  {
+    std::ofstream big(Path("big.mp4"), std::ios::binary);
+    big << std::string(300 * 1024, 'v');
+  }
+  CommandResult submit = service_->Vmm({"submit", Path("big.mp4"), "-o", Path("out.mp4")});
+  EXPECT_EQ(submit.exit_code, 1) << submit.err;
+  EXPECT_NE(submit.err.find("RESOURCE_EXHAUSTED"), std::string::npos) << submit.err;
+  int leftover = 0;
+  std::error_code error;
+  for (const auto& entry :
+       std::filesystem::recursive_directory_iterator(dir_ + "/data/spool", error)) {
+    if (entry.is_regular_file()) {
+      ++leftover;
+      ADD_FAILURE() << "left in the spool: " << entry.path();
+    }
+  }
+  EXPECT_EQ(leftover, 0);
+  CommandResult list = service_->Vmm({"list", "--json"});
+  EXPECT_EQ(LastJson(list.out)["jobs"].size(), 0u) << list.out;
+}
+
+}  // namespace
+}  // namespace vmm::integration

@@ -1,0 +1,104 @@
+// Twenty clients submitting small jobs at once: every job completes, none is lost, and the
+// server's and the worker's metrics add up; the worker's metric names are docs/metrics.md's.
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "tests/integration/service_test.h"
+
+namespace vmm::integration {
+namespace {
+
+// The metric names of one section ("vmm-server", "vmm-worker") of docs/metrics.md.
+std::set<std::string> DocumentedNames(const std::string& section) {
+  std::ifstream doc(std::string(VMM_SOURCE_DIR) + "/docs/metrics.md");
+  std::string line;
+  bool inside = false;
+  std::set<std::string> names;
+  const std::regex row(R"(^\|\s*(vmm_[a-z_]+)\s*\|)");
+  while (std::getline(doc, line)) {
+    if (line.rfind("## ", 0) == 0) inside = line.find(section) != std::string::npos;
+    std::smatch match;
+    if (inside && std::regex_search(line, match, row)) names.insert(match[1]);
+  }
+  return names;
+}
+
+// The vmm_ family names of a scrape (prometheus-cpp's own exposer_* families left out).
+std::set<std::string> ExposedNames(const std::string& text) {
+  std::set<std::string> names;
+  std::istringstream lines(text);
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (line.rfind("# TYPE vmm_", 0) == 0) names.insert(line.substr(7, line.find(' ', 7) - 7));
+  }
+  return names;
+}
+
+class LoadTest : public ServiceTest {};
+
+TEST_F(LoadTest, TwentyClientsAtOnceAllCompleteAndMetricsAddUp) {
+  constexpr int kClients = 20;
+  constexpr int kFrames = 8;
+  StartServer(Config(0, {}, {"--max-jobs-in-flight-per-owner=64"}));
+  service_->StartWorker("w1");
+  ASSERT_TRUE(service_->WaitForWorkers(1));
+  std::vector<std::string> inputs;
+  for (int i = 0; i < kClients; ++i) {
+    inputs.push_back(MakeInput("in" + std::to_string(i) + ".mp4", 64, 48, kFrames));
+  }
+  std::vector<CommandResult> results(kClients);
+  std::vector<std::thread> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, i] {
+      results[i] =
+          service_->Vmm({"submit", inputs[i], "-o", Path("out" + std::to_string(i) + ".mkv"),
+                         "--label", "batch=load", "--json"},
+                        "", std::chrono::seconds(240));
+    });
+  }
+  for (std::thread& client : clients) client.join();
+  std::set<std::string> names;
+  for (int i = 0; i < kClients; ++i) {
+    ASSERT_EQ(results[i].exit_code, 0) << "client " << i << ": " << results[i].err;
+    names.insert(LastJson(results[i].out)["name"].get<std::string>());
+    absl::StatusOr<std::vector<media::Frame>> frames =
+        ReadFrames(Path("out" + std::to_string(i) + ".mkv"));
+    ASSERT_TRUE(frames.ok()) << frames.status();
+    EXPECT_EQ(frames->size(), static_cast<size_t>(kFrames));
+  }
+  EXPECT_EQ(names.size(), static_cast<size_t>(kClients)) << "two clients got the same job";
+
+  CommandResult list = service_->Vmm(
+      {"list", "--label", "batch=load", "--state", "SUCCEEDED", "--page-size", "100", "--json"});
+  EXPECT_EQ(LastJson(list.out)["jobs"].size(), static_cast<size_t>(kClients)) << list.out;
+
+  const std::string server = service_->ScrapeServer();
+  EXPECT_EQ(ServiceHarness::MetricValue(server, "vmm_jobs_submitted_total"), kClients) << server;
+  EXPECT_EQ(ServiceHarness::MetricValue(server, "vmm_jobs_finished_total{state=\"succeeded\"}"),
+            kClients);
+  EXPECT_EQ(ServiceHarness::MetricValue(server, "vmm_frames_processed_total"), kClients * kFrames);
+  EXPECT_EQ(ServiceHarness::MetricValue(server, "vmm_queue_depth"), 0);
+  EXPECT_EQ(ServiceHarness::MetricValue(server, "vmm_jobs_running"), 0);
+  EXPECT_EQ(ExposedNames(server), DocumentedNames("vmm-server"));
+
+  int worker_port = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(ReadFile(Path("w1.metrics-port"))),
+                               &worker_port));
+  const std::string worker = HttpGetMetrics(worker_port);
+  EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_frames_processed_total"),
+            kClients * kFrames)
+      << worker;
+  EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_busy"), 0);
+  EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_info{device=\"cpu\"}"), 1);
+  EXPECT_GT(
+      ServiceHarness::MetricValue(worker, "vmm_worker_stage_seconds_total{stage=\"encoder\"}"), 0);
+  EXPECT_EQ(ExposedNames(worker), DocumentedNames("vmm-worker"));
+}
+
+}  // namespace
+}  // namespace vmm::integration
