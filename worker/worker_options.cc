@@ -40,7 +40,7 @@ void AddWorkerFlags(CLI::App& app, WorkerOptions& options) {
   app.add_option("--batch", options.batch_size, "Frames per network pass")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  app.add_option("--threads", options.threads, "LibTorch CPU threads (0: LibTorch's default)")
+  app.add_option("--threads", options.threads, "LibTorch CPU threads (0: one per core)")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   app.add_option("--model", options.model, "Weights file (default: the committed model)");

@@ -44,6 +44,36 @@ TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResul
   EXPECT_EQ(CompareVideos(Path("remote.mkv"), Path("local.mkv")), "");
 }
 
+TEST_F(FaultsTest, SigtermLetsTheRunningJobFinishWithinTheGrace) {
+  StartServer(Config(0));
+  Subprocess& worker = service_->StartWorker("w1", {"--batch=1", "--shutdown-grace=120"});
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 96, 64, 20));
+  WaitForJob(job, IsRunningWithProgress);
+  worker.Signal(SIGTERM);
+  const std::optional<int> code = worker.Wait(std::chrono::seconds(120));
+  ASSERT_TRUE(code.has_value()) << "the worker did not exit";
+  EXPECT_EQ(*code, 0);
+  const vmm::v1::Job done = WaitForJob(job, [](const vmm::v1::Job& j) {
+    return j.state() == vmm::v1::Job::SUCCEEDED;
+  });
+  EXPECT_EQ(done.attempt_count(), 1) << done.DebugString();
+  EXPECT_EQ(done.frames_done(), 20);
+}
+
+TEST_F(FaultsTest, SigtermHandsTheJobBackWhenTheGraceRunsOut) {
+  StartServer(Config(0));
+  Subprocess& worker = service_->StartWorker("w1", {"--batch=1", "--shutdown-grace=0"});
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 128, 96, 60));
+  WaitForJob(job, IsRunningWithProgress);
+  worker.Signal(SIGTERM);
+  const std::optional<int> code = worker.Wait(std::chrono::seconds(30));
+  ASSERT_TRUE(code.has_value()) << "the worker did not exit";
+  EXPECT_EQ(*code, 0);
+  WaitForJob(job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::QUEUED; });
+  EXPECT_NE(ReadFile(Path("w1.log")).find("handed back"), std::string::npos);
+  EXPECT_EQ(service_->Vmm({"cancel", job}).exit_code, 0);
+}
+
 TEST_F(FaultsTest, ServerKilledAfterAcceptingAJobCompletesItAfterRestart) {
   StartServer(Config(0));
   const std::string input = MakeInput("in.mp4", 64, 48, 8);
@@ -58,6 +88,22 @@ TEST_F(FaultsTest, ServerKilledAfterAcceptingAJobCompletesItAfterRestart) {
   absl::StatusOr<std::vector<media::Frame>> frames = ReadFrames(Path("out.mkv"));
   ASSERT_TRUE(frames.ok()) << frames.status();
   EXPECT_EQ(frames->size(), 8u);
+}
+
+TEST_F(FaultsTest, ServerKilledMidJobRecoversAndTheSameWorkerReconnectsAndFinishesIt) {
+  StartServer(Config(0));
+  service_->StartWorker("w1", {"--batch=1"});
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 96, 64, 20));
+  WaitForJob(job, IsRunningWithProgress);
+  service_->StopServer(SIGKILL);
+  StartServer(Config(0));
+  CommandResult watch = service_->Vmm({"watch", job});
+  ASSERT_EQ(watch.exit_code, 0) << watch.err;
+  const vmm::v1::Job done = WaitForJob(job, [](const vmm::v1::Job& j) {
+    return j.state() == vmm::v1::Job::SUCCEEDED;
+  });
+  EXPECT_EQ(done.frames_done(), 20);
+  EXPECT_NE(ReadFile(Path("w1.log")).find("disconnected"), std::string::npos);
 }
 
 TEST_F(FaultsTest, CancelWhileRunningStopsTheJobAndTheWorkerTakesTheNext) {

@@ -108,6 +108,7 @@ TEST_F(JobsTest, ListFiltersAndDeleteRemovesAFinishedJob) {
   EXPECT_NE(status.err.find("NOT_FOUND"), std::string::npos) << status.err;
   CommandResult fetch = service_->Vmm({"fetch", job, "-o", Path("gone.mp4")});
   EXPECT_EQ(fetch.exit_code, 1);
+  EXPECT_FALSE(std::filesystem::exists(Path("gone.mp4"))) << "a failed fetch left a file";
 }
 
 }  // namespace

@@ -18,6 +18,12 @@ void ServiceTest::SetUpTestSuite() {
   ASSERT_TRUE(made.ok()) << made;
 }
 
+void ServiceTest::TearDownTestSuite() {
+  if (model_.empty()) return;
+  std::filesystem::remove(model_);
+  model_.clear();
+}
+
 void ServiceTest::SetUp() {
   const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
   dir_ = ::testing::TempDir() + "/vmm-it-" + test->test_suite_name() + "-" + test->name() + "-" +

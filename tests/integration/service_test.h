@@ -17,6 +17,7 @@ namespace vmm::integration {
 class ServiceTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite();
+  static void TearDownTestSuite();
   void SetUp() override;
   void TearDown() override;
 
