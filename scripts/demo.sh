@@ -19,10 +19,17 @@ fi
 
 port="${VMM_DEMO_PORT:-18001}"
 metrics_port="${VMM_DEMO_METRICS_PORT:-18002}"
-"$build_dir/server/vmm-server" --port "$port" --metrics-port "$metrics_port" \
-  --data-dir "$demo_dir/server" --local-workers 1 &
+rm -f "$demo_dir/port"
+"$build_dir/server/vmm-server" --port "$port" --port-file "$demo_dir/port" \
+  --metrics-port "$metrics_port" --data-dir "$demo_dir/server" --local-workers 1 &
 server_pid=$!
 trap 'kill -TERM $server_pid 2>/dev/null; wait $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  [ -s "$demo_dir/port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "vmm-server exited during start-up" >&2; exit 1; }
+  sleep 0.5
+done
+[ -s "$demo_dir/port" ] || { echo "vmm-server did not start within 60 s" >&2; exit 1; }
 "$build_dir/client/vmm" submit "$demo_dir/sample.mp4" -o "$demo_dir/magnified.mp4" \
   --server "127.0.0.1:$port" --mode temporal --filter butter --fl 1 --fh 2.5 --alpha 20
 echo "metrics: $(curl -s "http://127.0.0.1:$metrics_port/metrics" | grep -c '^vmm_') vmm_ samples exported"
