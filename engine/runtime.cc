@@ -46,6 +46,9 @@ void ConfigureThreads(int threads) {
 }
 
 void KeepFreedMemoryForReuse() {
+  // One arena for every thread: a thread's own arena grows in 64 MiB heaps, so a frame batch's
+  // larger activations would fall back to mmap (and page faults) whenever a job runs outside main.
+  mallopt(M_ARENA_MAX, 1);
   mallopt(M_MMAP_MAX, 0);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   mallopt(M_TOP_PAD, 64 << 20);

@@ -33,6 +33,8 @@ sigset_t BlockShutdownSignals() {
 }
 
 int Main(int argc, char** argv) {
+  // Before any other thread exists, so that every thread shares the one arena it sets up.
+  vmm::engine::KeepFreedMemoryForReuse();
   const sigset_t signals = BlockShutdownSignals();
   CLI::App app("vmm-worker: runs motion magnification jobs for vmm-server on one device");
   vmm::worker::WorkerOptions options;
@@ -53,7 +55,6 @@ int Main(int argc, char** argv) {
     return 2;
   }
   const std::string device_name = vmm::worker::DeviceName(*device);
-  vmm::engine::KeepFreedMemoryForReuse();
   vmm::engine::ConfigureThreads(options.threads);
 
   vmm::worker::WorkerMetrics metrics(device_name);
