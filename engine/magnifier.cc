@@ -70,6 +70,8 @@ class Magnifier::Impl {
       }
     } catch (const c10::Error& error) {
       return absl::InternalError(absl::StrCat("magnification failed: ", error.what_without_backtrace()));
+    } catch (const Cancelled&) {
+      return absl::CancelledError("magnification cancelled");
     }
     return absl::InternalError("unknown mode");
   }
@@ -91,6 +93,8 @@ class Magnifier::Impl {
       }
     } catch (const c10::Error& error) {
       return absl::InternalError(absl::StrCat("magnification failed: ", error.what_without_backtrace()));
+    } catch (const Cancelled&) {
+      return absl::CancelledError("magnification cancelled");
     }
     return EmptyOutput();
   }
@@ -103,7 +107,12 @@ class Magnifier::Impl {
 
   const StageTimes& stage_times() const { return times_; }
 
+  void SetCancelFlag(const std::atomic<bool>* cancel) { cancel_ = cancel; }
+
  private:
+  // Thrown inside Impl when the cancel flag stops the decoder; Push and Flush answer CANCELLED.
+  struct Cancelled {};
+
   absl::Status CheckSize(const torch::Tensor& frames) {
     if (height_ == 0) {
       height_ = frames.size(1);
@@ -149,8 +158,9 @@ class Magnifier::Impl {
     torch::Tensor output;
     {
       ScopedTimer timer(&times_.decoder);
-      output = net_->decoder->forward(texture, shape);
+      output = net_->decoder->forward(texture, shape, cancel_);
     }
+    if (!output.defined()) throw Cancelled{};
     return ToFrames(output);
   }
 
@@ -226,6 +236,7 @@ class Magnifier::Impl {
   torch::Tensor previous_shape_;
   std::deque<Encoding> delayed_;
   StageTimes times_;
+  const std::atomic<bool>* cancel_ = nullptr;
 };
 
 absl::StatusOr<std::unique_ptr<Magnifier>> Magnifier::Create(MagnificationNet net,
@@ -252,6 +263,7 @@ absl::StatusOr<torch::Tensor> Magnifier::Push(const torch::Tensor& frames) {
   return impl_->Push(frames);
 }
 absl::StatusOr<torch::Tensor> Magnifier::Flush() { return impl_->Flush(); }
+void Magnifier::SetCancelFlag(const std::atomic<bool>* cancel) { impl_->SetCancelFlag(cancel); }
 int64_t Magnifier::pending() const { return impl_->pending(); }
 const StageTimes& Magnifier::stage_times() const { return impl_->stage_times(); }
 

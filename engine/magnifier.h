@@ -9,6 +9,7 @@
 // Thread-safety: one Magnifier per video; not safe for concurrent calls.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -47,6 +48,11 @@ class Magnifier {
 
   // Ends the video: returns the frames still held back (FIR delay), then resets nothing else.
   absl::StatusOr<torch::Tensor> Flush();
+
+  // Makes Push and Flush give up with CANCELLED soon after `*cancel` becomes true, within a batch
+  // too (checked between the decoder's blocks). `cancel` must outlive the magnifier; once it has
+  // answered CANCELLED the magnifier's state is undefined and it must not be used again.
+  void SetCancelFlag(const std::atomic<bool>* cancel);
 
   // Number of input frames whose output is still held back.
   int64_t pending() const;

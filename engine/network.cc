@@ -66,13 +66,23 @@ DecoderImpl::DecoderImpl() {
 }
 
 torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Tensor& shape) {
+  return forward(texture, shape, nullptr);
+}
+
+torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Tensor& shape,
+                                   const std::atomic<bool>* stop) {
+  const auto stopped = [stop] { return stop != nullptr && stop->load(); };
   torch::Tensor t = ReluMaybeInPlace(texture_conv->forward(UpsampleNearest2x(texture)));
   torch::Tensor x = torch::cat({t, shape}, 1);
   if (shape.is_contiguous(torch::MemoryFormat::ChannelsLast) &&
       !x.is_contiguous(torch::MemoryFormat::ChannelsLast)) {
     x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   }
-  x = RunBlocks(blocks, x);
+  for (const auto& block : *blocks) {
+    if (stopped()) return {};
+    x = block->as<ResidualBlockImpl>()->forward(x);
+  }
+  if (stopped()) return {};
   x = ReluMaybeInPlace(up_conv->forward(UpsampleNearest2x(x)));
   return out_conv->forward(x);
 }

@@ -14,6 +14,8 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 
+#include <atomic>
+
 #include "engine/layers.h"
 
 namespace vmm::engine {
@@ -70,6 +72,11 @@ class DecoderImpl : public torch::nn::Module {
  public:
   DecoderImpl();
   torch::Tensor forward(const torch::Tensor& texture, const torch::Tensor& shape);
+  // As forward, but gives up between residual blocks once `*stop` is true and then returns an
+  // undefined tensor: the decoder is most of a frame's work, so a stop takes effect within about
+  // one block's time.
+  torch::Tensor forward(const torch::Tensor& texture, const torch::Tensor& shape,
+                        const std::atomic<bool>* stop);
 
   PaddedConv texture_conv{nullptr};
   torch::nn::ModuleList blocks{nullptr};

@@ -131,8 +131,16 @@ absl::Status Run(const std::string& input, const std::string& temporary,
                                          info.fps_den, writer_options);
   if (!writer.ok()) return writer.status();
 
+  if (cancel != nullptr) (*magnifier)->SetCancelFlag(cancel);
   int64_t frames_read = 0, frames_written = 0;
+  double decode_seconds = 0, encode_seconds = 0;
   FrameSink sink(**writer, &frames_written);
+  const auto write = [&](const torch::Tensor& frames) {
+    const auto began = Clock::now();
+    absl::Status status = sink.Write(frames);
+    encode_seconds += std::chrono::duration<double>(Clock::now() - began).count();
+    return status;
+  };
   const auto start = Clock::now();
   auto last_report = start;
   auto report = [&](bool force) {
@@ -150,6 +158,8 @@ absl::Status Run(const std::string& input, const std::string& temporary,
           std::max<int64_t>(0, info.frame_count - frames_written) / progress.frames_per_second;
     }
     progress.stage_times = (*magnifier)->stage_times();
+    progress.decode_seconds = decode_seconds;
+    progress.encode_seconds = encode_seconds;
     on_progress(progress);
   };
 
@@ -160,7 +170,9 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     while (static_cast<int>(batch.size()) < options.batch_size) {
       if (cancel && cancel->load()) return absl::CancelledError("magnification cancelled");
       media::Frame frame;
+      const auto began = Clock::now();
       auto more = (*reader)->Read(&frame);
+      decode_seconds += std::chrono::duration<double>(Clock::now() - began).count();
       if (!more.ok()) return more.status();
       if (!*more) {
         at_end = true;
@@ -172,7 +184,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     frames_read += static_cast<int64_t>(batch.size());
     auto magnified = (*magnifier)->Push(FramesToTensor(batch));
     if (!magnified.ok()) return magnified.status();
-    if (auto status = sink.Write(*magnified); !status.ok()) return status;
+    if (auto status = write(*magnified); !status.ok()) return status;
     report(false);
   }
   if (frames_read == 0) {
@@ -180,8 +192,10 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   }
   auto rest = (*magnifier)->Flush();
   if (!rest.ok()) return rest.status();
-  if (auto status = sink.Write(*rest); !status.ok()) return status;
+  if (auto status = write(*rest); !status.ok()) return status;
+  const auto closing = Clock::now();
   if (auto status = (*writer)->Close(); !status.ok()) return status;
+  encode_seconds += std::chrono::duration<double>(Clock::now() - closing).count();
   if (frames_written != frames_read) {
     return absl::InternalError(absl::StrCat("wrote ", frames_written, " frames for ", frames_read,
                                             " read"));

@@ -30,14 +30,16 @@ struct Progress {
   int64_t frames_total = -1;     // -1 when the container does not say
   double frames_per_second = 0;
   double eta_seconds = -1;       // -1 when unknown
-  engine::StageTimes stage_times;
+  engine::StageTimes stage_times;  // network stages, cumulative seconds
+  double decode_seconds = 0;       // reading and decoding input frames, cumulative
+  double encode_seconds = 0;       // encoding and writing output frames, cumulative
 };
 
 // Called with progress; runs on the calling thread.
 using ProgressCallback = std::function<void(const Progress&)>;
 
 // Magnifies `input` into `output` (format chosen by the output's extension). Stops with
-// CANCELLED soon after `*cancel` becomes true (if given). On failure no partial output remains.
+// CANCELLED soon after `*cancel` becomes true (if given), also in the middle of a batch. On failure no partial output remains.
 absl::Status MagnifyFile(const std::string& input, const std::string& output,
                          const MagnifyFileOptions& options, const ProgressCallback& on_progress,
                          const std::atomic<bool>* cancel = nullptr);

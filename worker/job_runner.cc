@@ -178,6 +178,8 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   const absl::Status magnified =
       pipeline::MagnifyFile(input, output, options, on_progress, control.flag());
   StageSeconds stages;
+  stages.decode = last_progress.decode_seconds;
+  stages.encode = last_progress.encode_seconds;
   stages.encoder = last_progress.stage_times.encoder;
   stages.manipulator = last_progress.stage_times.manipulator;
   stages.decoder = last_progress.stage_times.decoder;

@@ -169,6 +169,38 @@ TEST_F(MagnifierTest, RefusesBadFramesAndSizeChanges) {
   EXPECT_THAT(resized.status().message(), HasSubstr("frame size changed"));
 }
 
+TEST_F(MagnifierTest, CancelStopsInsideABatchInEveryMode) {
+  for (Mode mode : {Mode::kStatic, Mode::kDynamic, Mode::kTemporal}) {
+    MagnifyParams params;
+    params.mode = mode;
+    params.alpha = 4;
+    auto magnifier = Magnifier::Create(net_, params, torch::kCPU);
+    ASSERT_TRUE(magnifier.ok());
+    std::atomic<bool> cancel{false};
+    (*magnifier)->SetCancelFlag(&cancel);
+    ASSERT_TRUE((*magnifier)->Push(video_.narrow(0, 0, 2)).ok());
+    cancel = true;
+    auto stopped = (*magnifier)->Push(video_.narrow(0, 2, 4));
+    if (mode == Mode::kTemporal && stopped.ok()) {
+      // A zero-phase filter may still be filling up: nothing decoded, nothing to stop yet.
+      EXPECT_EQ(stopped->size(0), 0);
+      stopped = (*magnifier)->Flush();
+    }
+    EXPECT_EQ(stopped.status().code(), absl::StatusCode::kCancelled) << static_cast<int>(mode);
+  }
+}
+
+TEST_F(MagnifierTest, DecoderWithAStopFlagGivesUpButOtherwiseMatches) {
+  torch::InferenceMode inference;
+  torch::Tensor input = FramesToNetworkInput(video_.narrow(0, 0, 2), torch::kCPU);
+  Encoding encoding = net_->encoder->forward(input);
+  std::atomic<bool> stop{false};
+  torch::Tensor full = net_->decoder->forward(encoding.texture, encoding.shape, &stop);
+  EXPECT_TRUE(torch::equal(full, net_->decoder->forward(encoding.texture, encoding.shape)));
+  stop = true;
+  EXPECT_FALSE(net_->decoder->forward(encoding.texture, encoding.shape, &stop).defined());
+}
+
 TEST_F(MagnifierTest, RefusesInvalidParameters) {
   MagnifyParams params;
   params.alpha = -1;

@@ -132,6 +132,34 @@ TEST_F(FaultsTest, CancelWhileRunningStopsTheJobAndTheWorkerTakesTheNext) {
   EXPECT_EQ(next.exit_code, 0) << next.err;
 }
 
+TEST_F(FaultsTest, CancelStopsTheWorkerInsideALongBatch) {
+  // One batch of 16 frames at 320x240 is several seconds of work on one CPU thread; the cancel
+  // must not wait for it to end.
+  StartServer(Config(0));
+  service_->StartWorker("w1", {"--batch=16"});
+  ASSERT_TRUE(service_->WaitForWorkers(1));
+  const int worker_metrics_port = std::stoi(ReadFile(Path("w1.metrics-port")));
+  const auto busy = [&] {
+    return ServiceHarness::MetricValue(HttpGetMetrics(worker_metrics_port), "vmm_worker_busy");
+  };
+  const std::string job = SubmitNoWait(MakeInput("batch.mkv", 320, 240, 16));
+  WaitForJob(job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::RUNNING; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // well inside the network
+  ASSERT_EQ(busy(), 1);
+  const auto cancelled_at = std::chrono::steady_clock::now();
+  ASSERT_EQ(service_->Vmm({"cancel", job}).exit_code, 0);
+  while (busy() != 0 && std::chrono::steady_clock::now() - cancelled_at < std::chrono::seconds(60)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelled_at).count();
+  EXPECT_LT(seconds, 3.0) << "the worker went on with the batch after the cancel";
+  const vmm::v1::Job stopped = WaitForJob(job, [](const vmm::v1::Job& j) {
+    return j.state() == vmm::v1::Job::CANCELLED;
+  });
+  EXPECT_EQ(stopped.frames_done(), 0);
+}
+
 TEST_F(FaultsTest, DeletingARunningJobIsRefused) {
   StartServer(Config(1, {"--batch=1"}));
   const std::string job = SubmitNoWait(MakeInput("long.mkv", 128, 96, 60));

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "tests/integration/service_test.h"
 
@@ -95,8 +96,12 @@ TEST_F(LoadTest, TwentyClientsAtOnceAllCompleteAndMetricsAddUp) {
       << worker;
   EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_busy"), 0);
   EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_info{device=\"cpu\"}"), 1);
-  EXPECT_GT(
-      ServiceHarness::MetricValue(worker, "vmm_worker_stage_seconds_total{stage=\"encoder\"}"), 0);
+  for (const char* stage : {"decode", "encoder", "manipulator", "decoder", "encode"}) {
+    EXPECT_GT(ServiceHarness::MetricValue(
+                  worker, absl::StrCat("vmm_worker_stage_seconds_total{stage=\"", stage, "\"}")),
+              0)
+        << stage;
+  }
   EXPECT_EQ(ExposedNames(worker), DocumentedNames("vmm-worker"));
 }
 
