@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <mutex>
 #include <thread>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include "media/ffmpeg_status.h"
 
 extern "C" {
+#include <libavdevice/avdevice.h>
 #include <libavutil/dict.h>
 }
 
@@ -43,7 +45,10 @@ absl::StatusOr<std::unique_ptr<StreamDecoder>> StreamDecoder::Open(
   InitFfmpegLogging();
   ClearFfmpegLogMessage();
   const bool is_image_sequence = options.format_name == "image2";
-  if (!is_image_sequence) {
+  if (options.is_device) {
+    static std::once_flag devices_registered;
+    std::call_once(devices_registered, [] { avdevice_register_all(); });
+  } else if (!is_image_sequence) {
     if (absl::Status status = CheckRegularFile(path); !status.ok()) return status;
   }
 

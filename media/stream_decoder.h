@@ -24,7 +24,8 @@ namespace vmm::media {
 
 // How to open the input.
 struct StreamDecoderOptions {
-  std::string format_name;  // demuxer to force ("image2"); empty: probe the file
+  std::string format_name;  // demuxer to force ("image2", "video4linux2"); empty: probe the file
+  bool is_device = false;   // `format_name` is an input device (camera): the path is no file
   std::string frame_rate;   // "num/den" for image sequences; empty: the demuxer's default
   bool use_threads = true;  // let the decoder use FFmpeg's frame/slice threads
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,13 @@ struct VideoReader::DecodeState {
   int first_width = 0, first_height = 0;
 };
 
+bool IsCameraDevice(const std::string& path) {
+  constexpr std::string_view kPrefix = "/dev/video";
+  return path.size() > kPrefix.size() && path.compare(0, kPrefix.size(), kPrefix) == 0 &&
+         std::all_of(path.begin() + kPrefix.size(), path.end(),
+                     [](char c) { return c >= '0' && c <= '9'; });
+}
+
 VideoReader::VideoReader() = default;
 VideoReader::~VideoReader() = default;
 
@@ -133,6 +141,9 @@ absl::StatusOr<std::unique_ptr<VideoReader>> VideoReader::Open(const std::string
     }
     decoder_options.format_name = "image2";
     decoder_options.frame_rate = absl::StrCat(sequence_rate.num, "/", sequence_rate.den);
+  } else if (IsCameraDevice(path)) {
+    decoder_options.format_name = "video4linux2";
+    decoder_options.is_device = true;
   }
   absl::StatusOr<std::unique_ptr<StreamDecoder>> decoder =
       StreamDecoder::Open(path, decoder_options);

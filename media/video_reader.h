@@ -43,11 +43,15 @@ struct ReaderOptions {
   bool use_threads = true;  // let the decoder use FFmpeg's frame threads
 };
 
-// Decodes one video file or image sequence, frame by frame.
+// True for paths VideoReader opens as a V4L2 camera ("/dev/video0", "/dev/video12").
+bool IsCameraDevice(const std::string& path);
+
+// Decodes one video file, image sequence or camera, frame by frame.
 class VideoReader {
  public:
-  // Opens any file FFmpeg reads (mp4, mov, avi, mkv, ...) or an image-sequence pattern such as
-  // "frames/%04d.png" (detected by a printf-style %d in the path; fps 30 unless given).
+  // Opens any file FFmpeg reads (mp4, mov, avi, mkv, ...), an image-sequence pattern such as
+  // "frames/%04d.png" (detected by a printf-style %d in the path; fps 30 unless given), or a
+  // V4L2 camera "/dev/videoN" (frames as the camera delivers them, count unknown).
   static absl::StatusOr<std::unique_ptr<VideoReader>> Open(const std::string& path);
   // As above, with options (for example the frame rate of an image sequence).
   static absl::StatusOr<std::unique_ptr<VideoReader>> Open(const std::string& path,

@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "client/exit_codes.h"
 #include "client/magnify_flags.h"
@@ -40,14 +39,14 @@ int RunStream(const StreamFlags& flags) {
   absl::StatusOr<std::unique_ptr<media::VideoReader>> reader =
       media::VideoReader::Open(flags.input);
   if (!reader.ok()) {
-    if (absl::StartsWith(flags.input, "/dev/video")) {
-      return ReportError(
-          command,
-          absl::FailedPreconditionError(absl::StrCat(
-              "cannot open the camera ", flags.input, ": ", reader.status().message(),
-              " (this build reads cameras only where FFmpeg's v4l2 input opens them; record "
-              "to a file and stream that instead)")),
-          json);
+    if (media::IsCameraDevice(flags.input)) {
+      return ReportError(command,
+                         absl::FailedPreconditionError(absl::StrCat(
+                             "cannot open the camera ", flags.input, ": ",
+                             reader.status().message(),
+                             " (is it connected, and may this user read it? `v4l2-ctl "
+                             "--list-devices` lists the cameras)")),
+                         json);
     }
     return ReportError(command, reader.status(), json);
   }

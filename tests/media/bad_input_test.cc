@@ -43,6 +43,18 @@ TEST(BadInputTest, MissingFileIsNotFound) {
   EXPECT_THAT(status.message(), HasSubstr("missing.mp4"));
 }
 
+TEST(BadInputTest, AbsentCameraIsNotFoundFromTheV4l2Input) {
+  EXPECT_TRUE(IsCameraDevice("/dev/video0"));
+  EXPECT_TRUE(IsCameraDevice("/dev/video12"));
+  EXPECT_FALSE(IsCameraDevice("/dev/video"));
+  EXPECT_FALSE(IsCameraDevice("/dev/videos.mp4"));
+  const absl::Status status = OpenAndReadAll("/dev/video97");
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound) << status;
+  EXPECT_THAT(status.message(), HasSubstr("/dev/video97"));
+  // Opened through FFmpeg's camera input, not refused for want of it or probed as a file.
+  EXPECT_THAT(status.message(), ::testing::Not(HasSubstr("lacks the demuxer")));
+}
+
 TEST(BadInputTest, EmptyFileIsInvalidArgument) {
   TempDir dir;
   testing::WriteFile(dir.File("empty.mp4"), "");
