@@ -44,8 +44,9 @@ FROM deps-${VARIANT} AS build
 ARG VARIANT=cpu
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/packages.txt /src/scripts/
-# The CUDA variant compiles against /opt/libtorch, so Debian's CPU libtorch-dev is left out.
-RUN if [ "${VARIANT}" = cuda ]; then sed -i '/^libtorch-dev$/d' scripts/packages.txt; fi \
+# The CUDA variant compiles against /opt/libtorch, so Debian's CPU libtorch-dev is left out, and
+# with it Debian's oneDNN: that LibTorch carries its own copy, and two in one process would clash.
+RUN if [ "${VARIANT}" = cuda ]; then sed -i '/^libtorch-dev$/d; /^libdnnl-dev$/d' scripts/packages.txt; fi \
  && scripts/install-deps.sh
 COPY . /src
 # The model's path is compiled into the binaries as their default (VMM_DEFAULT_MODEL).
@@ -56,6 +57,7 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
       -DVMM_BUILD_TESTS=OFF \
       -DVMM_BUILD_BENCH=OFF \
       -DVMM_DEFAULT_MODEL=/opt/vmm/models/vmm-base.vmmw \
+      -DVMM_USE_ONEDNN=$([ "${VARIANT}" = cuda ] && echo OFF || echo ON) \
  && cmake --build /src/build --parallel --target vmm-server vmm-worker vmm \
  && mkdir -p /out/bin \
  && cp build/server/vmm-server build/worker/vmm-worker build/client/vmm /out/bin/ \

@@ -2,9 +2,12 @@
 // released way (plain NCHW, LibTorch's reflection padding, both frames of every pair encoded) and
 // (b) the best throughput this machine reaches on one 64-channel 3x3 convolution at 240x320 in any
 // memory format LibTorch offers. Prints the figures and their ratios, all measured in one run, and
-// checks that the fast path equals the plain computation.
+// checks that the fast path equals the plain computation (give --model for trained weights, whose
+// activations are larger than random ones'; --no-onednn runs the fast path on LibTorch's
+// convolutions alone).
 //
 //   build/bench/engine_bench [--frames N] [--batch B] [--threads T] [--height H] [--width W]
+//                            [--model FILE] [--no-onednn]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,8 +21,10 @@
 #include "engine/layers.h"
 #include "engine/magnifier.h"
 #include "engine/network.h"
+#include "engine/onednn_convolution.h"
 #include "engine/reference_forward.h"
 #include "engine/runtime.h"
+#include "engine/weights_file.h"
 
 namespace {
 
@@ -81,14 +86,28 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "LibTorch CPU threads (0: default)")->capture_default_str();
   app.add_option("--height", height, "Frame height")->capture_default_str();
   app.add_option("--width", width, "Frame width")->capture_default_str();
+  std::string model_path;
+  app.add_option("--model", model_path, "Weights file (default: random weights)");
+  bool no_onednn = false;
+  app.add_flag("--no-onednn", no_onednn, "Fast path without oneDNN's Winograd convolutions");
   CLI11_PARSE(app, argc, argv);
+  if (no_onednn) vmm::engine::OneDnnConvolution::SetEnabled(false);
   if (threads > 0) torch::set_num_threads(threads);
-  std::printf("threads %d, %lldx%lld, %d frames, batch %d\n", torch::get_num_threads(),
-              static_cast<long long>(width), static_cast<long long>(height), frames, batch);
+  std::printf("threads %d, %lldx%lld, %d frames, batch %d, %s weights, oneDNN convolutions %s\n",
+              torch::get_num_threads(), static_cast<long long>(width),
+              static_cast<long long>(height), frames, batch,
+              model_path.empty() ? "random" : model_path.c_str(),
+              vmm::engine::OneDnnConvolution::Available() ? "on" : "off");
 
   torch::manual_seed(1);
   vmm::engine::MagnificationNet net;
   vmm::engine::InitWeightsTruncatedNormal(*net, 7);
+  if (!model_path.empty()) {
+    if (auto loaded = vmm::engine::LoadWeights(model_path, *net); !loaded.ok()) {
+      std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
+      return 1;
+    }
+  }
   net->eval();
   torch::Tensor video = torch::randint(0, 256, {frames + 1, height, width, 3}, torch::kUInt8);
   const double macs_per_frame = vmm::engine::MacsPerFrame(height, width);

@@ -1,7 +1,12 @@
 #include "engine/layers.h"
 
+#include <mutex>
+
 #include <torch/nn/functional/padding.h>
 #include <torch/torch.h>
+
+#include "engine/blocked_layout.h"
+#include "engine/onednn_convolution.h"
 
 namespace vmm::engine {
 
@@ -54,9 +59,17 @@ torch::Tensor SamePadForStride(const torch::Tensor& input, int64_t kernel, int64
                                 0.0);
 }
 
+// The oneDNN convolution made from the weights as they were at `version` of `data`.
+struct PaddedConvImpl::OneDnnCache {
+  std::mutex mutex;
+  const void* data = nullptr;
+  int64_t version = -1;
+  std::shared_ptr<OneDnnConvolution> convolution;
+};
+
 PaddedConvImpl::PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel,
                                int64_t stride)
-    : kernel_(kernel), stride_(stride) {
+    : kernel_(kernel), stride_(stride), onednn_(std::make_shared<OneDnnCache>()) {
   conv = register_module(
       "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
                                     .stride(stride)
@@ -90,6 +103,48 @@ torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
   return output;
 }
 
+torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool relu) {
+  TORCH_CHECK(stride_ == 1, "the blocked path is for stride-1 convolutions");
+  const torch::Tensor& weight = conv->weight;
+  std::shared_ptr<OneDnnConvolution> convolution;
+  {
+    std::lock_guard<std::mutex> lock(onednn_->mutex);
+    // Weights made inside an InferenceMode have no version counter: for them only a new tensor
+    // is noticed, not an in-place change.
+    const int64_t version = weight.is_inference() ? -2 : weight._version();
+    if (!onednn_->convolution || onednn_->data != weight.data_ptr() ||
+        onednn_->version != version) {
+      onednn_->convolution = std::make_shared<OneDnnConvolution>(weight);
+      onednn_->data = weight.data_ptr();
+      onednn_->version = version;
+    }
+    convolution = onednn_->convolution;
+  }
+  torch::Tensor output = convolution->Run(input, relu);
+
+  // oneDNN padded with zeros: recompute the `pad` border rows and columns from thin
+  // reflection-padded strips, as forward does.
+  const int64_t pad = kernel_ / 2;
+  const int64_t height = input.size(2);
+  const int64_t width = input.size(3);
+  TORCH_CHECK(height >= 2 * pad && width >= 2 * pad, "frame too small for the blocked path");
+  auto fix_border = [&](int64_t dim, int64_t size) {
+    auto strip_conv = [&](int64_t start) {
+      torch::Tensor strip = FromBlocked(input.narrow(dim, start, 2 * pad).contiguous());
+      torch::Tensor result = torch::conv2d(ReflectPad(strip, pad), weight);
+      if (relu) result.relu_();
+      return ToBlocked(result);
+    };
+    output.narrow(dim, 0, pad).copy_(strip_conv(0).narrow(dim, 0, pad));
+    output.narrow(dim, size - pad, pad).copy_(strip_conv(size - 2 * pad).narrow(dim, pad, pad));
+  };
+  if (pad > 0) {
+    fix_border(2, height);
+    fix_border(3, width);
+  }
+  return output;
+}
+
 ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {
   conv1 = register_module("conv1", PaddedConv(channels, channels, 3));
   conv2 = register_module("conv2", PaddedConv(channels, channels, 3));
@@ -102,8 +157,21 @@ torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
   return conv2->forward(torch::relu(conv1->forward(input))) + input;
 }
 
+torch::Tensor ResidualBlockImpl::forward_blocked(const torch::Tensor& input) {
+  return conv2->forward_blocked(conv1->forward_blocked(input, /*relu=*/true), /*relu=*/false)
+      .add_(input);
+}
+
 torch::Tensor UpsampleNearest2x(const torch::Tensor& input) {
   return torch::upsample_nearest2d(input, {input.size(-2) * 2, input.size(-1) * 2});
+}
+
+torch::Tensor UpsampleNearest2xBlocked(const torch::Tensor& blocked) {
+  const int64_t n = blocked.size(0), blocks = blocked.size(1), height = blocked.size(2),
+                width = blocked.size(3), lanes = blocked.size(4);
+  return blocked.view({n, blocks, height, 1, width, 1, lanes})
+      .expand({n, blocks, height, 2, width, 2, lanes})
+      .reshape({n, blocks, height * 2, width * 2, lanes});
 }
 
 void InitWeightsTruncatedNormal(torch::nn::Module& module, uint64_t seed) {

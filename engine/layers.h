@@ -10,6 +10,8 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/conv.h>
 
+#include <memory>
+
 namespace vmm::engine {
 
 // Pads the last two dimensions by `pad` on every side, mirroring without repeating the edge
@@ -28,11 +30,19 @@ class PaddedConvImpl : public torch::nn::Module {
   PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride = 1);
   torch::Tensor forward(const torch::Tensor& input);
 
+  // Inference through oneDNN on the blocked layout (engine/blocked_layout.h): `input` is
+  // [N, C/16, H, W, 16] and so is the result, equal to forward (then ReLU when `relu`) up to
+  // float rounding. Only for stride-1 layers whose channel counts are multiples of 16, with
+  // H, W >= kernel - 1, and where OneDnnConvolution::Available().
+  torch::Tensor forward_blocked(const torch::Tensor& input, bool relu);
+
   torch::nn::Conv2d conv{nullptr};
 
  private:
+  struct OneDnnCache;
   int64_t kernel_;
   int64_t stride_;
+  std::shared_ptr<OneDnnCache> onednn_;  // oneDNN's copy of the weights, rebuilt when they change
 };
 TORCH_MODULE(PaddedConv);
 
@@ -41,6 +51,8 @@ class ResidualBlockImpl : public torch::nn::Module {
  public:
   explicit ResidualBlockImpl(int64_t channels);
   torch::Tensor forward(const torch::Tensor& input);
+  // forward on the blocked layout through oneDNN (see PaddedConvImpl::forward_blocked).
+  torch::Tensor forward_blocked(const torch::Tensor& input);
 
   PaddedConv conv1{nullptr};
   PaddedConv conv2{nullptr};
@@ -49,6 +61,9 @@ TORCH_MODULE(ResidualBlock);
 
 // Nearest-neighbour upsampling by 2 in both spatial dimensions, keeping the memory format.
 torch::Tensor UpsampleNearest2x(const torch::Tensor& input);
+
+// UpsampleNearest2x for a tensor in the blocked layout ([N, C/16, H, W, 16]).
+torch::Tensor UpsampleNearest2xBlocked(const torch::Tensor& blocked);
 
 // Fills every convolution weight of `module` from a normal distribution with standard deviation
 // 0.02 truncated at two standard deviations, as the release initialises.

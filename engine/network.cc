@@ -2,6 +2,9 @@
 
 #include <torch/torch.h>
 
+#include "engine/blocked_layout.h"
+#include "engine/onednn_convolution.h"
+
 namespace vmm::engine {
 
 namespace {
@@ -21,6 +24,19 @@ torch::Tensor ReluMaybeInPlace(torch::Tensor x) {
   return torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
 }
 
+// Whether inference on `x` (a representation with at least `min_size` rows and columns) takes
+// the oneDNN blocked path: CPU, float32, no autograd, oneDNN present.
+bool UseBlockedPath(const torch::Tensor& x, int64_t min_size) {
+  return !torch::GradMode::is_enabled() && x.device().is_cpu() &&
+         x.scalar_type() == torch::kFloat32 && x.size(-2) >= min_size &&
+         x.size(-1) >= min_size && OneDnnConvolution::Available();
+}
+
+torch::Tensor RunBlocksBlocked(const torch::nn::ModuleList& blocks, torch::Tensor x) {
+  for (const auto& block : *blocks) x = block->as<ResidualBlockImpl>()->forward_blocked(x);
+  return x;
+}
+
 }  // namespace
 
 EncoderImpl::EncoderImpl() {
@@ -35,6 +51,15 @@ EncoderImpl::EncoderImpl() {
 Encoding EncoderImpl::forward(const torch::Tensor& frames) {
   torch::Tensor x = ReluMaybeInPlace(conv1->forward(frames));
   x = ReluMaybeInPlace(conv2->forward(x));
+  if (UseBlockedPath(x, 4)) {
+    // The residual blocks in oneDNN's blocked layout; strided convolutions stay LibTorch's.
+    const torch::Tensor shared = RunBlocksBlocked(shared_blocks, ToBlocked(x));
+    Encoding encoding;
+    encoding.shape = FromBlocked(RunBlocksBlocked(shape_blocks, shared));
+    torch::Tensor texture = texture_conv->forward(FromBlocked(shared)).relu_();
+    encoding.texture = FromBlocked(RunBlocksBlocked(texture_blocks, ToBlocked(texture)));
+    return encoding;
+  }
   x = RunBlocks(shared_blocks, x);
   Encoding encoding;
   encoding.texture = RunBlocks(texture_blocks, ReluMaybeInPlace(texture_conv->forward(x)));
@@ -54,6 +79,10 @@ torch::Tensor ManipulatorImpl::forward(const torch::Tensor& motion, const torch:
   if (gain.dim() == 1) gain = gain.view({-1, 1, 1, 1});
   torch::Tensor x = ReluMaybeInPlace(g_conv->forward(motion));
   x = torch::GradMode::is_enabled() ? x * gain : x.mul_(gain);
+  if (UseBlockedPath(x, 2)) {
+    x = FromBlocked(h_block->forward_blocked(h_conv->forward_blocked(ToBlocked(x), false)));
+    return x.add_(base);
+  }
   x = h_block->forward(h_conv->forward(x));
   return torch::GradMode::is_enabled() ? base + x : x.add_(base);
 }
@@ -72,6 +101,17 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Te
 torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Tensor& shape,
                                    const std::atomic<bool>* stop) {
   const auto stopped = [stop] { return stop != nullptr && stop->load(); };
+  if (UseBlockedPath(shape, 2)) {
+    torch::Tensor t = texture_conv->forward_blocked(ToBlocked(UpsampleNearest2x(texture)), true);
+    torch::Tensor x = torch::cat({t, ToBlocked(shape)}, 1);
+    for (const auto& block : *blocks) {
+      if (stopped()) return {};
+      x = block->as<ResidualBlockImpl>()->forward_blocked(x);
+    }
+    if (stopped()) return {};
+    x = FromBlocked(up_conv->forward_blocked(UpsampleNearest2xBlocked(x), true));
+    return out_conv->forward(x);
+  }
   torch::Tensor t = ReluMaybeInPlace(texture_conv->forward(UpsampleNearest2x(texture)));
   torch::Tensor x = torch::cat({t, shape}, 1);
   if (shape.is_contiguous(torch::MemoryFormat::ChannelsLast) &&

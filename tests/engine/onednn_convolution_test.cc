@@ -1,0 +1,126 @@
+// The oneDNN blocked path: layout conversions are exact, oneDNN's convolutions (Winograd for 3x3)
+// equal LibTorch's, the layers' blocked forward equals their ordinary forward with reflection
+// padding, and weights changed in place are picked up.
+#include "engine/onednn_convolution.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "engine/blocked_layout.h"
+#include "engine/layers.h"
+
+namespace vmm::engine {
+namespace {
+
+// Largest difference relative to the largest magnitude of `expected`.
+double RelativeDifference(const torch::Tensor& actual, const torch::Tensor& expected) {
+  return (actual - expected).abs().max().item<double>() /
+         expected.abs().max().clamp_min(1e-12).item<double>();
+}
+
+// Weights that keep activations of order one (the scale of trained weights, unlike the release's
+// initialisation), so that rounding differences show.
+torch::Tensor UnitGainWeights(int64_t out, int64_t in, int64_t kernel) {
+  return torch::randn({out, in, kernel, kernel}) * std::sqrt(2.0 / double(in * kernel * kernel));
+}
+
+TEST(BlockedLayoutTest, PlacesEveryChannelInItsBlockAndLaneAndRoundTrips) {
+  torch::manual_seed(1);
+  const torch::Tensor x = torch::randn({2, 48, 5, 7});
+  for (const torch::Tensor& input : {x, x.contiguous(torch::MemoryFormat::ChannelsLast)}) {
+    const torch::Tensor blocked = ToBlocked(input);
+    ASSERT_EQ(blocked.sizes(), torch::IntArrayRef({2, 3, 5, 7, 16}));
+    EXPECT_TRUE(blocked.is_contiguous());
+    EXPECT_EQ(blocked[1][2][4][6][5].item<float>(), x[1][37][4][6].item<float>());
+    EXPECT_EQ(blocked[0][0][0][0][0].item<float>(), x[0][0][0][0].item<float>());
+    const torch::Tensor back = FromBlocked(blocked);
+    EXPECT_TRUE(back.is_contiguous(torch::MemoryFormat::ChannelsLast));
+    EXPECT_TRUE(torch::equal(back, x));
+  }
+  const torch::Tensor up = UpsampleNearest2xBlocked(ToBlocked(x));
+  EXPECT_TRUE(torch::equal(FromBlocked(up), UpsampleNearest2x(x)));
+}
+
+class OneDnnConvolutionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!OneDnnConvolution::Available()) GTEST_SKIP() << "this build has no oneDNN";
+    torch::manual_seed(2);
+  }
+};
+
+TEST_F(OneDnnConvolutionTest, EqualsLibTorchWithZeroPaddingAndFusedRelu) {
+  struct Case {
+    int64_t in, out, kernel, height, width;
+  };
+  for (const Case& c : {Case{64, 64, 3, 40, 56}, Case{32, 32, 7, 17, 23}, Case{64, 32, 3, 9, 11},
+                        Case{32, 64, 3, 2, 3}}) {
+    const torch::Tensor weight = UnitGainWeights(c.out, c.in, c.kernel);
+    const torch::Tensor input = torch::randn({3, c.in, c.height, c.width});
+    const torch::Tensor expected = torch::conv2d(input, weight, {}, 1, c.kernel / 2);
+    OneDnnConvolution convolution(weight);
+    for (bool relu : {false, true}) {
+      const torch::Tensor actual = FromBlocked(convolution.Run(ToBlocked(input), relu));
+      EXPECT_LT(RelativeDifference(actual, relu ? expected.relu() : expected), 1e-5)
+          << c.in << "->" << c.out << " k" << c.kernel << " " << c.height << "x" << c.width
+          << " relu " << relu << " kernel " << convolution.last_kernel();
+    }
+  }
+}
+
+TEST_F(OneDnnConvolutionTest, RefusesInputsOfTheWrongLayout) {
+  OneDnnConvolution convolution(UnitGainWeights(16, 32, 3));
+  EXPECT_THROW(convolution.Run(torch::zeros({1, 1, 4, 4, 16}), false), c10::Error);  // 16 != 32
+  EXPECT_THROW(convolution.Run(torch::zeros({1, 32, 4, 4}), false), c10::Error);     // not blocked
+  EXPECT_THROW(OneDnnConvolution(torch::zeros({3, 32, 7, 7})), c10::Error);         // 3 outputs
+}
+
+TEST_F(OneDnnConvolutionTest, LayersGiveTheirOrdinaryForwardWithReflectionPadding) {
+  for (int64_t kernel : {3, 7}) {
+    PaddedConv conv(32, 48, kernel);
+    conv->conv->weight.set_data(UnitGainWeights(48, 32, kernel));
+    torch::InferenceMode inference;
+    // Odd sizes, and the smallest the strips allow.
+    for (auto [h, w] : {std::pair<int64_t, int64_t>{13, 19}, {kernel - 1, kernel + 2}}) {
+      const torch::Tensor input = torch::randn({2, 32, h, w});
+      const torch::Tensor expected = conv->forward(input);
+      EXPECT_LT(RelativeDifference(FromBlocked(conv->forward_blocked(ToBlocked(input), false)),
+                                   expected),
+                1e-5)
+          << kernel << " " << h << "x" << w;
+      EXPECT_LT(RelativeDifference(FromBlocked(conv->forward_blocked(ToBlocked(input), true)),
+                                   expected.relu()),
+                1e-5);
+    }
+  }
+  ResidualBlock block(32);
+  for (auto& p : block->parameters()) p.set_data(UnitGainWeights(32, 32, 3));
+  torch::InferenceMode inference;
+  const torch::Tensor input = torch::randn({2, 32, 15, 10});
+  EXPECT_LT(RelativeDifference(FromBlocked(block->forward_blocked(ToBlocked(input))),
+                               block->forward(input)),
+            1e-5);
+}
+
+TEST_F(OneDnnConvolutionTest, WeightsChangedInPlaceAreUsed) {
+  PaddedConv conv(16, 16, 3);
+  conv->conv->weight.set_data(UnitGainWeights(16, 16, 3));
+  const torch::Tensor input = ToBlocked(torch::randn({1, 16, 8, 8}));
+  torch::Tensor before, after;
+  {
+    torch::InferenceMode inference;
+    before = conv->forward_blocked(input, false);
+  }
+  {
+    torch::NoGradGuard no_grad;
+    conv->conv->weight.mul_(-2);  // as an optimiser step would, in place
+  }
+  {
+    torch::InferenceMode inference;
+    after = conv->forward_blocked(input, false);
+  }
+  EXPECT_LT(RelativeDifference(after, before * -2), 1e-5);
+}
+
+}  // namespace
+}  // namespace vmm::engine

@@ -1,0 +1,101 @@
+// Time slices: a dot moving down one row per frame becomes a diagonal in a column's slice.
+#include "train/eval/time_slice.h"
+
+#include <filesystem>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "media/video_writer.h"
+
+namespace vmm::train::eval {
+namespace {
+
+// A lossless video of `frames` 16x12 black frames with a white dot at (column 5, row t).
+std::string MakeMovingDot(const std::string& name, int frames) {
+  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  auto writer = media::VideoWriter::Open(path, 16, 12, 10, 1, {});
+  EXPECT_TRUE(writer.ok()) << writer.status();
+  for (int t = 0; t < frames; ++t) {
+    media::Frame frame;
+    frame.width = 16;
+    frame.height = 12;
+    frame.index = t;
+    frame.rgb.assign(16 * 12 * 3, 0);
+    for (int c = 0; c < 3; ++c) frame.rgb[(t * 16 + 5) * 3 + c] = 255;
+    EXPECT_TRUE((*writer)->Write(frame).ok());
+  }
+  EXPECT_TRUE((*writer)->Close().ok());
+  return path;
+}
+
+uint8_t Red(const media::Frame& image, int x, int y) { return image.rgb[(y * image.width + x) * 3]; }
+
+TEST(TimeSliceTest, ColumnSliceOfAMovingDotIsADiagonal) {
+  const std::string video = MakeMovingDot("vmm-slice-dot.mkv", 10);
+  SliceSpec spec;
+  spec.position = 5;
+  absl::StatusOr<media::Frame> slice = TimeSlice(video, spec);
+  ASSERT_TRUE(slice.ok()) << slice.status();
+  EXPECT_EQ(slice->width, 10);   // one column per frame
+  EXPECT_EQ(slice->height, 12);  // the whole column
+  for (int t = 0; t < 10; ++t) {
+    for (int y = 0; y < 12; ++y) EXPECT_EQ(Red(*slice, t, y) > 128, y == t) << t << "," << y;
+  }
+  // Part of the line and of the video: rows 2..5 of frames 3..6.
+  spec.first = 2;
+  spec.last = 5;
+  spec.first_frame = 3;
+  spec.max_frames = 4;
+  slice = TimeSlice(video, spec);
+  ASSERT_TRUE(slice.ok()) << slice.status();
+  ASSERT_EQ(slice->width, 4);
+  ASSERT_EQ(slice->height, 4);
+  EXPECT_GT(Red(*slice, 0, 1), 128);  // frame 3, row 3
+  EXPECT_GT(Red(*slice, 2, 3), 128);  // frame 5, row 5
+  EXPECT_LT(Red(*slice, 3, 3), 128);  // frame 6: the dot is at row 6, outside the range
+  // A row slice through row 4 sees the dot only in frame 4, at column 5.
+  SliceSpec row;
+  row.vertical = false;
+  row.position = 4;
+  slice = TimeSlice(video, row);
+  ASSERT_TRUE(slice.ok());
+  EXPECT_EQ(slice->height, 16);
+  EXPECT_GT(Red(*slice, 4, 5), 128);
+  EXPECT_LT(Red(*slice, 3, 5), 128);
+}
+
+TEST(TimeSliceTest, LinesOutsideTheFrameAndMissingFilesAreErrors) {
+  const std::string video = MakeMovingDot("vmm-slice-bad.mkv", 3);
+  SliceSpec spec;
+  spec.position = 16;  // the frame is 16 wide
+  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kInvalidArgument);
+  spec.position = 0;
+  spec.last = 12;  // 12 rows: 0..11
+  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kInvalidArgument);
+  spec.last = -1;
+  spec.first_frame = 3;  // past the end
+  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(TimeSlice("/nonexistent/video.mp4", SliceSpec{}).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST(TimeSliceTest, StackingPadsNarrowImagesWithWhite) {
+  media::Frame a, b;
+  a.width = 3;
+  a.height = 2;
+  a.rgb.assign(3 * 2 * 3, 0);
+  b.width = 5;
+  b.height = 1;
+  b.rgb.assign(5 * 1 * 3, 0);
+  const media::Frame stacked = StackVertically({a, b}, 4);
+  EXPECT_EQ(stacked.width, 5);
+  EXPECT_EQ(stacked.height, 2 + 4 + 1);
+  EXPECT_EQ(Red(stacked, 0, 0), 0);    // a
+  EXPECT_EQ(Red(stacked, 4, 0), 255);  // right of a: padding
+  EXPECT_EQ(Red(stacked, 0, 3), 255);  // the gap
+  EXPECT_EQ(Red(stacked, 4, 6), 0);    // b
+}
+
+}  // namespace
+}  // namespace vmm::train::eval

@@ -1,0 +1,32 @@
+// Time slices of videos, the figures motion-magnification papers use to show motion: one line of
+// pixels (a column, or a row) taken from every frame and laid side by side, time running left to
+// right. Still content gives horizontal streaks; motion along the line bends them, so a
+// magnified video's slice shows the motion its input's hides.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "media/frame.h"
+
+namespace vmm::train::eval {
+
+// Which line of each frame, and which part of the video.
+struct SliceSpec {
+  bool vertical = true;       // true: column `position` (a y-t slice); false: row `position`
+  int position = 0;           // column or row index
+  int first = 0, last = -1;   // pixels of the line to keep, [first, last]; last -1: to the end
+  int first_frame = 0;        // frames [first_frame, first_frame + max_frames)
+  int max_frames = -1;        // -1: to the end
+};
+
+// The slice of the video at `path`: an image `frames` wide and as tall as the kept line. Fails
+// with INVALID_ARGUMENT when the line lies outside the frame, NOT_FOUND and the like when the
+// video cannot be read.
+absl::StatusOr<media::Frame> TimeSlice(const std::string& path, const SliceSpec& spec);
+
+// `images` one above the other with a white gap of `gap` rows; narrower ones padded with white.
+media::Frame StackVertically(const std::vector<media::Frame>& images, int gap);
+
+}  // namespace vmm::train::eval
