@@ -1,8 +1,12 @@
 // oneDNN's 16-channel blocked layout held in an ordinary LibTorch tensor: [N, C/16, H, W, 16],
 // contiguous, channel c at block c / 16, lane c % 16. The CPU fast path keeps runs of 3x3
-// convolutions in it so that oneDNN's Winograd kernels need no reorder per layer. Elementwise
-// operations (add, ReLU) and slicing along H and W work on it as on any tensor; `torch::cat` along
-// dimension 1 concatenates channels.
+// convolutions in it so that oneDNN's Winograd kernels need no reorder per layer.
+//
+// Tensors on that path also carry a reflection ring: `ring` extra rows and columns on every side
+// that mirror the interior (numpy's 'reflect'), so that a convolution with zero padding over the
+// whole tensor computes the reflection-padded convolution in the interior, and no padded copy is
+// ever made. Elementwise operations (add, ReLU) keep a ring valid; `torch::cat` along dimension 1
+// concatenates channels.
 #pragma once
 
 #include <torch/types.h>
@@ -12,10 +16,17 @@ namespace vmm::engine {
 // Channels per block.
 inline constexpr int64_t kChannelBlock = 16;
 
-// [N, C, H, W] in any memory format (C a multiple of 16) to [N, C/16, H, W, 16].
-torch::Tensor ToBlocked(const torch::Tensor& input);
+// [N, C, H, W] in any memory format (C a multiple of 16) to [N, C/16, H+2r, W+2r, 16] with a
+// reflection ring of `ring` (r < H and r < W).
+torch::Tensor ToBlocked(const torch::Tensor& input, int64_t ring = 0);
 
-// [N, C/16, H, W, 16] back to [N, C, H, W] in channels-last memory format.
-torch::Tensor FromBlocked(const torch::Tensor& blocked);
+// The interior of a blocked tensor with a ring of `ring`, as [N, C, H, W] in channels-last format.
+torch::Tensor FromBlocked(const torch::Tensor& blocked, int64_t ring = 0);
+
+// Rewrites the ring of `padded` ([N, C/16, H+2r, W+2r, 16]) as the reflection of its interior.
+void FillReflectionRing(const torch::Tensor& padded, int64_t ring);
+
+// Nearest-neighbour upsampling by 2 of a blocked tensor's interior, returned with a fresh ring.
+torch::Tensor UpsampleNearest2xBlocked(const torch::Tensor& padded, int64_t ring);
 
 }  // namespace vmm::engine

@@ -120,28 +120,10 @@ torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool r
     }
     convolution = onednn_->convolution;
   }
+  // Zero padding over the whole ringed tensor gives the reflection-padded result inside; the
+  // output's own ring is then rewritten from its interior.
   torch::Tensor output = convolution->Run(input, relu);
-
-  // oneDNN padded with zeros: recompute the `pad` border rows and columns from thin
-  // reflection-padded strips, as forward does.
-  const int64_t pad = kernel_ / 2;
-  const int64_t height = input.size(2);
-  const int64_t width = input.size(3);
-  TORCH_CHECK(height >= 2 * pad && width >= 2 * pad, "frame too small for the blocked path");
-  auto fix_border = [&](int64_t dim, int64_t size) {
-    auto strip_conv = [&](int64_t start) {
-      torch::Tensor strip = FromBlocked(input.narrow(dim, start, 2 * pad).contiguous());
-      torch::Tensor result = torch::conv2d(ReflectPad(strip, pad), weight);
-      if (relu) result.relu_();
-      return ToBlocked(result);
-    };
-    output.narrow(dim, 0, pad).copy_(strip_conv(0).narrow(dim, 0, pad));
-    output.narrow(dim, size - pad, pad).copy_(strip_conv(size - 2 * pad).narrow(dim, pad, pad));
-  };
-  if (pad > 0) {
-    fix_border(2, height);
-    fix_border(3, width);
-  }
+  FillReflectionRing(output, kernel_ / 2);
   return output;
 }
 
@@ -164,14 +146,6 @@ torch::Tensor ResidualBlockImpl::forward_blocked(const torch::Tensor& input) {
 
 torch::Tensor UpsampleNearest2x(const torch::Tensor& input) {
   return torch::upsample_nearest2d(input, {input.size(-2) * 2, input.size(-1) * 2});
-}
-
-torch::Tensor UpsampleNearest2xBlocked(const torch::Tensor& blocked) {
-  const int64_t n = blocked.size(0), blocks = blocked.size(1), height = blocked.size(2),
-                width = blocked.size(3), lanes = blocked.size(4);
-  return blocked.view({n, blocks, height, 1, width, 1, lanes})
-      .expand({n, blocks, height, 2, width, 2, lanes})
-      .reshape({n, blocks, height * 2, width * 2, lanes});
 }
 
 void InitWeightsTruncatedNormal(torch::nn::Module& module, uint64_t seed) {

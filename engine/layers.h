@@ -30,10 +30,10 @@ class PaddedConvImpl : public torch::nn::Module {
   PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride = 1);
   torch::Tensor forward(const torch::Tensor& input);
 
-  // Inference through oneDNN on the blocked layout (engine/blocked_layout.h): `input` is
-  // [N, C/16, H, W, 16] and so is the result, equal to forward (then ReLU when `relu`) up to
-  // float rounding. Only for stride-1 layers whose channel counts are multiples of 16, with
-  // H, W >= kernel - 1, and where OneDnnConvolution::Available().
+  // Inference through oneDNN on the blocked layout with a reflection ring of kernel / 2
+  // (engine/blocked_layout.h): `input` is [N, C/16, H+2r, W+2r, 16], and so is the result, whose
+  // interior equals forward (then ReLU when `relu`) up to float rounding. Only for stride-1
+  // layers whose channel counts are multiples of 16, where OneDnnConvolution::Available().
   torch::Tensor forward_blocked(const torch::Tensor& input, bool relu);
 
   torch::nn::Conv2d conv{nullptr};
@@ -61,9 +61,6 @@ TORCH_MODULE(ResidualBlock);
 
 // Nearest-neighbour upsampling by 2 in both spatial dimensions, keeping the memory format.
 torch::Tensor UpsampleNearest2x(const torch::Tensor& input);
-
-// UpsampleNearest2x for a tensor in the blocked layout ([N, C/16, H, W, 16]).
-torch::Tensor UpsampleNearest2xBlocked(const torch::Tensor& blocked);
 
 // Fills every convolution weight of `module` from a normal distribution with standard deviation
 // 0.02 truncated at two standard deviations, as the release initialises.

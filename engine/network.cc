@@ -24,6 +24,9 @@ torch::Tensor ReluMaybeInPlace(torch::Tensor x) {
   return torch::GradMode::is_enabled() ? torch::relu(x) : x.relu_();
 }
 
+// Reflection ring the blocked path's tensors carry: the padding of a 3x3 convolution.
+constexpr int64_t kRing = 1;
+
 // Whether inference on `x` (a representation with at least `min_size` rows and columns) takes
 // the oneDNN blocked path: CPU, float32, no autograd, oneDNN present.
 bool UseBlockedPath(const torch::Tensor& x, int64_t min_size) {
@@ -53,11 +56,12 @@ Encoding EncoderImpl::forward(const torch::Tensor& frames) {
   x = ReluMaybeInPlace(conv2->forward(x));
   if (UseBlockedPath(x, 4)) {
     // The residual blocks in oneDNN's blocked layout; strided convolutions stay LibTorch's.
-    const torch::Tensor shared = RunBlocksBlocked(shared_blocks, ToBlocked(x));
+    const torch::Tensor shared = RunBlocksBlocked(shared_blocks, ToBlocked(x, kRing));
     Encoding encoding;
-    encoding.shape = FromBlocked(RunBlocksBlocked(shape_blocks, shared));
-    torch::Tensor texture = texture_conv->forward(FromBlocked(shared)).relu_();
-    encoding.texture = FromBlocked(RunBlocksBlocked(texture_blocks, ToBlocked(texture)));
+    encoding.shape = FromBlocked(RunBlocksBlocked(shape_blocks, shared), kRing);
+    torch::Tensor texture = texture_conv->forward(FromBlocked(shared, kRing)).relu_();
+    encoding.texture =
+        FromBlocked(RunBlocksBlocked(texture_blocks, ToBlocked(texture, kRing)), kRing);
     return encoding;
   }
   x = RunBlocks(shared_blocks, x);
@@ -80,7 +84,8 @@ torch::Tensor ManipulatorImpl::forward(const torch::Tensor& motion, const torch:
   torch::Tensor x = ReluMaybeInPlace(g_conv->forward(motion));
   x = torch::GradMode::is_enabled() ? x * gain : x.mul_(gain);
   if (UseBlockedPath(x, 2)) {
-    x = FromBlocked(h_block->forward_blocked(h_conv->forward_blocked(ToBlocked(x), false)));
+    x = FromBlocked(h_block->forward_blocked(h_conv->forward_blocked(ToBlocked(x, kRing), false)),
+                    kRing);
     return x.add_(base);
   }
   x = h_block->forward(h_conv->forward(x));
@@ -102,14 +107,15 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Te
                                    const std::atomic<bool>* stop) {
   const auto stopped = [stop] { return stop != nullptr && stop->load(); };
   if (UseBlockedPath(shape, 2)) {
-    torch::Tensor t = texture_conv->forward_blocked(ToBlocked(UpsampleNearest2x(texture)), true);
-    torch::Tensor x = torch::cat({t, ToBlocked(shape)}, 1);
+    torch::Tensor t =
+        texture_conv->forward_blocked(ToBlocked(UpsampleNearest2x(texture), kRing), true);
+    torch::Tensor x = torch::cat({t, ToBlocked(shape, kRing)}, 1);
     for (const auto& block : *blocks) {
       if (stopped()) return {};
       x = block->as<ResidualBlockImpl>()->forward_blocked(x);
     }
     if (stopped()) return {};
-    x = FromBlocked(up_conv->forward_blocked(UpsampleNearest2xBlocked(x), true));
+    x = FromBlocked(up_conv->forward_blocked(UpsampleNearest2xBlocked(x, kRing), true), kRing);
     return out_conv->forward(x);
   }
   torch::Tensor t = ReluMaybeInPlace(texture_conv->forward(UpsampleNearest2x(texture)));

@@ -37,8 +37,18 @@ TEST(BlockedLayoutTest, PlacesEveryChannelInItsBlockAndLaneAndRoundTrips) {
     EXPECT_TRUE(back.is_contiguous(torch::MemoryFormat::ChannelsLast));
     EXPECT_TRUE(torch::equal(back, x));
   }
-  const torch::Tensor up = UpsampleNearest2xBlocked(ToBlocked(x));
-  EXPECT_TRUE(torch::equal(FromBlocked(up), UpsampleNearest2x(x)));
+}
+
+TEST(BlockedLayoutTest, RingsMirrorTheInteriorThroughConversionAndUpsampling) {
+  torch::manual_seed(3);
+  const torch::Tensor x = torch::randn({2, 32, 6, 9});
+  const torch::Tensor ringed = ToBlocked(x, 2);
+  ASSERT_EQ(ringed.sizes(), torch::IntArrayRef({2, 2, 10, 13, 16}));
+  EXPECT_TRUE(torch::equal(FromBlocked(ringed, 2), x));
+  // The whole ringed tensor is the reflection-padded input.
+  EXPECT_TRUE(torch::equal(FromBlocked(ringed), ReflectPad(x, 2)));
+  const torch::Tensor up = UpsampleNearest2xBlocked(ToBlocked(x, 1), 1);
+  EXPECT_TRUE(torch::equal(FromBlocked(up), ReflectPad(UpsampleNearest2x(x), 1)));
 }
 
 class OneDnnConvolutionTest : public ::testing::Test {
@@ -80,16 +90,19 @@ TEST_F(OneDnnConvolutionTest, LayersGiveTheirOrdinaryForwardWithReflectionPaddin
     PaddedConv conv(32, 48, kernel);
     conv->conv->weight.set_data(UnitGainWeights(48, 32, kernel));
     torch::InferenceMode inference;
-    // Odd sizes, and the smallest the strips allow.
-    for (auto [h, w] : {std::pair<int64_t, int64_t>{13, 19}, {kernel - 1, kernel + 2}}) {
+    // Odd sizes, and the smallest a ring allows.
+    for (auto [h, w] : {std::pair<int64_t, int64_t>{13, 19}, {kernel / 2 + 1, kernel + 2}}) {
+      const int64_t ring = kernel / 2;
       const torch::Tensor input = torch::randn({2, 32, h, w});
       const torch::Tensor expected = conv->forward(input);
-      EXPECT_LT(RelativeDifference(FromBlocked(conv->forward_blocked(ToBlocked(input), false)),
-                                   expected),
-                1e-5)
+      const torch::Tensor output = conv->forward_blocked(ToBlocked(input, ring), false);
+      EXPECT_LT(RelativeDifference(FromBlocked(output, ring), expected), 1e-5)
           << kernel << " " << h << "x" << w;
-      EXPECT_LT(RelativeDifference(FromBlocked(conv->forward_blocked(ToBlocked(input), true)),
-                                   expected.relu()),
+      // The output's ring mirrors its interior, ready for the next layer.
+      EXPECT_LT(RelativeDifference(FromBlocked(output), ReflectPad(expected, ring)), 1e-5);
+      EXPECT_LT(RelativeDifference(
+                    FromBlocked(conv->forward_blocked(ToBlocked(input, ring), true), ring),
+                    expected.relu()),
                 1e-5);
     }
   }
@@ -97,7 +110,7 @@ TEST_F(OneDnnConvolutionTest, LayersGiveTheirOrdinaryForwardWithReflectionPaddin
   for (auto& p : block->parameters()) p.set_data(UnitGainWeights(32, 32, 3));
   torch::InferenceMode inference;
   const torch::Tensor input = torch::randn({2, 32, 15, 10});
-  EXPECT_LT(RelativeDifference(FromBlocked(block->forward_blocked(ToBlocked(input))),
+  EXPECT_LT(RelativeDifference(FromBlocked(block->forward_blocked(ToBlocked(input, 1)), 1),
                                block->forward(input)),
             1e-5);
 }
@@ -105,7 +118,7 @@ TEST_F(OneDnnConvolutionTest, LayersGiveTheirOrdinaryForwardWithReflectionPaddin
 TEST_F(OneDnnConvolutionTest, WeightsChangedInPlaceAreUsed) {
   PaddedConv conv(16, 16, 3);
   conv->conv->weight.set_data(UnitGainWeights(16, 16, 3));
-  const torch::Tensor input = ToBlocked(torch::randn({1, 16, 8, 8}));
+  const torch::Tensor input = ToBlocked(torch::randn({1, 16, 8, 8}), 1);
   torch::Tensor before, after;
   {
     torch::InferenceMode inference;

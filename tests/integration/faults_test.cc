@@ -12,6 +12,10 @@
 namespace vmm::integration {
 namespace {
 
+// Frames of a 96x64 input that keep a job running for a few seconds on one CPU thread, long
+// enough for a test to see it running and interrupt it (20 frames took about one second).
+constexpr int kLongJobFrames = 150;
+
 class FaultsTest : public ServiceTest {
  protected:
   // Submits `input` without waiting; returns the job's name.
@@ -26,7 +30,7 @@ class FaultsTest : public ServiceTest {
 
 TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResult) {
   StartServer(Config(0, {}, {"--lease=3s", "--heartbeat-interval=1s"}));
-  const std::string input = MakeInput("in.mkv", 128, 96, 30);
+  const std::string input = MakeInput("in.mkv", 128, 96, 90);
   Subprocess& first = service_->StartWorker("w1", {"--batch=1"});
   const std::string job = SubmitNoWait(input, {"--alpha", "4"});
   WaitForJob(job, IsRunningWithProgress);
@@ -38,7 +42,7 @@ TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResul
   const vmm::v1::Job done =
       WaitForJob(job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::SUCCEEDED; });
   EXPECT_EQ(done.attempt_count(), 2) << done.DebugString();
-  EXPECT_EQ(done.frames_done(), 30);
+  EXPECT_EQ(done.frames_done(), 90);
   ASSERT_EQ(service_->Vmm({"fetch", job, "-o", Path("remote.mkv")}).exit_code, 0);
   ASSERT_EQ(MagnifyLocally(input, Path("local.mkv"), {"--alpha", "4"}), 0);
   EXPECT_EQ(CompareVideos(Path("remote.mkv"), Path("local.mkv")), "");
@@ -47,7 +51,7 @@ TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResul
 TEST_F(FaultsTest, SigtermLetsTheRunningJobFinishWithinTheGrace) {
   StartServer(Config(0));
   Subprocess& worker = service_->StartWorker("w1", {"--batch=1", "--shutdown-grace=120"});
-  const std::string job = SubmitNoWait(MakeInput("in.mkv", 96, 64, 20));
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 96, 64, kLongJobFrames));
   WaitForJob(job, IsRunningWithProgress);
   worker.Signal(SIGTERM);
   const std::optional<int> code = worker.Wait(std::chrono::seconds(120));
@@ -57,7 +61,7 @@ TEST_F(FaultsTest, SigtermLetsTheRunningJobFinishWithinTheGrace) {
     return j.state() == vmm::v1::Job::SUCCEEDED;
   });
   EXPECT_EQ(done.attempt_count(), 1) << done.DebugString();
-  EXPECT_EQ(done.frames_done(), 20);
+  EXPECT_EQ(done.frames_done(), kLongJobFrames);
 }
 
 TEST_F(FaultsTest, SigtermHandsTheJobBackWhenTheGraceRunsOut) {
@@ -93,7 +97,7 @@ TEST_F(FaultsTest, ServerKilledAfterAcceptingAJobCompletesItAfterRestart) {
 TEST_F(FaultsTest, ServerKilledMidJobRecoversAndTheSameWorkerReconnectsAndFinishesIt) {
   StartServer(Config(0));
   service_->StartWorker("w1", {"--batch=1"});
-  const std::string job = SubmitNoWait(MakeInput("in.mkv", 96, 64, 20));
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 96, 64, kLongJobFrames));
   WaitForJob(job, IsRunningWithProgress);
   service_->StopServer(SIGKILL);
   StartServer(Config(0));
@@ -102,7 +106,7 @@ TEST_F(FaultsTest, ServerKilledMidJobRecoversAndTheSameWorkerReconnectsAndFinish
   const vmm::v1::Job done = WaitForJob(job, [](const vmm::v1::Job& j) {
     return j.state() == vmm::v1::Job::SUCCEEDED;
   });
-  EXPECT_EQ(done.frames_done(), 20);
+  EXPECT_EQ(done.frames_done(), kLongJobFrames);
   EXPECT_NE(ReadFile(Path("w1.log")).find("disconnected"), std::string::npos);
 }
 
