@@ -35,6 +35,7 @@ bool UseBlockedPath(const torch::Tensor& x, int64_t min_size) {
          x.size(-1) >= min_size && OneDnnConvolution::Available();
 }
 
+// RunBlocks on a blocked tensor with a reflection ring (ResidualBlockImpl::forward_blocked).
 torch::Tensor RunBlocksBlocked(const torch::nn::ModuleList& blocks, torch::Tensor x) {
   for (const auto& block : *blocks) x = block->as<ResidualBlockImpl>()->forward_blocked(x);
   return x;
