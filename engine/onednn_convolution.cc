@@ -112,7 +112,8 @@ struct OneDnnConvolution::Impl {
 
 bool OneDnnConvolution::Available() { return enabled && CpuEngine() != nullptr; }
 
-OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight) : impl_(std::make_unique<Impl>()) {
+OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight)
+    : impl_(std::make_unique<Impl>()) {
   TORCH_CHECK(weight.dim() == 4 && weight.size(0) % kChannelBlock == 0 &&
                   weight.size(1) % kChannelBlock == 0 && weight.size(2) == weight.size(3) &&
                   weight.size(2) % 2 == 1,
@@ -135,10 +136,11 @@ torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->last_kernel = prepared->kernel;
   }
-  torch::Tensor output =
-      torch::empty({n, impl_->weight.size(0) / kChannelBlock, h, w, kChannelBlock}, input.options());
-  torch::Tensor scratch = torch::empty(
-      {static_cast<int64_t>(prepared->scratchpad.get_size())}, input.options().dtype(torch::kUInt8));
+  torch::Tensor output = torch::empty(
+      {n, impl_->weight.size(0) / kChannelBlock, h, w, kChannelBlock}, input.options());
+  torch::Tensor scratch =
+      torch::empty({static_cast<int64_t>(prepared->scratchpad.get_size())},
+                   input.options().dtype(torch::kUInt8));
   const dnnl::engine& engine = *CpuEngine();
   using dnnl::memory;
   const auto f32 = memory::data_type::f32;

@@ -39,7 +39,8 @@ struct Progress {
 using ProgressCallback = std::function<void(const Progress&)>;
 
 // Magnifies `input` into `output` (format chosen by the output's extension). Stops with
-// CANCELLED soon after `*cancel` becomes true (if given), also in the middle of a batch. On failure no partial output remains.
+// CANCELLED soon after `*cancel` becomes true (if given), also in the middle of a batch. On
+// failure no partial output remains.
 absl::Status MagnifyFile(const std::string& input, const std::string& output,
                          const MagnifyFileOptions& options, const ProgressCallback& on_progress,
                          const std::atomic<bool>* cancel = nullptr);
