@@ -1,43 +1,27 @@
 // Twenty clients submitting small jobs at once: every job completes, none is lost, and the
 // server's and the worker's metrics add up; the worker's metric names are docs/metrics.md's.
-#include <fstream>
-#include <regex>
 #include <set>
-#include <sstream>
+#include <string>
 #include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "tests/integration/service_test.h"
+#include "tests/support/metrics_text.h"
 
 namespace vmm::integration {
 namespace {
 
 // The metric names of one section ("vmm-server", "vmm-worker") of docs/metrics.md.
 std::set<std::string> DocumentedNames(const std::string& section) {
-  std::ifstream doc(std::string(VMM_SOURCE_DIR) + "/docs/metrics.md");
-  std::string line;
-  bool inside = false;
-  std::set<std::string> names;
-  const std::regex row(R"(^\|\s*(vmm_[a-z_]+)\s*\|)");
-  while (std::getline(doc, line)) {
-    if (line.rfind("## ", 0) == 0) inside = line.find(section) != std::string::npos;
-    std::smatch match;
-    if (inside && std::regex_search(line, match, row)) names.insert(match[1]);
-  }
-  return names;
+  return test_support::DocumentedMetricNames(std::string(VMM_SOURCE_DIR) + "/docs/metrics.md",
+                                             section);
 }
 
 // The vmm_ family names of a scrape (prometheus-cpp's own exposer_* families left out).
 std::set<std::string> ExposedNames(const std::string& text) {
-  std::set<std::string> names;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    if (line.rfind("# TYPE vmm_", 0) == 0) names.insert(line.substr(7, line.find(' ', 7) - 7));
-  }
-  return names;
+  return test_support::ExposedMetricNames(text, "vmm_");
 }
 
 class LoadTest : public ServiceTest {};

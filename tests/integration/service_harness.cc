@@ -33,30 +33,6 @@ int FreePort() {
   return ntohs(address.sin_port);
 }
 
-std::string HttpGetMetrics(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    close(fd);
-    return "";
-  }
-  const std::string request = "GET /metrics HTTP/1.0\r\nHost: localhost\r\n\r\n";
-  if (write(fd, request.data(), request.size()) < 0) {
-    close(fd);
-    return "";
-  }
-  std::string response;
-  char buffer[8192];
-  ssize_t got;
-  while ((got = read(fd, buffer, sizeof(buffer))) > 0) response.append(buffer, got);
-  close(fd);
-  const size_t body = response.find("\r\n\r\n");
-  return body == std::string::npos ? "" : response.substr(body + 4);
-}
-
 ServiceHarness::ServiceHarness(std::string dir, std::string model)
     : dir_(std::move(dir)), model_(std::move(model)) {
   std::filesystem::create_directories(dir_ + "/data");

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "tests/integration/subprocess.h"
+#include "tests/support/metrics_text.h"
 #include "vmm/v1/magnification.grpc.pb.h"
 
 namespace vmm::integration {
@@ -81,7 +82,7 @@ class ServiceHarness {
 int FreePort();
 
 // GET http://127.0.0.1:<port>/metrics body ("" on failure).
-std::string HttpGetMetrics(int port);
+using test_support::HttpGetMetrics;
 
 // The binaries under test (compiled-in paths).
 std::string VmmBinary();
