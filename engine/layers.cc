@@ -7,6 +7,7 @@
 
 #include "engine/blocked_layout.h"
 #include "engine/onednn_convolution.h"
+#include "engine/onednn_trainable_convolution.h"
 
 namespace vmm::engine {
 
@@ -82,6 +83,13 @@ torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
   const int64_t pad = kernel_ / 2;
   const int64_t height = input.size(-2);
   const int64_t width = input.size(-1);
+  if (torch::GradMode::is_enabled() && kernel_ == 3 && height >= 2 && width >= 2 &&
+      input.device().is_cpu() && input.scalar_type() == torch::kFloat32 &&
+      input.size(1) % kChannelBlock == 0 && conv->weight.size(0) % kChannelBlock == 0 &&
+      TrainableOneDnnConvolutionAvailable()) {
+    // Training on the CPU: Winograd in the forward and both backward passes.
+    return ReflectPaddedConv3x3(input, conv->weight);
+  }
   if (torch::GradMode::is_enabled() || height < 2 * pad || width < 2 * pad) {
     return conv->forward(ReflectPad(input, pad));
   }

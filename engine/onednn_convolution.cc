@@ -11,7 +11,7 @@
 #include "engine/blocked_layout.h"
 
 #ifdef VMM_HAVE_ONEDNN
-#include <oneapi/dnnl/dnnl.hpp>
+#include "engine/onednn_engine.h"
 #endif
 
 namespace vmm::engine {
@@ -26,10 +26,7 @@ void OneDnnConvolution::SetEnabled(bool on) { enabled = on; }
 
 #ifdef VMM_HAVE_ONEDNN
 
-namespace {
-
-// The process's oneDNN CPU engine, created on first use; null when oneDNN cannot start.
-const dnnl::engine* CpuEngine() {
+const dnnl::engine* OneDnnCpuEngine() {
   static const dnnl::engine* const engine = []() -> const dnnl::engine* {
     try {
       return new dnnl::engine(dnnl::engine::kind::cpu, 0);
@@ -39,8 +36,6 @@ const dnnl::engine* CpuEngine() {
   }();
   return engine;
 }
-
-}  // namespace
 
 // A primitive for one input size, with the weights reordered into the layout it asks for.
 struct Prepared {
@@ -61,7 +56,7 @@ struct OneDnnConvolution::Impl {
     auto& slot = prepared[{n, h, w, relu}];
     if (slot) return slot;
     using dnnl::memory;
-    const dnnl::engine& engine = *CpuEngine();
+    const dnnl::engine& engine = *OneDnnCpuEngine();
     const int64_t out_channels = weight.size(0), in_channels = weight.size(1);
     const int64_t kernel = weight.size(2), pad = kernel / 2;
     const memory::dims src_dims = {n, in_channels, h, w};
@@ -110,7 +105,7 @@ struct OneDnnConvolution::Impl {
   }
 };
 
-bool OneDnnConvolution::Available() { return enabled && CpuEngine() != nullptr; }
+bool OneDnnConvolution::Available() { return enabled && OneDnnCpuEngine() != nullptr; }
 
 OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight)
     : impl_(std::make_unique<Impl>()) {
@@ -141,7 +136,7 @@ torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu) {
   torch::Tensor scratch =
       torch::empty({static_cast<int64_t>(prepared->scratchpad.get_size())},
                    input.options().dtype(torch::kUInt8));
-  const dnnl::engine& engine = *CpuEngine();
+  const dnnl::engine& engine = *OneDnnCpuEngine();
   using dnnl::memory;
   const auto f32 = memory::data_type::f32;
   memory src({{n, input.size(1) * kChannelBlock, h, w}, f32, memory::format_tag::aBcd16b}, engine,

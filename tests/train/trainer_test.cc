@@ -1,8 +1,10 @@
 // Tests of the trainer: a few steps reduce the loss on a fixed batch; checkpoints round-trip
 // the step, weights and optimiser state; resumption without optimiser state and refusal to
-// overwrite an existing state directory.
+// overwrite an existing state directory; the log keeps one row per step across a kill and resume.
 #include <atomic>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -12,6 +14,7 @@
 #include "train/data/sample_generator.h"
 #include "train/trainer/checkpoint.h"
 #include "train/trainer/trainer.h"
+#include "train/trainer/training_log.h"
 
 namespace vmm::train {
 namespace {
@@ -131,6 +134,34 @@ TEST(TrainerTest, RefusesExistingStateWithoutResume) {
   const absl::Status status = RunTraining(options, stop);
   EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(status.message().find("--resume"), std::string::npos);
+}
+
+// What a killed run leaves (rows after its last checkpoint at step 100) and a resumed run adds.
+TEST(TrainingLogTest, ResumingDropsRowsWrittenAfterTheCheckpoint) {
+  TempDir dir;
+  const std::string path = dir.path() + "/log.csv";
+  {
+    absl::StatusOr<TrainingLog> log = TrainingLog::Open(path, 0);
+    ASSERT_TRUE(log.ok()) << log.status();
+    for (int64_t step : {50, 100, 150}) log->Append(LogRow{step, double(step)});
+  }
+  {
+    absl::StatusOr<TrainingLog> log = TrainingLog::Open(path, 100);
+    ASSERT_TRUE(log.ok()) << log.status();
+    log->Append(LogRow{150, 151.0});
+  }
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::vector<std::string> steps;
+  for (std::string line; std::getline(text, line);) steps.push_back(line.substr(0, line.find(',')));
+  EXPECT_EQ(steps, (std::vector<std::string>{"step", "50", "100", "150"}));
+  EXPECT_NE(text.str().find("150,151.0,"), std::string::npos);
+}
+
+TEST(TrainingLogTest, UnwritablePlaceIsAnError) {
+  EXPECT_EQ(TrainingLog::Open("/nonexistent-dir/log.csv", 0).status().code(),
+            absl::StatusCode::kInternal);
 }
 
 }  // namespace

@@ -1,20 +1,62 @@
 #include "train/trainer/training_log.h"
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
 namespace vmm::train {
 
-absl::StatusOr<TrainingLog> TrainingLog::Open(const std::string& path) {
+namespace {
+
+constexpr char kHeader[] =
+    "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim";
+
+// Rewrites the log at `path` without the rows for steps beyond `resume_step`.
+absl::Status DropRowsAfter(const std::string& path, int64_t resume_step) {
+  std::ifstream in(path);
+  if (!in) return absl::InternalError(absl::StrCat("cannot read training log ", path));
+  std::vector<std::string> kept;
+  bool dropped = false;
+  for (std::string line; std::getline(in, line);) {
+    int64_t step = 0;
+    if (kept.empty() || !absl::SimpleAtoi(line.substr(0, line.find(',')), &step) ||
+        step <= resume_step) {
+      kept.push_back(line);
+    } else {
+      dropped = true;
+    }
+  }
+  if (!dropped) return absl::OkStatus();
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::trunc);
+    for (const std::string& line : kept) out << line << "\n";
+    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) return absl::InternalError(absl::StrCat("cannot replace ", path, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<TrainingLog> TrainingLog::Open(const std::string& path, int64_t resume_step) {
   std::error_code error;
   const bool fresh = !std::filesystem::exists(path) || std::filesystem::file_size(path, error) == 0;
+  if (!fresh) {
+    absl::Status trimmed = DropRowsAfter(path, resume_step);
+    if (!trimmed.ok()) return trimmed;
+  }
   std::ofstream out(path, std::ios::app);
   if (!out) return absl::InternalError(absl::StrCat("cannot open training log ", path));
   if (fresh) {
-    out << "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim\n";
+    out << kHeader << "\n";
     out.flush();
   }
   return TrainingLog(std::move(out));

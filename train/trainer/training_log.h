@@ -1,5 +1,6 @@
 // The CSV log of a training run, appended to across resumptions; the header is written once,
-// when the file is new or empty. Columns: step, wall_seconds, loss, l1, regularisers,
+// when the file is new or empty. Rows past the step a run resumes from (written after the last
+// checkpoint by a run that was then killed) are dropped on opening, so each step appears once. Columns: step, wall_seconds, loss, l1, regularisers,
 // samples_per_second, data_share (generation time over wall time in the interval),
 // validation_ssim (empty when not measured at that step).
 //
@@ -27,8 +28,9 @@ struct LogRow {
 // Appends rows to a CSV file, flushing each one.
 class TrainingLog {
  public:
-  // Opens `path` for appending. INTERNAL when it cannot be opened.
-  static absl::StatusOr<TrainingLog> Open(const std::string& path);
+  // Opens `path` for appending after removing its rows for steps beyond `resume_step`.
+  // INTERNAL when it cannot be read or written.
+  static absl::StatusOr<TrainingLog> Open(const std::string& path, int64_t resume_step);
   void Append(const LogRow& row);
 
  private:

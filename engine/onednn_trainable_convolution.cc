@@ -1,0 +1,268 @@
+#include "engine/onednn_trainable_convolution.h"
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <tuple>
+
+#include <torch/torch.h>
+
+#include "engine/blocked_layout.h"
+#include "engine/onednn_convolution.h"
+
+#ifdef VMM_HAVE_ONEDNN
+#include "engine/onednn_engine.h"
+#endif
+
+namespace vmm::engine {
+
+#ifdef VMM_HAVE_ONEDNN
+
+namespace {
+
+using dnnl::memory;
+constexpr auto kF32 = memory::data_type::f32;
+constexpr int64_t kRing = 1;
+
+// The three primitives for one problem shape; they do not depend on the weights' values.
+struct Primitives {
+  dnnl::convolution_forward::primitive_desc forward_desc;
+  dnnl::convolution_backward_data::primitive_desc backward_data_desc;
+  dnnl::convolution_backward_weights::primitive_desc backward_weights_desc;
+  dnnl::convolution_forward forward;
+  dnnl::convolution_backward_data backward_data;
+  dnnl::convolution_backward_weights backward_weights;
+};
+
+using ShapeKey = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t>;  // N, C, O, H, W
+
+// A ringed blocked tensor's descriptor: [N, C, H+2, W+2] in nChw16c.
+memory::desc RingedDesc(int64_t n, int64_t channels, int64_t h, int64_t w) {
+  return memory::desc({n, channels, h + 2 * kRing, w + 2 * kRing}, kF32,
+                      memory::format_tag::aBcd16b);
+}
+
+// The interior of a ringed descriptor, for reorders to and from plain NCHW.
+memory::desc InteriorDesc(int64_t n, int64_t channels, int64_t h, int64_t w) {
+  return RingedDesc(n, channels, h, w).submemory_desc({n, channels, h, w}, {0, 0, kRing, kRing});
+}
+
+// Builds the primitives, Winograd where oneDNN has it for the pass, else direct.
+std::shared_ptr<const Primitives> MakePrimitives(const ShapeKey& key) {
+  const auto [n, c, o, h, w] = key;
+  const dnnl::engine& engine = *OneDnnCpuEngine();
+  const memory::desc src = RingedDesc(n, c, h, w), dst = RingedDesc(n, o, h, w);
+  const memory::desc any_weights({o, c, 3, 3}, kF32, memory::format_tag::any);
+  const memory::dims strides = {1, 1}, padding = {1, 1};
+  dnnl::primitive_attr attributes;
+  attributes.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  // Tries Winograd first, then the direct kernel.
+  auto first_available = [](auto describe) {
+    try {
+      return describe(dnnl::algorithm::convolution_winograd);
+    } catch (const dnnl::error&) {
+      return describe(dnnl::algorithm::convolution_direct);
+    }
+  };
+  auto made = std::make_shared<Primitives>();
+  made->forward_desc = first_available([&](dnnl::algorithm algorithm) {
+    return dnnl::convolution_forward::primitive_desc(
+        dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algorithm, src,
+                                        any_weights, dst, strides, padding, padding),
+        attributes, engine);
+  });
+  made->backward_data_desc = first_available([&](dnnl::algorithm algorithm) {
+    return dnnl::convolution_backward_data::primitive_desc(
+        dnnl::convolution_backward_data::desc(algorithm, src, any_weights, dst, strides, padding,
+                                              padding),
+        attributes, engine, made->forward_desc);
+  });
+  made->backward_weights_desc = first_available([&](dnnl::algorithm algorithm) {
+    return dnnl::convolution_backward_weights::primitive_desc(
+        dnnl::convolution_backward_weights::desc(algorithm, src, any_weights, dst, strides,
+                                                 padding, padding),
+        attributes, engine, made->forward_desc);
+  });
+  made->forward = dnnl::convolution_forward(made->forward_desc);
+  made->backward_data = dnnl::convolution_backward_data(made->backward_data_desc);
+  made->backward_weights = dnnl::convolution_backward_weights(made->backward_weights_desc);
+  return made;
+}
+
+// The cached primitives for a shape (training sees a handful of shapes, over and over).
+std::shared_ptr<const Primitives> PrimitivesFor(const ShapeKey& key) {
+  static std::mutex mutex;
+  static auto* const cache = new std::map<ShapeKey, std::shared_ptr<const Primitives>>();
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& slot = (*cache)[key];
+  if (!slot) slot = MakePrimitives(key);
+  return slot;
+}
+
+// oneDNN memory over a tensor's storage.
+memory Wrap(const memory::desc& desc, const torch::Tensor& tensor) {
+  return memory(desc, *OneDnnCpuEngine(), tensor.data_ptr());
+}
+
+// Copies `from` into `to` (both over existing storage) with oneDNN's reorder.
+void Reorder(const memory& from, const memory& to) {
+  dnnl::stream stream(*OneDnnCpuEngine());
+  dnnl::reorder(from, to).execute(stream, const_cast<memory&>(from), const_cast<memory&>(to));
+  stream.wait();
+}
+
+// Runs `primitive` with `arguments` plus a scratchpad of the size `desc` asks for.
+template <typename PrimitiveDesc>
+void Execute(const dnnl::primitive& primitive, const PrimitiveDesc& desc,
+             std::unordered_map<int, memory> arguments) {
+  torch::Tensor scratch = torch::empty({static_cast<int64_t>(desc.scratchpad_desc().get_size())},
+                                       torch::TensorOptions().dtype(torch::kUInt8));
+  arguments.emplace(DNNL_ARG_SCRATCHPAD, Wrap(desc.scratchpad_desc(), scratch));
+  dnnl::stream stream(*OneDnnCpuEngine());
+  primitive.execute(stream, arguments);
+  stream.wait();
+}
+
+// Plain OIHW weights in the layout `desc` asks for (reordered only when it differs).
+memory WeightsAs(const memory::desc& desc, const torch::Tensor& weight, torch::Tensor& holder) {
+  const memory::desc plain({weight.size(0), weight.size(1), 3, 3}, kF32, memory::format_tag::oihw);
+  if (desc == plain) return Wrap(plain, weight);
+  holder = torch::empty({static_cast<int64_t>(desc.get_size() / sizeof(float))}, weight.options());
+  memory converted = Wrap(desc, holder);
+  Reorder(Wrap(plain, weight), converted);
+  return converted;
+}
+
+// A contiguous [N, C, H, W] tensor into a new ringed blocked tensor with a reflection ring.
+torch::Tensor ToRingedBlocked(const torch::Tensor& plain) {
+  const int64_t n = plain.size(0), c = plain.size(1), h = plain.size(2), w = plain.size(3);
+  torch::Tensor ringed = torch::empty(
+      {n, c / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock}, plain.options());
+  Reorder(Wrap(memory::desc({n, c, h, w}, kF32, memory::format_tag::nchw), plain),
+          Wrap(InteriorDesc(n, c, h, w), ringed));
+  return ringed;
+}
+
+// The interior of a ringed blocked tensor as a new contiguous [N, C, H, W] tensor.
+torch::Tensor InteriorToPlain(const torch::Tensor& ringed) {
+  const int64_t n = ringed.size(0), c = ringed.size(1) * kChannelBlock,
+                h = ringed.size(2) - 2 * kRing, w = ringed.size(3) - 2 * kRing;
+  torch::Tensor plain = torch::empty({n, c, h, w}, ringed.options());
+  Reorder(Wrap(InteriorDesc(n, c, h, w), ringed),
+          Wrap(memory::desc({n, c, h, w}, kF32, memory::format_tag::nchw), plain));
+  return plain;
+}
+
+// Zeroes the ring of a ringed blocked tensor.
+void ZeroRing(const torch::Tensor& ringed) {
+  const int64_t rows = ringed.size(2), columns = ringed.size(3);
+  ringed.narrow(2, 0, kRing).zero_();
+  ringed.narrow(2, rows - kRing, kRing).zero_();
+  ringed.narrow(3, 0, kRing).zero_();
+  ringed.narrow(3, columns - kRing, kRing).zero_();
+}
+
+// The adjoint of filling a reflection ring: adds each ring pixel's gradient to the interior
+// pixel it mirrors (columns over the full height, then rows), leaving the interior complete.
+void FoldReflectionRing(const torch::Tensor& ringed) {
+  const int64_t h = ringed.size(2) - 2, w = ringed.size(3) - 2;
+  // Ring index 0 mirrors interior index 1 (ringed index 2); ring index h+1 mirrors interior
+  // index h-2 (ringed index h-1).
+  ringed.select(3, 2).add_(ringed.select(3, 0));
+  ringed.select(3, w - 1).add_(ringed.select(3, w + 1));
+  ringed.select(2, 2).add_(ringed.select(2, 0));
+  ringed.select(2, h - 1).add_(ringed.select(2, h + 1));
+}
+
+class ReflectPaddedConv3x3Function
+    : public torch::autograd::Function<ReflectPaddedConv3x3Function> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                               const torch::Tensor& input, const torch::Tensor& weight) {
+    const torch::Tensor plain_weight = weight.contiguous();
+    const int64_t n = input.size(0), c = input.size(1), o = weight.size(0), h = input.size(2),
+                  w = input.size(3);
+    const std::shared_ptr<const Primitives> primitives = PrimitivesFor({n, c, o, h, w});
+    torch::Tensor ringed_input = ToRingedBlocked(input.contiguous());
+    FillReflectionRing(ringed_input, kRing);
+    torch::Tensor ringed_output = torch::empty(
+        {n, o / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock}, input.options());
+    torch::Tensor weight_holder;
+    Execute(primitives->forward, primitives->forward_desc,
+            {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
+             {DNNL_ARG_WEIGHTS,
+              WeightsAs(primitives->forward_desc.weights_desc(), plain_weight, weight_holder)},
+             {DNNL_ARG_DST, Wrap(RingedDesc(n, o, h, w), ringed_output)}});
+    context->save_for_backward({ringed_input, plain_weight});
+    return InteriorToPlain(ringed_output);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list gradients) {
+    const torch::autograd::variable_list saved = context->get_saved_variables();
+    const torch::Tensor& ringed_input = saved[0];
+    const torch::Tensor& weight = saved[1];
+    const int64_t n = ringed_input.size(0), c = weight.size(1), o = weight.size(0),
+                  h = ringed_input.size(2) - 2 * kRing, w = ringed_input.size(3) - 2 * kRing;
+    const std::shared_ptr<const Primitives> primitives = PrimitivesFor({n, c, o, h, w});
+    // The output's gradient inside a zero ring: the ring's outputs were never used.
+    torch::Tensor ringed_gradient = ToRingedBlocked(gradients[0].contiguous());
+    ZeroRing(ringed_gradient);
+
+    torch::Tensor input_gradient, weight_gradient;
+    if (context->needs_input_grad(0)) {
+      torch::Tensor ringed_input_gradient = torch::empty_like(ringed_input);
+      torch::Tensor weight_holder;
+      Execute(primitives->backward_data, primitives->backward_data_desc,
+              {{DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_gradient)},
+               {DNNL_ARG_WEIGHTS, WeightsAs(primitives->backward_data_desc.weights_desc(), weight,
+                                            weight_holder)},
+               {DNNL_ARG_DIFF_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input_gradient)}});
+      FoldReflectionRing(ringed_input_gradient);
+      input_gradient = InteriorToPlain(ringed_input_gradient);
+    }
+    if (context->needs_input_grad(1)) {
+      const memory::desc chosen = primitives->backward_weights_desc.diff_weights_desc();
+      torch::Tensor chosen_storage = torch::empty(
+          {static_cast<int64_t>(chosen.get_size() / sizeof(float))}, weight.options());
+      Execute(primitives->backward_weights, primitives->backward_weights_desc,
+              {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
+               {DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_gradient)},
+               {DNNL_ARG_DIFF_WEIGHTS, Wrap(chosen, chosen_storage)}});
+      weight_gradient = torch::empty_like(weight);
+      Reorder(Wrap(chosen, chosen_storage),
+              Wrap(memory::desc({o, c, 3, 3}, kF32, memory::format_tag::oihw), weight_gradient));
+    }
+    return {input_gradient, weight_gradient};
+  }
+};
+
+}  // namespace
+
+bool TrainableOneDnnConvolutionAvailable() { return OneDnnConvolution::Available(); }
+
+torch::Tensor ReflectPaddedConv3x3(const torch::Tensor& input, const torch::Tensor& weight) {
+  TORCH_CHECK(input.dim() == 4 && weight.dim() == 4 && weight.size(2) == 3 &&
+                  weight.size(3) == 3 && input.size(1) == weight.size(1) &&
+                  input.size(1) % kChannelBlock == 0 && weight.size(0) % kChannelBlock == 0 &&
+                  input.size(2) >= 2 && input.size(3) >= 2,
+              "oneDNN training convolution needs [N, C, H >= 2, W >= 2] input and [O, C, 3, 3] "
+              "weights with C and O multiples of 16, got ",
+              input.sizes(), " and ", weight.sizes());
+  TORCH_CHECK(input.device().is_cpu() && input.scalar_type() == torch::kFloat32 &&
+                  weight.device().is_cpu() && weight.scalar_type() == torch::kFloat32,
+              "oneDNN training convolution is for float32 CPU tensors");
+  return ReflectPaddedConv3x3Function::apply(input, weight);
+}
+
+#else  // !VMM_HAVE_ONEDNN
+
+bool TrainableOneDnnConvolutionAvailable() { return false; }
+
+torch::Tensor ReflectPaddedConv3x3(const torch::Tensor&, const torch::Tensor&) {
+  TORCH_CHECK(false, "this build has no oneDNN");
+}
+
+#endif  // VMM_HAVE_ONEDNN
+
+}  // namespace vmm::engine

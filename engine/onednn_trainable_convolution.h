@@ -1,0 +1,27 @@
+// The stride-1 3x3 convolution behind reflection padding that PaddedConv computes, made
+// differentiable with oneDNN's Winograd kernels in the forward pass and in both backward passes
+// (data and weights). LibTorch 1.13 trains through oneDNN's direct kernels only; the trainer
+// spends about 90% of a step in convolutions, most of them of this kind.
+//
+// Inside, tensors carry a one-pixel reflection ring in the 16-channel blocked layout
+// (engine/blocked_layout.h): a zero-padded convolution over the ringed input is the
+// reflection-padded one in the interior, and its adjoint is a zero-padded backward pass over a
+// gradient whose ring is zero, so every pass is the plain 'same' convolution Winograd supports.
+//
+// Thread-safety: may be called concurrently.
+#pragma once
+
+#include <torch/types.h>
+
+namespace vmm::engine {
+
+// Whether ReflectPaddedConv3x3 can run here: oneDNN built in and enabled
+// (OneDnnConvolution::Available()).
+bool TrainableOneDnnConvolutionAvailable();
+
+// conv2d(ReflectPad(input, 1), weight) with gradients for `input` and `weight`.
+// `input` is [N, C, H, W] float32 on the CPU (any strides), `weight` [O, C, 3, 3]; C and O are
+// multiples of 16 and H, W at least 2. Returns a contiguous [N, O, H, W].
+torch::Tensor ReflectPaddedConv3x3(const torch::Tensor& input, const torch::Tensor& weight);
+
+}  // namespace vmm::engine

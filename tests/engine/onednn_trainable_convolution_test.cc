@@ -1,0 +1,121 @@
+// The training convolution through oneDNN's Winograd kernels: its output and both gradients equal
+// LibTorch's reflection-padded convolution's, and a whole network's gradients do not change when
+// the trainer switches to it beyond float32 rounding.
+#include "engine/onednn_trainable_convolution.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "engine/layers.h"
+#include "engine/network.h"
+#include "engine/onednn_convolution.h"
+
+namespace vmm::engine {
+namespace {
+
+// Largest difference relative to the largest magnitude of `expected`.
+double RelativeDifference(const torch::Tensor& actual, const torch::Tensor& expected) {
+  return (actual - expected).abs().max().item<double>() /
+         expected.abs().max().clamp_min(1e-12).item<double>();
+}
+
+class TrainableOneDnnConvolutionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!TrainableOneDnnConvolutionAvailable()) GTEST_SKIP() << "this build has no oneDNN";
+    torch::manual_seed(5);
+  }
+  void TearDown() override { OneDnnConvolution::SetEnabled(true); }
+};
+
+struct Shape {
+  int64_t batch, in_channels, out_channels, height, width;
+};
+
+TEST_F(TrainableOneDnnConvolutionTest, OutputAndGradientsEqualLibTorchs) {
+  for (const Shape& shape : {Shape{2, 16, 32, 5, 7}, Shape{1, 32, 16, 2, 3}, Shape{3, 16, 16, 9, 4},
+                             Shape{4, 64, 64, 16, 16}}) {
+    SCOPED_TRACE(testing::Message() << shape.batch << "x" << shape.in_channels << "->"
+                                    << shape.out_channels << " at " << shape.height << "x"
+                                    << shape.width);
+    const torch::Tensor x =
+        torch::randn({shape.batch, shape.in_channels, shape.height, shape.width});
+    const torch::Tensor w =
+        torch::randn({shape.out_channels, shape.in_channels, 3, 3}) / (3.0 * shape.in_channels);
+    // The same upstream gradient for both, not all ones, so that every tap is weighed differently.
+    const torch::Tensor upstream =
+        torch::randn({shape.batch, shape.out_channels, shape.height, shape.width});
+
+    const torch::Tensor x1 = x.clone().requires_grad_(), w1 = w.clone().requires_grad_();
+    const torch::Tensor y1 = ReflectPaddedConv3x3(x1, w1);
+    (y1 * upstream).sum().backward();
+    const torch::Tensor x2 = x.clone().requires_grad_(), w2 = w.clone().requires_grad_();
+    const torch::Tensor y2 = torch::conv2d(ReflectPad(x2, 1), w2);
+    (y2 * upstream).sum().backward();
+
+    ASSERT_EQ(y1.sizes(), y2.sizes());
+    EXPECT_TRUE(y1.is_contiguous());
+    EXPECT_LT(RelativeDifference(y1, y2), 1e-5);
+    EXPECT_LT(RelativeDifference(x1.grad(), x2.grad()), 1e-5);
+    EXPECT_LT(RelativeDifference(w1.grad(), w2.grad()), 1e-5);
+  }
+}
+
+TEST_F(TrainableOneDnnConvolutionTest, TakesAnyStridesAndSkipsGradientsNobodyNeeds) {
+  const torch::Tensor x = torch::randn({2, 32, 6, 5}).contiguous(torch::MemoryFormat::ChannelsLast);
+  const torch::Tensor w = (torch::randn({16, 32, 3, 3}) / 96.0).requires_grad_();
+  const torch::Tensor y = ReflectPaddedConv3x3(x, w);
+  EXPECT_LT(RelativeDifference(y, torch::conv2d(ReflectPad(x, 1), w)), 1e-5);
+  y.sum().backward();
+  EXPECT_TRUE(w.grad().defined());
+  EXPECT_FALSE(x.grad().defined());
+}
+
+TEST_F(TrainableOneDnnConvolutionTest, RefusesWhatItCannotCompute) {
+  EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 8, 4, 4}), torch::randn({16, 8, 3, 3})),
+               c10::Error);
+  EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 16, 1, 4}), torch::randn({16, 16, 3, 3})),
+               c10::Error);
+  EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 16, 4, 4}), torch::randn({16, 16, 5, 5})),
+               c10::Error);
+}
+
+// The gradients of a training loss with every parameter: oneDNN's training convolutions must be
+// as close to a float64 computation as a float32 computation with LibTorch's can be expected to.
+TEST_F(TrainableOneDnnConvolutionTest, NetworkGradientsAreAsAccurateAsLibTorchs) {
+  MagnificationNet net;
+  const torch::Tensor a = torch::rand({2, 3, 32, 48}) * 2 - 1;
+  const torch::Tensor b = (a + 0.05 * torch::randn_like(a)).clamp(-1, 1);
+  const torch::Tensor target = torch::rand_like(a) * 2 - 1;
+  const torch::Tensor alpha = torch::tensor({5.0f, 20.0f});
+  // Larger weights than the release's initialisation, so that rounding differences show.
+  {
+    torch::NoGradGuard no_grad;
+    for (torch::Tensor& p : net->parameters()) {
+      p.normal_(0.0, 0.5 * std::sqrt(2.0 / double(p.size(1) * p.size(2) * p.size(3))));
+    }
+  }
+  auto gradients = [&](torch::ScalarType type) {
+    net->to(type);
+    net->zero_grad();
+    torch::Tensor out = net->forward(a.to(type), b.to(type), alpha.to(type)).magnified;
+    torch::l1_loss(out, target.to(type)).backward();
+    std::vector<torch::Tensor> all;
+    for (const torch::Tensor& p : net->parameters()) all.push_back(p.grad().to(torch::kFloat64));
+    return all;
+  };
+  const std::vector<torch::Tensor> with_onednn = gradients(torch::kFloat32);
+  OneDnnConvolution::SetEnabled(false);
+  const std::vector<torch::Tensor> libtorch_only = gradients(torch::kFloat32);
+  const std::vector<torch::Tensor> exact = gradients(torch::kFloat64);
+  ASSERT_EQ(with_onednn.size(), exact.size());
+  for (size_t i = 0; i < exact.size(); ++i) {
+    SCOPED_TRACE(i);
+    // Both float32 paths measured 1e-6 to 8e-6 here.
+    EXPECT_LT(RelativeDifference(with_onednn[i], exact[i]), 2e-5);
+    EXPECT_LT(RelativeDifference(libtorch_only[i], exact[i]), 2e-5);
+  }
+}
+
+}  // namespace
+}  // namespace vmm::engine
