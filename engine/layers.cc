@@ -141,6 +141,11 @@ ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
+  if (torch::GradMode::is_enabled() && input.device().is_cpu() &&
+      input.scalar_type() == torch::kFloat32 && input.size(1) % kChannelBlock == 0 &&
+      input.size(-2) >= 2 && input.size(-1) >= 2 && TrainableOneDnnConvolutionAvailable()) {
+    return ResidualBlocksTrainable(input, {conv1->conv->weight, conv2->conv->weight});
+  }
   if (!torch::GradMode::is_enabled()) {
     return conv2->forward(conv1->forward(input).relu_()).add_(input);
   }

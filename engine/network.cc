@@ -4,6 +4,7 @@
 
 #include "engine/blocked_layout.h"
 #include "engine/onednn_convolution.h"
+#include "engine/onednn_trainable_convolution.h"
 
 namespace vmm::engine {
 
@@ -16,6 +17,18 @@ torch::nn::ModuleList MakeResidualBlocks(int count, int64_t channels) {
 }
 
 torch::Tensor RunBlocks(const torch::nn::ModuleList& blocks, torch::Tensor x) {
+  if (torch::GradMode::is_enabled() && x.device().is_cpu() &&
+      x.scalar_type() == torch::kFloat32 && x.size(1) % kChannelBlock == 0 && x.size(-2) >= 2 &&
+      x.size(-1) >= 2 && TrainableOneDnnConvolutionAvailable()) {
+    // Training on the CPU: the whole run in oneDNN's blocked layout, Winograd in every pass.
+    std::vector<torch::Tensor> weights;
+    for (const auto& block : *blocks) {
+      const auto* residual = block->as<ResidualBlockImpl>();
+      weights.push_back(residual->conv1->conv->weight);
+      weights.push_back(residual->conv2->conv->weight);
+    }
+    return ResidualBlocksTrainable(x, weights);
+  }
   for (const auto& block : *blocks) x = block->as<ResidualBlockImpl>()->forward(x);
   return x;
 }
@@ -125,11 +138,15 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Te
       !x.is_contiguous(torch::MemoryFormat::ChannelsLast)) {
     x = x.contiguous(torch::MemoryFormat::ChannelsLast);
   }
-  for (const auto& block : *blocks) {
+  if (stop == nullptr) {
+    x = RunBlocks(blocks, x);
+  } else {
+    for (const auto& block : *blocks) {
+      if (stopped()) return {};
+      x = block->as<ResidualBlockImpl>()->forward(x);
+    }
     if (stopped()) return {};
-    x = block->as<ResidualBlockImpl>()->forward(x);
   }
-  if (stopped()) return {};
   x = ReluMaybeInPlace(up_conv->forward(UpsampleNearest2x(x)));
   return out_conv->forward(x);
 }

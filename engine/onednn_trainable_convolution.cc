@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <tuple>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -174,25 +175,84 @@ void FoldReflectionRing(const torch::Tensor& ringed) {
   ringed.select(2, h - 1).add_(ringed.select(2, h + 1));
 }
 
+// Forward pass: a new ringed output (interior valid, ring undefined) from a ringed input whose
+// ring reflects its interior.
+torch::Tensor ConvolveForward(const Primitives& primitives, const torch::Tensor& ringed_input,
+                              const torch::Tensor& weight) {
+  const int64_t n = ringed_input.size(0), c = weight.size(1), o = weight.size(0),
+                h = ringed_input.size(2) - 2 * kRing, w = ringed_input.size(3) - 2 * kRing;
+  torch::Tensor ringed_output = torch::empty(
+      {n, o / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock}, ringed_input.options());
+  torch::Tensor weight_holder;
+  Execute(primitives.forward, primitives.forward_desc,
+          {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
+           {DNNL_ARG_WEIGHTS,
+            WeightsAs(primitives.forward_desc.weights_desc(), weight, weight_holder)},
+           {DNNL_ARG_DST, Wrap(RingedDesc(n, o, h, w), ringed_output)}});
+  return ringed_output;
+}
+
+// Backward pass for the data: from the output's gradient (zero ring) to the gradient of the
+// input's interior, folded and returned with a zero ring.
+torch::Tensor ConvolveBackwardData(const Primitives& primitives,
+                                   const torch::Tensor& ringed_output_gradient,
+                                   const torch::Tensor& weight) {
+  const int64_t n = ringed_output_gradient.size(0), c = weight.size(1), o = weight.size(0),
+                h = ringed_output_gradient.size(2) - 2 * kRing,
+                w = ringed_output_gradient.size(3) - 2 * kRing;
+  torch::Tensor ringed_input_gradient =
+      torch::empty({n, c / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock},
+                   ringed_output_gradient.options());
+  torch::Tensor weight_holder;
+  Execute(primitives.backward_data, primitives.backward_data_desc,
+          {{DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_output_gradient)},
+           {DNNL_ARG_WEIGHTS,
+            WeightsAs(primitives.backward_data_desc.weights_desc(), weight, weight_holder)},
+           {DNNL_ARG_DIFF_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input_gradient)}});
+  FoldReflectionRing(ringed_input_gradient);
+  ZeroRing(ringed_input_gradient);
+  return ringed_input_gradient;
+}
+
+// Backward pass for the weights: [O, C, 3, 3] from the ringed input and the output's gradient
+// (zero ring).
+torch::Tensor ConvolveBackwardWeights(const Primitives& primitives,
+                                      const torch::Tensor& ringed_input,
+                                      const torch::Tensor& ringed_output_gradient) {
+  const int64_t n = ringed_input.size(0), c = ringed_input.size(1) * kChannelBlock,
+                o = ringed_output_gradient.size(1) * kChannelBlock,
+                h = ringed_input.size(2) - 2 * kRing, w = ringed_input.size(3) - 2 * kRing;
+  const memory::desc chosen = primitives.backward_weights_desc.diff_weights_desc();
+  torch::Tensor chosen_storage = torch::empty(
+      {static_cast<int64_t>(chosen.get_size() / sizeof(float))}, ringed_input.options());
+  Execute(primitives.backward_weights, primitives.backward_weights_desc,
+          {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
+           {DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_output_gradient)},
+           {DNNL_ARG_DIFF_WEIGHTS, Wrap(chosen, chosen_storage)}});
+  torch::Tensor weight_gradient = torch::empty({o, c, 3, 3}, ringed_input.options());
+  Reorder(Wrap(chosen, chosen_storage),
+          Wrap(memory::desc({o, c, 3, 3}, kF32, memory::format_tag::oihw), weight_gradient));
+  return weight_gradient;
+}
+
+// A plain tensor's gradient as a ringed blocked tensor with a zero ring.
+torch::Tensor GradientToRinged(const torch::Tensor& gradient) {
+  torch::Tensor ringed = ToRingedBlocked(gradient.contiguous());
+  ZeroRing(ringed);
+  return ringed;
+}
+
 class ReflectPaddedConv3x3Function
     : public torch::autograd::Function<ReflectPaddedConv3x3Function> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* context,
                                const torch::Tensor& input, const torch::Tensor& weight) {
     const torch::Tensor plain_weight = weight.contiguous();
-    const int64_t n = input.size(0), c = input.size(1), o = weight.size(0), h = input.size(2),
-                  w = input.size(3);
-    const std::shared_ptr<const Primitives> primitives = PrimitivesFor({n, c, o, h, w});
+    const std::shared_ptr<const Primitives> primitives = PrimitivesFor(
+        {input.size(0), input.size(1), weight.size(0), input.size(2), input.size(3)});
     torch::Tensor ringed_input = ToRingedBlocked(input.contiguous());
     FillReflectionRing(ringed_input, kRing);
-    torch::Tensor ringed_output = torch::empty(
-        {n, o / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock}, input.options());
-    torch::Tensor weight_holder;
-    Execute(primitives->forward, primitives->forward_desc,
-            {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
-             {DNNL_ARG_WEIGHTS,
-              WeightsAs(primitives->forward_desc.weights_desc(), plain_weight, weight_holder)},
-             {DNNL_ARG_DST, Wrap(RingedDesc(n, o, h, w), ringed_output)}});
+    torch::Tensor ringed_output = ConvolveForward(*primitives, ringed_input, plain_weight);
     context->save_for_backward({ringed_input, plain_weight});
     return InteriorToPlain(ringed_output);
   }
@@ -202,38 +262,74 @@ class ReflectPaddedConv3x3Function
     const torch::autograd::variable_list saved = context->get_saved_variables();
     const torch::Tensor& ringed_input = saved[0];
     const torch::Tensor& weight = saved[1];
-    const int64_t n = ringed_input.size(0), c = weight.size(1), o = weight.size(0),
-                  h = ringed_input.size(2) - 2 * kRing, w = ringed_input.size(3) - 2 * kRing;
-    const std::shared_ptr<const Primitives> primitives = PrimitivesFor({n, c, o, h, w});
+    const std::shared_ptr<const Primitives> primitives =
+        PrimitivesFor({ringed_input.size(0), weight.size(1), weight.size(0),
+                       ringed_input.size(2) - 2 * kRing, ringed_input.size(3) - 2 * kRing});
     // The output's gradient inside a zero ring: the ring's outputs were never used.
-    torch::Tensor ringed_gradient = ToRingedBlocked(gradients[0].contiguous());
-    ZeroRing(ringed_gradient);
-
+    const torch::Tensor ringed_gradient = GradientToRinged(gradients[0]);
     torch::Tensor input_gradient, weight_gradient;
     if (context->needs_input_grad(0)) {
-      torch::Tensor ringed_input_gradient = torch::empty_like(ringed_input);
-      torch::Tensor weight_holder;
-      Execute(primitives->backward_data, primitives->backward_data_desc,
-              {{DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_gradient)},
-               {DNNL_ARG_WEIGHTS, WeightsAs(primitives->backward_data_desc.weights_desc(), weight,
-                                            weight_holder)},
-               {DNNL_ARG_DIFF_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input_gradient)}});
-      FoldReflectionRing(ringed_input_gradient);
-      input_gradient = InteriorToPlain(ringed_input_gradient);
+      input_gradient =
+          InteriorToPlain(ConvolveBackwardData(*primitives, ringed_gradient, weight));
     }
     if (context->needs_input_grad(1)) {
-      const memory::desc chosen = primitives->backward_weights_desc.diff_weights_desc();
-      torch::Tensor chosen_storage = torch::empty(
-          {static_cast<int64_t>(chosen.get_size() / sizeof(float))}, weight.options());
-      Execute(primitives->backward_weights, primitives->backward_weights_desc,
-              {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
-               {DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_gradient)},
-               {DNNL_ARG_DIFF_WEIGHTS, Wrap(chosen, chosen_storage)}});
-      weight_gradient = torch::empty_like(weight);
-      Reorder(Wrap(chosen, chosen_storage),
-              Wrap(memory::desc({o, c, 3, 3}, kF32, memory::format_tag::oihw), weight_gradient));
+      weight_gradient = ConvolveBackwardWeights(*primitives, ringed_input, ringed_gradient);
     }
     return {input_gradient, weight_gradient};
+  }
+};
+
+// Residual blocks (conv, ReLU, conv, add the input) run end to end in the ringed blocked layout:
+// one conversion in and one out for the whole run, in each direction.
+class ResidualBlocksFunction : public torch::autograd::Function<ResidualBlocksFunction> {
+ public:
+  // `weights` holds each block's two weights in order.
+  static torch::Tensor forward(torch::autograd::AutogradContext* context,
+                               const torch::Tensor& input, at::TensorList weights) {
+    const std::shared_ptr<const Primitives> primitives = PrimitivesFor(
+        {input.size(0), input.size(1), input.size(1), input.size(2), input.size(3)});
+    torch::autograd::variable_list saved;
+    torch::Tensor x = ToRingedBlocked(input.contiguous());
+    FillReflectionRing(x, kRing);
+    for (size_t i = 0; i + 1 < weights.size(); i += 2) {
+      const torch::Tensor first = weights[i].contiguous(), second = weights[i + 1].contiguous();
+      torch::Tensor activation = ConvolveForward(*primitives, x, first).relu_();
+      FillReflectionRing(activation, kRing);
+      torch::Tensor next = ConvolveForward(*primitives, activation, second).add_(x);
+      FillReflectionRing(next, kRing);
+      saved.insert(saved.end(), {x, activation, first, second});
+      x = next;
+    }
+    context->save_for_backward(saved);
+    return InteriorToPlain(x);
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* context,
+                                                 torch::autograd::variable_list gradients) {
+    const torch::autograd::variable_list saved = context->get_saved_variables();
+    const torch::Tensor& first_input = saved[0];
+    const std::shared_ptr<const Primitives> primitives = PrimitivesFor(
+        {first_input.size(0), first_input.size(1) * kChannelBlock,
+         first_input.size(1) * kChannelBlock, first_input.size(2) - 2 * kRing,
+         first_input.size(3) - 2 * kRing});
+    const size_t blocks = saved.size() / 4;
+    torch::autograd::variable_list result(1 + 2 * blocks);
+    // The gradient of the current block's output, zero ring.
+    torch::Tensor gradient = GradientToRinged(gradients[0]);
+    for (size_t b = blocks; b-- > 0;) {
+      const torch::Tensor& x = saved[4 * b];
+      const torch::Tensor& activation = saved[4 * b + 1];
+      const torch::Tensor& first = saved[4 * b + 2];
+      const torch::Tensor& second = saved[4 * b + 3];
+      result[2 + 2 * b] = ConvolveBackwardWeights(*primitives, activation, gradient);
+      const torch::Tensor pre_activation_gradient = torch::threshold_backward(
+          ConvolveBackwardData(*primitives, gradient, second), activation, 0);
+      result[1 + 2 * b] = ConvolveBackwardWeights(*primitives, x, pre_activation_gradient);
+      // The skip connection passes the output's gradient straight to the input.
+      gradient = ConvolveBackwardData(*primitives, pre_activation_gradient, first).add_(gradient);
+    }
+    result[0] = InteriorToPlain(gradient);
+    return result;
   }
 };
 
@@ -255,9 +351,34 @@ torch::Tensor ReflectPaddedConv3x3(const torch::Tensor& input, const torch::Tens
   return ReflectPaddedConv3x3Function::apply(input, weight);
 }
 
+torch::Tensor ResidualBlocksTrainable(const torch::Tensor& input,
+                                      const std::vector<torch::Tensor>& weights) {
+  TORCH_CHECK(!weights.empty() && weights.size() % 2 == 0,
+              "residual blocks need two weights each, got ", weights.size());
+  TORCH_CHECK(input.dim() == 4 && input.size(1) % kChannelBlock == 0 && input.size(2) >= 2 &&
+                  input.size(3) >= 2 && input.device().is_cpu() &&
+                  input.scalar_type() == torch::kFloat32,
+              "oneDNN residual blocks need float32 CPU [N, C, H >= 2, W >= 2] input with C a "
+              "multiple of 16, got ",
+              input.sizes());
+  for (const torch::Tensor& weight : weights) {
+    TORCH_CHECK(weight.dim() == 4 && weight.size(0) == input.size(1) &&
+                    weight.size(1) == input.size(1) && weight.size(2) == 3 &&
+                    weight.size(3) == 3 && weight.device().is_cpu() &&
+                    weight.scalar_type() == torch::kFloat32,
+                "residual block weights must be float32 [C, C, 3, 3] with C = ", input.size(1),
+                ", got ", weight.sizes());
+  }
+  return ResidualBlocksFunction::apply(input, at::TensorList(weights));
+}
+
 #else  // !VMM_HAVE_ONEDNN
 
 bool TrainableOneDnnConvolutionAvailable() { return false; }
+
+torch::Tensor ResidualBlocksTrainable(const torch::Tensor&, const std::vector<torch::Tensor>&) {
+  TORCH_CHECK(false, "this build has no oneDNN");
+}
 
 torch::Tensor ReflectPaddedConv3x3(const torch::Tensor&, const torch::Tensor&) {
   TORCH_CHECK(false, "this build has no oneDNN");

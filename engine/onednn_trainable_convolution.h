@@ -11,6 +11,8 @@
 // Thread-safety: may be called concurrently.
 #pragma once
 
+#include <vector>
+
 #include <torch/types.h>
 
 namespace vmm::engine {
@@ -23,5 +25,12 @@ bool TrainableOneDnnConvolutionAvailable();
 // `input` is [N, C, H, W] float32 on the CPU (any strides), `weight` [O, C, 3, 3]; C and O are
 // multiples of 16 and H, W at least 2. Returns a contiguous [N, O, H, W].
 torch::Tensor ReflectPaddedConv3x3(const torch::Tensor& input, const torch::Tensor& weight);
+
+// A run of ResidualBlocks (reflection-padded conv 3x3, ReLU, conv 3x3, add the input) with
+// gradients for `input` and every weight, kept in the ringed blocked layout from the first
+// convolution to the last, forward and backward. `weights` holds each block's conv1 and conv2
+// weights in order, all [C, C, 3, 3]; `input` as for ReflectPaddedConv3x3.
+torch::Tensor ResidualBlocksTrainable(const torch::Tensor& input,
+                                      const std::vector<torch::Tensor>& weights);
 
 }  // namespace vmm::engine

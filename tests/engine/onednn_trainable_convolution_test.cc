@@ -1,5 +1,5 @@
-// The training convolution through oneDNN's Winograd kernels: its output and both gradients equal
-// LibTorch's reflection-padded convolution's, and a whole network's gradients do not change when
+// The training convolutions through oneDNN's Winograd kernels: their outputs and gradients equal
+// LibTorch's reflection-padded convolution's and residual blocks', and a whole network's gradients do not change when
 // the trainer switches to it beyond float32 rounding.
 #include "engine/onednn_trainable_convolution.h"
 
@@ -61,6 +61,40 @@ TEST_F(TrainableOneDnnConvolutionTest, OutputAndGradientsEqualLibTorchs) {
   }
 }
 
+TEST_F(TrainableOneDnnConvolutionTest, ResidualBlocksEqualLibTorchsBlockByBlock) {
+  for (const Shape& shape : {Shape{2, 32, 32, 6, 9}, Shape{1, 16, 16, 2, 2}}) {
+    SCOPED_TRACE(testing::Message() << shape.in_channels << " channels at " << shape.height
+                                    << "x" << shape.width);
+    ResidualBlock first(shape.in_channels), second(shape.in_channels);
+    std::vector<torch::Tensor> weights;
+    for (ResidualBlock* block : {&first, &second}) {
+      for (PaddedConv* conv : {&(*block)->conv1, &(*block)->conv2}) {
+        torch::NoGradGuard no_grad;
+        (*conv)->conv->weight.normal_(0.0, std::sqrt(1.0 / (9.0 * shape.in_channels)));
+        weights.push_back((*conv)->conv->weight);
+      }
+    }
+    const torch::Tensor x = torch::randn({shape.batch, shape.in_channels, shape.height, shape.width});
+    const torch::Tensor upstream = torch::randn_like(x);
+    auto run = [&](bool onednn) {
+      OneDnnConvolution::SetEnabled(onednn);
+      for (torch::Tensor& w : weights) w.mutable_grad() = torch::Tensor();
+      const torch::Tensor input = x.clone().requires_grad_();
+      const torch::Tensor output = onednn ? ResidualBlocksTrainable(input, weights)
+                                          : second->forward(first->forward(input));
+      (output * upstream).sum().backward();
+      std::vector<torch::Tensor> results = {output.detach(), input.grad()};
+      for (const torch::Tensor& w : weights) results.push_back(w.grad().clone());
+      return results;
+    };
+    const std::vector<torch::Tensor> fast = run(true), plain = run(false);
+    for (size_t i = 0; i < fast.size(); ++i) {
+      SCOPED_TRACE(i);  // 0: output, 1: input gradient, 2...: weight gradients
+      EXPECT_LT(RelativeDifference(fast[i], plain[i]), 1e-5);
+    }
+  }
+}
+
 TEST_F(TrainableOneDnnConvolutionTest, TakesAnyStridesAndSkipsGradientsNobodyNeeds) {
   const torch::Tensor x = torch::randn({2, 32, 6, 5}).contiguous(torch::MemoryFormat::ChannelsLast);
   const torch::Tensor w = (torch::randn({16, 32, 3, 3}) / 96.0).requires_grad_();
@@ -77,6 +111,11 @@ TEST_F(TrainableOneDnnConvolutionTest, RefusesWhatItCannotCompute) {
   EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 16, 1, 4}), torch::randn({16, 16, 3, 3})),
                c10::Error);
   EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 16, 4, 4}), torch::randn({16, 16, 5, 5})),
+               c10::Error);
+  EXPECT_THROW(ResidualBlocksTrainable(torch::randn({1, 16, 4, 4}), {torch::randn({16, 16, 3, 3})}),
+               c10::Error);
+  EXPECT_THROW(ResidualBlocksTrainable(torch::randn({1, 16, 4, 4}),
+                                       {torch::randn({16, 16, 3, 3}), torch::randn({32, 16, 3, 3})}),
                c10::Error);
 }
 
