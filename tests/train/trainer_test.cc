@@ -1,6 +1,7 @@
 // Tests of the trainer: a few steps reduce the loss on a fixed batch; checkpoints round-trip
 // the step, weights and optimiser state; resumption without optimiser state and refusal to
 // overwrite an existing state directory; the log keeps one row per step across a kill and resume.
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -156,7 +157,29 @@ TEST(TrainingLogTest, ResumingDropsRowsWrittenAfterTheCheckpoint) {
   std::vector<std::string> steps;
   for (std::string line; std::getline(text, line);) steps.push_back(line.substr(0, line.find(',')));
   EXPECT_EQ(steps, (std::vector<std::string>{"step", "50", "100", "150"}));
+  // Every row has the header's number of fields.
+  std::stringstream again(text.str());
+  for (std::string line; std::getline(again, line);) {
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 8) << line;
+  }
   EXPECT_NE(text.str().find("150,151.0,"), std::string::npos);
+}
+
+TEST(TrainingLogTest, AnOlderHeaderIsReplaced) {
+  TempDir dir;
+  const std::string path = dir.path() + "/log.csv";
+  {
+    std::ofstream old(path);
+    old << "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim\n"
+        << "50,1.0,0.5,0.5,0.0,4.0,0.1,\n";
+  }
+  ASSERT_TRUE(TrainingLog::Open(path, 50).ok());
+  std::ifstream in(path);
+  std::string header, row;
+  std::getline(in, header);
+  std::getline(in, row);
+  EXPECT_EQ(header.substr(header.rfind(',') + 1), "data_cpu_share");
+  EXPECT_EQ(row, "50,1.0,0.5,0.5,0.0,4.0,0.1,");
 }
 
 TEST(TrainingLogTest, UnwritablePlaceIsAnError) {

@@ -2,8 +2,20 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 
 namespace vmm::train {
+
+namespace {
+
+// CPU time of the calling thread, in microseconds.
+int64_t ThreadCpuMicroseconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return int64_t(now.tv_sec) * 1000000 + now.tv_nsec / 1000;
+}
+
+}  // namespace
 
 BatchPrefetcher::BatchPrefetcher(const SampleGenerator& generator, int batch_size,
                                  uint64_t first_batch, int threads, int depth)
@@ -36,6 +48,7 @@ void BatchPrefetcher::WorkerLoop() {
       batch = next_to_claim_++;
     }
     const auto begin = std::chrono::steady_clock::now();
+    const int64_t cpu_begin = ThreadCpuMicroseconds();
     std::vector<Sample> samples;
     samples.reserve(batch_size_);
     for (int i = 0; i < batch_size_; ++i) {
@@ -44,6 +57,7 @@ void BatchPrefetcher::WorkerLoop() {
     generation_microseconds_ += std::chrono::duration_cast<std::chrono::microseconds>(
                                     std::chrono::steady_clock::now() - begin)
                                     .count();
+    generation_cpu_microseconds_ += ThreadCpuMicroseconds() - cpu_begin;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       ready_[batch] = std::move(samples);

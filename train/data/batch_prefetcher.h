@@ -35,6 +35,9 @@ class BatchPrefetcher {
 
   // Seconds the workers have spent generating, summed over workers, since construction.
   double generation_seconds() const { return generation_microseconds_.load() * 1e-6; }
+  // CPU seconds the workers' threads have used generating, summed over workers: less than
+  // generation_seconds() when the training threads share the cores.
+  double generation_cpu_seconds() const { return generation_cpu_microseconds_.load() * 1e-6; }
 
  private:
   void WorkerLoop();
@@ -49,6 +52,7 @@ class BatchPrefetcher {
   std::map<uint64_t, std::vector<Sample>> ready_ ABSL_GUARDED_BY(mutex_);
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
   std::atomic<int64_t> generation_microseconds_{0};
+  std::atomic<int64_t> generation_cpu_microseconds_{0};
   std::vector<std::thread> workers_;
 };
 

@@ -14,24 +14,29 @@ namespace vmm::train {
 namespace {
 
 constexpr char kHeader[] =
-    "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim";
+    "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim,"
+    "data_cpu_share";
 
-// Rewrites the log at `path` without the rows for steps beyond `resume_step`.
-absl::Status DropRowsAfter(const std::string& path, int64_t resume_step) {
+// Rewrites the log at `path` without the rows for steps beyond `resume_step`, and with the
+// current header when an older one (fewer columns) is found.
+absl::Status TidyExistingLog(const std::string& path, int64_t resume_step) {
   std::ifstream in(path);
   if (!in) return absl::InternalError(absl::StrCat("cannot read training log ", path));
   std::vector<std::string> kept;
-  bool dropped = false;
+  bool changed = false;
   for (std::string line; std::getline(in, line);) {
     int64_t step = 0;
-    if (kept.empty() || !absl::SimpleAtoi(line.substr(0, line.find(',')), &step) ||
+    if (kept.empty()) {
+      changed = changed || line != kHeader;
+      kept.push_back(kHeader);
+    } else if (!absl::SimpleAtoi(line.substr(0, line.find(',')), &step) ||
         step <= resume_step) {
       kept.push_back(line);
     } else {
-      dropped = true;
+      changed = true;
     }
   }
-  if (!dropped) return absl::OkStatus();
+  if (!changed) return absl::OkStatus();
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc);
@@ -50,7 +55,7 @@ absl::StatusOr<TrainingLog> TrainingLog::Open(const std::string& path, int64_t r
   std::error_code error;
   const bool fresh = !std::filesystem::exists(path) || std::filesystem::file_size(path, error) == 0;
   if (!fresh) {
-    absl::Status trimmed = DropRowsAfter(path, resume_step);
+    absl::Status trimmed = TidyExistingLog(path, resume_step);
     if (!trimmed.ok()) return trimmed;
   }
   std::ofstream out(path, std::ios::app);
@@ -67,7 +72,7 @@ void TrainingLog::Append(const LogRow& row) {
                           row.loss, row.l1, row.regularisers, row.samples_per_second,
                           row.data_share);
   if (row.validation_ssim) out_ << absl::StrFormat("%.5f", *row.validation_ssim);
-  out_ << "\n";
+  out_ << absl::StrFormat(",%.4f\n", row.data_cpu_share);
   out_.flush();
 }
 

@@ -1,5 +1,7 @@
 // RunTraining (declared in trainer.h): set-up, resumption, the loop, logging and checkpoints.
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -22,6 +24,13 @@ namespace vmm::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// CPU seconds used by the whole process so far (all threads).
+double ProcessCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return double(now.tv_sec) + 1e-9 * double(now.tv_nsec);
+}
 
 double SecondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -127,6 +136,8 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   Clock::time_point last_checkpoint = Clock::now();
   Clock::time_point interval_start = Clock::now();
   double interval_generation = prefetcher.generation_seconds(), interval_wait = 0;
+  double interval_generation_cpu = prefetcher.generation_cpu_seconds();
+  double interval_process_cpu = ProcessCpuSeconds();
   StepLosses sums;
   int interval_steps = 0;
   while (position.step < options.steps && !stop_requested.load()) {
@@ -159,18 +170,25 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
       row.samples_per_second = interval_steps * options.batch_size / seconds;
       const double generation = prefetcher.generation_seconds();
       row.data_share = (generation - interval_generation) / seconds;
+      const double generation_cpu = prefetcher.generation_cpu_seconds();
+      const double process_cpu = ProcessCpuSeconds();
+      row.data_cpu_share = (generation_cpu - interval_generation_cpu) /
+                           std::max(1e-9, process_cpu - interval_process_cpu);
       if (validate) row.validation_ssim = ValidationSsim(*net, validation);
       log->Append(row);
       std::cout << absl::StrFormat(
-                       "step %d  loss %.5f  l1 %.5f  reg %.5f  %.2f steps/s  data %.0f%% "
-                       "(waited %.0f%%)%s\n",
+                       "step %d  loss %.5f  l1 %.5f  reg %.5f  %.2f steps/s  data %.0f%% of wall, "
+                       "%.0f%% of CPU (waited %.0f%%)%s\n",
                        row.step, row.loss, row.l1, row.regularisers, interval_steps / seconds,
-                       100 * row.data_share, 100 * interval_wait / seconds,
+                       100 * row.data_share, 100 * row.data_cpu_share,
+                       100 * interval_wait / seconds,
                        row.validation_ssim ? absl::StrFormat("  val SSIM %.4f", *row.validation_ssim)
                                            : std::string())
                 << std::flush;
       interval_start = Clock::now();
       interval_generation = generation;
+      interval_generation_cpu = generation_cpu;
+      interval_process_cpu = ProcessCpuSeconds();
       interval_wait = 0;
       interval_steps = 0;
       sums = StepLosses{};
