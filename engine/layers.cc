@@ -83,10 +83,8 @@ torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
   const int64_t pad = kernel_ / 2;
   const int64_t height = input.size(-2);
   const int64_t width = input.size(-1);
-  if (torch::GradMode::is_enabled() && kernel_ == 3 && height >= 2 && width >= 2 &&
-      input.device().is_cpu() && input.scalar_type() == torch::kFloat32 &&
-      input.size(1) % kChannelBlock == 0 && conv->weight.size(0) % kChannelBlock == 0 &&
-      TrainableOneDnnConvolutionAvailable()) {
+  if (kernel_ == 3 && conv->weight.size(0) % kChannelBlock == 0 &&
+      UseTrainableOneDnnConvolution(input)) {
     // Training on the CPU: Winograd in the forward and both backward passes.
     return ReflectPaddedConv3x3(input, conv->weight);
   }
@@ -141,9 +139,8 @@ ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
-  if (torch::GradMode::is_enabled() && input.device().is_cpu() &&
-      input.scalar_type() == torch::kFloat32 && input.size(1) % kChannelBlock == 0 &&
-      input.size(-2) >= 2 && input.size(-1) >= 2 && TrainableOneDnnConvolutionAvailable()) {
+  if (UseTrainableOneDnnConvolution(input)) {
+    // Training on the CPU: both convolutions in oneDNN's blocked layout.
     return ResidualBlocksTrainable(input, {conv1->conv->weight, conv2->conv->weight});
   }
   if (!torch::GradMode::is_enabled()) {

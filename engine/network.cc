@@ -17,9 +17,7 @@ torch::nn::ModuleList MakeResidualBlocks(int count, int64_t channels) {
 }
 
 torch::Tensor RunBlocks(const torch::nn::ModuleList& blocks, torch::Tensor x) {
-  if (torch::GradMode::is_enabled() && x.device().is_cpu() &&
-      x.scalar_type() == torch::kFloat32 && x.size(1) % kChannelBlock == 0 && x.size(-2) >= 2 &&
-      x.size(-1) >= 2 && TrainableOneDnnConvolutionAvailable()) {
+  if (UseTrainableOneDnnConvolution(x)) {
     // Training on the CPU: the whole run in oneDNN's blocked layout, Winograd in every pass.
     std::vector<torch::Tensor> weights;
     for (const auto& block : *blocks) {

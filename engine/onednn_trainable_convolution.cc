@@ -4,6 +4,7 @@
 #include <memory>
 #include <mutex>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include <torch/torch.h>
@@ -106,9 +107,9 @@ memory Wrap(const memory::desc& desc, const torch::Tensor& tensor) {
 }
 
 // Copies `from` into `to` (both over existing storage) with oneDNN's reorder.
-void Reorder(const memory& from, const memory& to) {
+void Reorder(memory from, memory to) {
   dnnl::stream stream(*OneDnnCpuEngine());
-  dnnl::reorder(from, to).execute(stream, const_cast<memory&>(from), const_cast<memory&>(to));
+  dnnl::reorder(from, to).execute(stream, from, to);
   stream.wait();
 }
 
@@ -163,7 +164,7 @@ void ZeroRing(const torch::Tensor& ringed) {
   ringed.narrow(3, columns - kRing, kRing).zero_();
 }
 
-// The adjoint of filling a reflection ring: adds each ring pixel's gradient to the interior
+// The adjoint of filling a one-pixel reflection ring: adds each ring pixel's gradient to the interior
 // pixel it mirrors (columns over the full height, then rows), leaving the interior complete.
 void FoldReflectionRing(const torch::Tensor& ringed) {
   const int64_t h = ringed.size(2) - 2, w = ringed.size(3) - 2;
@@ -337,6 +338,12 @@ class ResidualBlocksFunction : public torch::autograd::Function<ResidualBlocksFu
 
 bool TrainableOneDnnConvolutionAvailable() { return OneDnnConvolution::Available(); }
 
+bool UseTrainableOneDnnConvolution(const torch::Tensor& input) {
+  return torch::GradMode::is_enabled() && input.dim() == 4 && input.device().is_cpu() &&
+         input.scalar_type() == torch::kFloat32 && input.size(1) % kChannelBlock == 0 &&
+         input.size(2) >= 2 && input.size(3) >= 2 && TrainableOneDnnConvolutionAvailable();
+}
+
 torch::Tensor ReflectPaddedConv3x3(const torch::Tensor& input, const torch::Tensor& weight) {
   TORCH_CHECK(input.dim() == 4 && weight.dim() == 4 && weight.size(2) == 3 &&
                   weight.size(3) == 3 && input.size(1) == weight.size(1) &&
@@ -375,6 +382,8 @@ torch::Tensor ResidualBlocksTrainable(const torch::Tensor& input,
 #else  // !VMM_HAVE_ONEDNN
 
 bool TrainableOneDnnConvolutionAvailable() { return false; }
+
+bool UseTrainableOneDnnConvolution(const torch::Tensor&) { return false; }
 
 torch::Tensor ResidualBlocksTrainable(const torch::Tensor&, const std::vector<torch::Tensor>&) {
   TORCH_CHECK(false, "this build has no oneDNN");

@@ -21,6 +21,11 @@ namespace vmm::engine {
 // (OneDnnConvolution::Available()).
 bool TrainableOneDnnConvolutionAvailable();
 
+// Whether a forward pass on `input` that autograd records takes this path: grad mode on, a
+// float32 CPU tensor [N, C, H, W] with C a multiple of 16 and H, W at least 2, and
+// TrainableOneDnnConvolutionAvailable().
+bool UseTrainableOneDnnConvolution(const torch::Tensor& input);
+
 // conv2d(ReflectPad(input, 1), weight) with gradients for `input` and `weight`.
 // `input` is [N, C, H, W] float32 on the CPU (any strides), `weight` [O, C, 3, 3]; C and O are
 // multiples of 16 and H, W at least 2. Returns a contiguous [N, O, H, W].
