@@ -99,8 +99,15 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
         axes.Py(y), plot_right, axes.Py(y));
     svg += Text(kLeft - 6, axes.Py(y) + 4, absl::StrFormat("%.1f", y), "text-anchor=\"end\"");
   }
-  // X ticks at the data's x values.
-  for (double x : xs) {
+  // X ticks at the data's x values, or at the plot's own within the data's range.
+  std::vector<double> ticks(xs.begin(), xs.end());
+  if (!plot.x_ticks.empty()) {
+    ticks.clear();
+    for (double x : plot.x_ticks) {
+      if (x >= *xs.begin() && x <= *xs.rbegin() && probe.Usable(x, 0)) ticks.push_back(x);
+    }
+  }
+  for (double x : ticks) {
     svg += absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n",
                            axes.Px(x), double(kTop), axes.Px(x), plot_bottom);
     svg += Text(axes.Px(x), plot_bottom + 16, absl::StrFormat("%g", x), "text-anchor=\"middle\"");
@@ -122,8 +129,10 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
       if (!axes.Usable(s.x[i], s.y[i])) continue;
       const double px = axes.Px(s.x[i]), py = axes.Py(s.y[i]);
       absl::StrAppendFormat(&line, "%.1f,%.1f ", px, py);
-      markers += absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px, py,
-                                 colour);
+      if (plot.markers) {
+        markers += absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px,
+                                   py, colour);
+      }
       if (i < s.error.size() && std::isfinite(s.error[i])) {
         upper += absl::StrFormat("%.1f,%.1f ", px, axes.Py(s.y[i] + s.error[i]));
         lower = absl::StrFormat("%.1f,%.1f ", px, axes.Py(s.y[i] - s.error[i])) + lower;
