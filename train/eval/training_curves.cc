@@ -76,8 +76,9 @@ absl::StatusOr<TrainingCurves> ReadTrainingLog(const std::string& path) {
 }
 
 PlotSpec LossPlot(const TrainingCurves& curves, int bin_steps) {
-  PlotSpec plot{absl::StrCat("Training loss (L1 + regularisers), means over ", bin_steps, " steps"),
-                "step", "loss"};
+  PlotSpec plot{
+      absl::StrCat("Training loss (L1 + regularisers), means over ", bin_steps, " steps"), "step",
+      "loss"};
   plot.log_x = false;
   plot.markers = false;
   PlotSeries loss{"total"}, l1{"L1 part"};
