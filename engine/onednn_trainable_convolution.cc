@@ -164,8 +164,9 @@ void ZeroRing(const torch::Tensor& ringed) {
   ringed.narrow(3, columns - kRing, kRing).zero_();
 }
 
-// The adjoint of filling a one-pixel reflection ring: adds each ring pixel's gradient to the interior
-// pixel it mirrors (columns over the full height, then rows), leaving the interior complete.
+// The adjoint of filling a one-pixel reflection ring: adds each ring pixel's gradient to the
+// interior pixel it mirrors (columns over the full height, then rows), leaving the interior
+// complete.
 void FoldReflectionRing(const torch::Tensor& ringed) {
   const int64_t h = ringed.size(2) - 2, w = ringed.size(3) - 2;
   // Ring index 0 mirrors interior index 1 (ringed index 2); ring index h+1 mirrors interior

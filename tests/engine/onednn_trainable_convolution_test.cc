@@ -1,6 +1,6 @@
 // The training convolutions through oneDNN's Winograd kernels: their outputs and gradients equal
-// LibTorch's reflection-padded convolution's and residual blocks', and a whole network's gradients do not change when
-// the trainer switches to it beyond float32 rounding.
+// LibTorch's reflection-padded convolution's and residual blocks', and a whole network's
+// gradients do not change when the trainer switches to them beyond float32 rounding.
 #include "engine/onednn_trainable_convolution.h"
 
 #include <gtest/gtest.h>
@@ -74,7 +74,8 @@ TEST_F(TrainableOneDnnConvolutionTest, ResidualBlocksEqualLibTorchsBlockByBlock)
         weights.push_back((*conv)->conv->weight);
       }
     }
-    const torch::Tensor x = torch::randn({shape.batch, shape.in_channels, shape.height, shape.width});
+    const torch::Tensor x =
+        torch::randn({shape.batch, shape.in_channels, shape.height, shape.width});
     const torch::Tensor upstream = torch::randn_like(x);
     auto run = [&](bool onednn) {
       OneDnnConvolution::SetEnabled(onednn);
@@ -114,9 +115,9 @@ TEST_F(TrainableOneDnnConvolutionTest, RefusesWhatItCannotCompute) {
                c10::Error);
   EXPECT_THROW(ResidualBlocksTrainable(torch::randn({1, 16, 4, 4}), {torch::randn({16, 16, 3, 3})}),
                c10::Error);
-  EXPECT_THROW(ResidualBlocksTrainable(torch::randn({1, 16, 4, 4}),
-                                       {torch::randn({16, 16, 3, 3}), torch::randn({32, 16, 3, 3})}),
-               c10::Error);
+  const std::vector<torch::Tensor> mismatched = {torch::randn({16, 16, 3, 3}),
+                                                 torch::randn({32, 16, 3, 3})};
+  EXPECT_THROW(ResidualBlocksTrainable(torch::randn({1, 16, 4, 4}), mismatched), c10::Error);
 }
 
 // The gradients of a training loss with every parameter: oneDNN's training convolutions must be

@@ -44,8 +44,8 @@ TEST(TrainingCurvesTest, NamesWhatItCannotRead) {
   const std::string not_a_log = WriteLog("notalog", "a,b,c\n1,2,3\n");
   EXPECT_EQ(ReadTrainingLog(not_a_log).status().code(), absl::StatusCode::kInvalidArgument);
   std::filesystem::remove(not_a_log);
-  const std::string bad_row =
-      WriteLog("badrow", std::string(kHeader) + "50,1,0.4,0.3,0.1,4,0.1,\n100,2,oops,0.3,0.1,4,0.1,\n");
+  const std::string bad_row = WriteLog(
+      "badrow", std::string(kHeader) + "50,1,0.4,0.3,0.1,4,0.1,\n100,2,oops,0.3,0.1,4,0.1,\n");
   const absl::Status status = ReadTrainingLog(bad_row).status();
   std::filesystem::remove(bad_row);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);

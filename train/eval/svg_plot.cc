@@ -108,8 +108,9 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
     }
   }
   for (double x : ticks) {
-    svg += absl::StrFormat("<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n",
-                           axes.Px(x), double(kTop), axes.Px(x), plot_bottom);
+    svg += absl::StrFormat(
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", axes.Px(x),
+        double(kTop), axes.Px(x), plot_bottom);
     svg += Text(axes.Px(x), plot_bottom + 16, absl::StrFormat("%g", x), "text-anchor=\"middle\"");
   }
   svg += absl::StrFormat(

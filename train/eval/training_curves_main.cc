@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app{"Training loss and validation SSIM charts from a training log"};
   std::string log_path = "models/training-log.csv", out_dir = "models/figures";
   int bin_steps = 500;
-  app.add_option("--log", log_path, "training log CSV (train-state/log.csv)")->capture_default_str();
+  app.add_option("--log", log_path, "training log CSV (train-state/log.csv)")
+      ->capture_default_str();
   app.add_option("--out", out_dir, "existing folder for the SVG files")->capture_default_str();
   app.add_option("--bin", bin_steps, "steps per loss mean")
       ->capture_default_str()

@@ -45,7 +45,9 @@ absl::Status TidyExistingLog(const std::string& path, int64_t resume_step) {
   }
   std::error_code error;
   std::filesystem::rename(temporary, path, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot replace ", path, ": ", error.message()));
+  if (error) {
+    return absl::InternalError(absl::StrCat("cannot replace ", path, ": ", error.message()));
+  }
   return absl::OkStatus();
 }
 

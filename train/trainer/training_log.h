@@ -1,11 +1,11 @@
 // The CSV log of a training run, appended to across resumptions; the header is written once,
 // when the file is new or empty. Rows past the step a run resumes from (written after the last
 // checkpoint by a run that was then killed) are dropped on opening, so each step appears once;
-// a header from an older version (fewer columns) is replaced. Columns: step, wall_seconds, loss, l1, regularisers,
-// samples_per_second, data_share (generation time over wall time in the interval),
-// validation_ssim (empty when not measured at that step), data_cpu_share (CPU time of the
-// generator threads over the whole process's CPU time in the interval; empty in rows written
-// before it was logged).
+// a header from an older version (fewer columns) is replaced. Columns: step, wall_seconds, loss,
+// l1, regularisers, samples_per_second, data_share (generation time over wall time in the
+// interval), validation_ssim (empty when not measured at that step), data_cpu_share (CPU time of
+// the generator threads over the whole process's CPU time in the interval; absent from rows
+// written before it was logged).
 //
 // Thread-safety: none; owned by the training loop.
 #pragma once

@@ -108,7 +108,8 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
 
   std::error_code error;
   std::filesystem::create_directories(options.state_dir, error);
-  absl::StatusOr<TrainingLog> log = TrainingLog::Open(options.state_dir + "/log.csv", position.step);
+  absl::StatusOr<TrainingLog> log =
+      TrainingLog::Open(options.state_dir + "/log.csv", position.step);
   if (!log.ok()) return log.status();
   const std::vector<TrainingBatch> validation = MakeValidationSet(options);
   std::cout << "validation: " << options.validation_samples * !validation.empty()
