@@ -101,6 +101,13 @@ std::shared_ptr<const Primitives> PrimitivesFor(const ShapeKey& key) {
   return slot;
 }
 
+// A new ringed blocked tensor [N, C/16, H+2, W+2, 16], contents undefined.
+torch::Tensor EmptyRinged(int64_t n, int64_t channels, int64_t h, int64_t w,
+                          const torch::TensorOptions& options) {
+  return torch::empty({n, channels / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock},
+                      options);
+}
+
 // oneDNN memory over a tensor's storage.
 memory Wrap(const memory::desc& desc, const torch::Tensor& tensor) {
   return memory(desc, *OneDnnCpuEngine(), tensor.data_ptr());
@@ -138,8 +145,7 @@ memory WeightsAs(const memory::desc& desc, const torch::Tensor& weight, torch::T
 // A contiguous [N, C, H, W] tensor into a new ringed blocked tensor with a reflection ring.
 torch::Tensor ToRingedBlocked(const torch::Tensor& plain) {
   const int64_t n = plain.size(0), c = plain.size(1), h = plain.size(2), w = plain.size(3);
-  torch::Tensor ringed = torch::empty(
-      {n, c / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock}, plain.options());
+  torch::Tensor ringed = EmptyRinged(n, c, h, w, plain.options());
   Reorder(Wrap(memory::desc({n, c, h, w}, kF32, memory::format_tag::nchw), plain),
           Wrap(InteriorDesc(n, c, h, w), ringed));
   return ringed;
@@ -183,8 +189,7 @@ torch::Tensor ConvolveForward(const Primitives& primitives, const torch::Tensor&
                               const torch::Tensor& weight) {
   const int64_t n = ringed_input.size(0), c = weight.size(1), o = weight.size(0),
                 h = ringed_input.size(2) - 2 * kRing, w = ringed_input.size(3) - 2 * kRing;
-  torch::Tensor ringed_output = torch::empty(
-      {n, o / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock}, ringed_input.options());
+  torch::Tensor ringed_output = EmptyRinged(n, o, h, w, ringed_input.options());
   torch::Tensor weight_holder;
   Execute(primitives.forward, primitives.forward_desc,
           {{DNNL_ARG_SRC, Wrap(RingedDesc(n, c, h, w), ringed_input)},
@@ -202,9 +207,7 @@ torch::Tensor ConvolveBackwardData(const Primitives& primitives,
   const int64_t n = ringed_output_gradient.size(0), c = weight.size(1), o = weight.size(0),
                 h = ringed_output_gradient.size(2) - 2 * kRing,
                 w = ringed_output_gradient.size(3) - 2 * kRing;
-  torch::Tensor ringed_input_gradient =
-      torch::empty({n, c / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock},
-                   ringed_output_gradient.options());
+  torch::Tensor ringed_input_gradient = EmptyRinged(n, c, h, w, ringed_output_gradient.options());
   torch::Tensor weight_holder;
   Execute(primitives.backward_data, primitives.backward_data_desc,
           {{DNNL_ARG_DIFF_DST, Wrap(RingedDesc(n, o, h, w), ringed_output_gradient)},
