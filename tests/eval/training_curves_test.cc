@@ -39,6 +39,27 @@ TEST(TrainingCurvesTest, ReadsRowsInStepOrderKeepingTheLastOfARepeatedStep) {
   EXPECT_EQ(curves->validation_ssim, (std::vector<double>{0.55, 0.65}));
 }
 
+TEST(TrainingCurvesTest, TheWeightAveragesValidationIsASecondSeries) {
+  const std::string path = WriteLog(
+      "average", std::string(kHeader) + "500,1,0.40,0.38,0.02,4,0.1,0.55,0.07\n"
+                                        "1000,2,0.30,0.29,0.01,4,0.1,0.60,0.07,0.62\n"
+                                        "1050,3,0.30,0.29,0.01,4,0.1,,0.07,\n"
+                                        "1500,4,0.10,0.09,0.01,4,0.1,0.65,0.07,0.68\n");
+  absl::StatusOr<TrainingCurves> curves = ReadTrainingLog(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(curves.ok()) << curves.status();
+  EXPECT_EQ(curves->validation_ssim, (std::vector<double>{0.55, 0.60, 0.65}));
+  EXPECT_EQ(curves->average_step, (std::vector<double>{1000, 1500}));
+  EXPECT_EQ(curves->average_ssim, (std::vector<double>{0.62, 0.68}));
+  const PlotSpec plot = ValidationPlot(*curves);
+  ASSERT_EQ(plot.series.size(), 2u);
+  EXPECT_EQ(plot.series[1].y, curves->average_ssim);
+  // Without averaged rows there is one series.
+  curves->average_step.clear();
+  curves->average_ssim.clear();
+  EXPECT_EQ(ValidationPlot(*curves).series.size(), 1u);
+}
+
 TEST(TrainingCurvesTest, NamesWhatItCannotRead) {
   EXPECT_EQ(ReadTrainingLog("/nonexistent/log.csv").status().code(), absl::StatusCode::kNotFound);
   const std::string not_a_log = WriteLog("notalog", "a,b,c\n1,2,3\n");
@@ -50,6 +71,10 @@ TEST(TrainingCurvesTest, NamesWhatItCannotRead) {
   std::filesystem::remove(bad_row);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("line 3"), std::string::npos) << status.message();
+  const std::string bad_average =
+      WriteLog("badaverage", std::string(kHeader) + "50,1,0.4,0.3,0.1,4,0.1,0.5,0.07,zero\n");
+  EXPECT_EQ(ReadTrainingLog(bad_average).status().code(), absl::StatusCode::kInvalidArgument);
+  std::filesystem::remove(bad_average);
 }
 
 TEST(TrainingCurvesTest, LossIsAveragedOverBinsOfSteps) {

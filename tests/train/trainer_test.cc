@@ -1,6 +1,7 @@
 // Tests of the trainer: a few steps reduce the loss on a fixed batch; checkpoints round-trip
 // the step, weights and optimiser state; resumption without optimiser state and refusal to
-// overwrite an existing state directory; the log keeps one row per step across a kill and resume.
+// overwrite an existing state directory; the log keeps one row per step across a kill and resume;
+// the moving average of the weights and its place in checkpoints.
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "train/trainer/checkpoint.h"
 #include "train/trainer/trainer.h"
 #include "train/trainer/training_log.h"
+#include "train/trainer/weight_average.h"
 
 namespace vmm::train {
 namespace {
@@ -98,6 +100,83 @@ TEST(CheckpointTest, RoundTripRestoresStepWeightsAndOptimiser) {
   }
 }
 
+// Whether every parameter of `a` equals `b`'s within `tolerance`.
+bool SameWeights(engine::MagnificationNetImpl& a, engine::MagnificationNetImpl& b,
+                 double tolerance = 0) {
+  const auto expected = b.named_parameters();
+  for (const auto& item : a.named_parameters()) {
+    if (!torch::allclose(item.value(), expected[item.key()], 0, tolerance)) return false;
+  }
+  return true;
+}
+
+TEST(WeightAverageTest, FollowsTheWeightsWithTheWarmUpDecayThenTheGivenOne) {
+  engine::MagnificationNet start, moved;
+  engine::InitWeightsTruncatedNormal(*start, 1);
+  engine::InitWeightsTruncatedNormal(*moved, 2);
+  WeightAverage average(*start, 0.999);
+  EXPECT_TRUE(SameWeights(average.network(), *start));
+  average.Update(*moved);  // first update: d = min(0.999, 1/10)
+  EXPECT_EQ(average.updates(), 1);
+  const auto a = start->named_parameters();
+  const auto b = moved->named_parameters();
+  for (const auto& item : average.network().named_parameters()) {
+    ASSERT_TRUE(torch::allclose(item.value(), 0.1 * a[item.key()] + 0.9 * b[item.key()], 1e-5,
+                                1e-7))
+        << item.key();
+  }
+  // A long-running average moves by (1 - 0.999) of the gap per update.
+  WeightAverage settled(*start, 0.999, /*updates=*/1000000);
+  settled.Update(*moved);
+  for (const auto& item : settled.network().named_parameters()) {
+    ASSERT_TRUE(torch::allclose(item.value(), 0.999 * a[item.key()] + 0.001 * b[item.key()],
+                                1e-5, 1e-7))
+        << item.key();
+  }
+  // The average holds its own copy, outside autograd: changing the source does not move it.
+  WeightAverage copy(*moved, 0.999);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& parameter : moved->parameters()) parameter.mul_(2);
+  }
+  EXPECT_FALSE(SameWeights(copy.network(), *moved));
+  for (const auto& item : copy.network().parameters()) EXPECT_FALSE(item.requires_grad());
+}
+
+TEST(CheckpointTest, WeightAverageRoundTripsAndOldOnesAreDeleted) {
+  TempDir dir;
+  engine::MagnificationNet net, averaged;
+  engine::InitWeightsTruncatedNormal(*net, 2);
+  engine::InitWeightsTruncatedNormal(*averaged, 4);
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-4);
+  TrainingPosition position;
+  position.step = 5;
+  position.average_updates = 42;
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, position, averaged.get()).ok());
+  position.step = 6;
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, position, averaged.get()).ok());
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "averaged-000000005.vmmw"));
+  EXPECT_TRUE(fs::exists(fs::path(dir.path()) / "averaged-000000006.vmmw"));
+
+  engine::MagnificationNet restored_net, restored_average;
+  absl::StatusOr<RestoredCheckpoint> restored =
+      LoadCheckpoint(dir.path(), *restored_net, optimizer, restored_average.get());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_TRUE(restored->average_restored);
+  EXPECT_EQ(restored->position.average_updates, 42);
+  EXPECT_TRUE(SameWeights(*restored_net, *net));
+  EXPECT_TRUE(SameWeights(*restored_average, *averaged));
+
+  // A checkpoint written without an average restores none, and drops the older average file.
+  position.step = 7;
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, position).ok());
+  EXPECT_FALSE(fs::exists(fs::path(dir.path()) / "averaged-000000006.vmmw"));
+  restored = LoadCheckpoint(dir.path(), *restored_net, optimizer, restored_average.get());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_FALSE(restored->average_restored);
+  EXPECT_EQ(restored->position.average_updates, 0);
+}
+
 TEST(CheckpointTest, MissingOptimiserStateRestoresWeightsOnly) {
   TempDir dir;
   engine::MagnificationNet net;
@@ -160,7 +239,7 @@ TEST(TrainingLogTest, ResumingDropsRowsWrittenAfterTheCheckpoint) {
   // Every row has the header's number of fields.
   std::stringstream again(text.str());
   for (std::string line; std::getline(again, line);) {
-    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 8) << line;
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), 9) << line;
   }
   EXPECT_NE(text.str().find("150,151.0,"), std::string::npos);
 }
@@ -178,7 +257,7 @@ TEST(TrainingLogTest, AnOlderHeaderIsReplaced) {
   std::string header, row;
   std::getline(in, header);
   std::getline(in, row);
-  EXPECT_EQ(header.substr(header.rfind(',') + 1), "data_cpu_share");
+  EXPECT_EQ(header.substr(header.rfind(',') + 1), "validation_ssim_average");
   EXPECT_EQ(row, "50,1.0,0.5,0.5,0.0,4.0,0.1,");
 }
 

@@ -14,12 +14,19 @@ namespace vmm::train::eval {
 namespace {
 
 // Columns of the trainer's log used here.
-constexpr int kStepColumn = 0, kLossColumn = 2, kL1Column = 3, kValidationColumn = 7;
+constexpr int kStepColumn = 0, kLossColumn = 2, kL1Column = 3, kValidationColumn = 7,
+              kAverageValidationColumn = 9;
 
 struct Row {
   double loss = 0, l1 = 0;
   double validation_ssim = NAN;  // not measured at that step
+  double average_ssim = NAN;     // the weight average's; not measured or not kept
 };
+
+// Parses an optional number: true for an empty field (leaving `value`) or a number.
+bool ParseOptional(const std::string& field, double& value) {
+  return field.empty() || absl::SimpleAtod(field, &value);
+}
 
 // About six round-numbered ticks (1, 2 or 5 times a power of ten apart) from 0 to `last`.
 std::vector<double> StepTicks(double last) {
@@ -54,8 +61,9 @@ absl::StatusOr<TrainingCurves> ReadTrainingLog(const std::string& path) {
                         absl::SimpleAtoi(fields[kStepColumn], &step) &&
                         absl::SimpleAtod(fields[kLossColumn], &row.loss) &&
                         absl::SimpleAtod(fields[kL1Column], &row.l1) &&
-                        (fields[kValidationColumn].empty() ||
-                         absl::SimpleAtod(fields[kValidationColumn], &row.validation_ssim));
+                        ParseOptional(fields[kValidationColumn], row.validation_ssim) &&
+                        (fields.size() <= kAverageValidationColumn ||
+                         ParseOptional(fields[kAverageValidationColumn], row.average_ssim));
     if (!parsed) {
       return absl::InvalidArgumentError(
           absl::StrCat(path, ", line ", number, ": not a training log row: ", line));
@@ -70,6 +78,10 @@ absl::StatusOr<TrainingCurves> ReadTrainingLog(const std::string& path) {
     if (std::isfinite(row.validation_ssim)) {
       curves.validation_step.push_back(double(step));
       curves.validation_ssim.push_back(row.validation_ssim);
+    }
+    if (std::isfinite(row.average_ssim)) {
+      curves.average_step.push_back(double(step));
+      curves.average_ssim.push_back(row.average_ssim);
     }
   }
   return curves;
@@ -108,6 +120,10 @@ PlotSpec ValidationPlot(const TrainingCurves& curves) {
   PlotSpec plot{"Validation SSIM (held-out samples)", "step", "SSIM"};
   plot.log_x = false;
   plot.series = {PlotSeries{"validation SSIM", curves.validation_step, curves.validation_ssim}};
+  if (!curves.average_ssim.empty()) {
+    plot.series.push_back(
+        PlotSeries{"moving average of the weights", curves.average_step, curves.average_ssim});
+  }
   plot.x_ticks = StepTicks(curves.step.empty() ? 1 : curves.step.back());
   return plot;
 }

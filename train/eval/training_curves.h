@@ -16,6 +16,8 @@ namespace vmm::train::eval {
 struct TrainingCurves {
   std::vector<double> step, loss, l1;
   std::vector<double> validation_step, validation_ssim;
+  // The moving average of the weights (validation_ssim_average), where the log has it.
+  std::vector<double> average_step, average_ssim;
 };
 
 // Reads a training log CSV. A step logged twice (by a run killed after its last checkpoint and
@@ -26,7 +28,8 @@ absl::StatusOr<TrainingCurves> ReadTrainingLog(const std::string& path);
 // Loss (L1 plus regularisers) and its L1 part, averaged over bins of `bin_steps` steps.
 PlotSpec LossPlot(const TrainingCurves& curves, int bin_steps = 500);
 
-// Validation SSIM at every step it was measured.
+// Validation SSIM at every step it was measured: the weights', and the weight average's as a
+// second series where the log has it.
 PlotSpec ValidationPlot(const TrainingCurves& curves);
 
 }  // namespace vmm::train::eval

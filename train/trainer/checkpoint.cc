@@ -1,8 +1,11 @@
 #include "train/trainer/checkpoint.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <torch/serialize.h>
@@ -35,25 +38,33 @@ absl::Status WriteFileAtomically(const fs::path& path, const std::string& conten
   return absl::OkStatus();
 }
 
-// Deletes weights-*/optimizer-* files other than the ones `keep_*` name, and stale temporaries.
-void DeleteOldFiles(const fs::path& dir, const std::string& keep_weights,
-                    const std::string& keep_optimizer) {
+// Deletes weights-*/optimizer-*/averaged-* files other than the ones in `keep`, and stale
+// temporaries.
+void DeleteOldFiles(const fs::path& dir, const std::vector<std::string>& keep) {
   std::error_code error;
   for (const auto& entry : fs::directory_iterator(dir, error)) {
     const std::string name = entry.path().filename().string();
-    const bool ours = name.rfind("weights-", 0) == 0 || name.rfind("optimizer-", 0) == 0;
-    if (ours && name != keep_weights && name != keep_optimizer) fs::remove(entry.path(), error);
+    const bool ours = name.rfind("weights-", 0) == 0 || name.rfind("optimizer-", 0) == 0 ||
+                      name.rfind("averaged-", 0) == 0;
+    if (ours && std::find(keep.begin(), keep.end(), name) == keep.end()) {
+      fs::remove(entry.path(), error);
+    }
   }
 }
 
 }  // namespace
+
+std::string AveragedDescription(const std::string& description) {
+  return description + "; moving average of the weights";
+}
 
 bool HasCheckpoint(const std::string& state_dir) {
   return fs::exists(fs::path(state_dir) / kCheckpointFile);
 }
 
 absl::Status SaveCheckpoint(const std::string& state_dir, engine::MagnificationNetImpl& net,
-                            torch::optim::Adam& optimizer, const TrainingPosition& position) {
+                            torch::optim::Adam& optimizer, const TrainingPosition& position,
+                            engine::MagnificationNetImpl* averaged) {
   const fs::path dir(state_dir);
   std::error_code error;
   fs::create_directories(dir, error);
@@ -69,6 +80,14 @@ absl::Status SaveCheckpoint(const std::string& state_dir, engine::MagnificationN
   header.description = position.description;
   absl::Status saved = engine::SaveWeights(net, header, (dir / weights_name).string());
   if (!saved.ok()) return saved;
+  const std::string averaged_name =
+      averaged != nullptr ? absl::StrFormat("averaged-%09d.vmmw", position.step) : "";
+  if (averaged != nullptr) {
+    engine::WeightsHeader averaged_header = header;
+    averaged_header.description = AveragedDescription(position.description);
+    saved = engine::SaveWeights(*averaged, averaged_header, (dir / averaged_name).string());
+    if (!saved.ok()) return saved;
+  }
 
   const fs::path optimizer_temp = dir / (optimizer_name + ".tmp");
   try {
@@ -88,22 +107,27 @@ absl::Status SaveCheckpoint(const std::string& state_dir, engine::MagnificationN
                          {"description", position.description},
                          {"weights", weights_name},
                          {"optimizer", optimizer_name}};
+  if (averaged != nullptr) {
+    json["averaged"] = averaged_name;
+    json["average_updates"] = position.average_updates;
+  }
   saved = WriteFileAtomically(dir / kCheckpointFile, json.dump(2) + "\n");
   if (!saved.ok()) return saved;
-  DeleteOldFiles(dir, weights_name, optimizer_name);
+  DeleteOldFiles(dir, {weights_name, optimizer_name, averaged_name});
   return absl::OkStatus();
 }
 
 absl::StatusOr<RestoredCheckpoint> LoadCheckpoint(const std::string& state_dir,
                                                   engine::MagnificationNetImpl& net,
-                                                  torch::optim::Adam& optimizer) {
+                                                  torch::optim::Adam& optimizer,
+                                                  engine::MagnificationNetImpl* averaged) {
   const fs::path dir(state_dir);
   const fs::path json_path = dir / kCheckpointFile;
   std::ifstream in(json_path);
   if (!in) return absl::NotFoundError(absl::StrCat("no checkpoint in ", state_dir));
   nlohmann::json json;
   RestoredCheckpoint restored;
-  std::string weights_name, optimizer_name;
+  std::string weights_name, optimizer_name, averaged_name;
   try {
     in >> json;
     restored.position.step = json.at("step").get<int64_t>();
@@ -111,6 +135,8 @@ absl::StatusOr<RestoredCheckpoint> LoadCheckpoint(const std::string& state_dir,
     restored.position.description = json.value("description", std::string());
     weights_name = json.at("weights").get<std::string>();
     optimizer_name = json.value("optimizer", std::string());
+    averaged_name = json.value("averaged", std::string());
+    restored.position.average_updates = json.value("average_updates", int64_t{0});
   } catch (const nlohmann::json::exception& e) {
     return absl::DataLossError(absl::StrCat("unreadable checkpoint ", json_path.string(), ": ",
                                             e.what()));
@@ -118,6 +144,12 @@ absl::StatusOr<RestoredCheckpoint> LoadCheckpoint(const std::string& state_dir,
   absl::StatusOr<engine::WeightsHeader> header =
       engine::LoadWeights((dir / weights_name).string(), net);
   if (!header.ok()) return header.status();
+  if (averaged != nullptr && !averaged_name.empty()) {
+    header = engine::LoadWeights((dir / averaged_name).string(), *averaged);
+    if (!header.ok()) return header.status();
+    restored.average_restored = true;
+  }
+  if (!restored.average_restored) restored.position.average_updates = 0;
 
   const fs::path optimizer_path = dir / optimizer_name;
   if (optimizer_name.empty() || !fs::exists(optimizer_path)) {

@@ -39,6 +39,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--lambda", o.lambda, "weight of the regularisers")->capture_default_str();
   app.add_option("--lr", o.learning_rate, "Adam learning rate")->capture_default_str();
+  app.add_option("--average-decay", o.average_decay,
+                 "decay of the moving average of the weights that --weights-out gets (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 0.999999));
   app.add_option("--validate-every", o.validate_every, "steps between validations (0: never)")
       ->capture_default_str();
   app.add_option("--validation-samples", o.validation_samples, "held-out validation samples")

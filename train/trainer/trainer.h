@@ -2,7 +2,8 @@
 //   L1(Y_hat, Y) + lambda * (L1(V_a, V_c) + L1(M_b, M_c)),
 // where V are texture and M shape representations (V_a, V_c share colours; M_b, M_c share
 // geometry), with batches generated ahead on background threads, a CSV log, validation SSIM on
-// a fixed held-out set, checkpoints every few minutes, and a clean stop on request.
+// a fixed held-out set, checkpoints every few minutes, and a clean stop on request. A moving
+// average of the weights is kept beside them, validated too, and is what --weights-out gets.
 //
 // Thread-safety: one Trainer runs on one thread; `stop_requested` may be set from anywhere
 // (a signal handler included).
@@ -37,6 +38,7 @@ struct TrainerOptions {
   double checkpoint_minutes = 5;
   double lambda = 1.0;                   // weight of the texture and shape regularisers
   double learning_rate = 1e-4;
+  double average_decay = 0.999;          // moving average of the weights (weight_average.h); 0: none
   int validate_every = 500;              // steps between validations (0: never)
   int validation_samples = 32;
   uint64_t validation_seed = 20181008;

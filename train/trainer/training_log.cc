@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kHeader[] =
     "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim,"
-    "data_cpu_share";
+    "data_cpu_share,validation_ssim_average";
 
 // Rewrites the log at `path` without the rows for steps beyond `resume_step`, and with the
 // current header when an older one (fewer columns) is found.
@@ -74,7 +74,9 @@ void TrainingLog::Append(const LogRow& row) {
                           row.loss, row.l1, row.regularisers, row.samples_per_second,
                           row.data_share);
   if (row.validation_ssim) out_ << absl::StrFormat("%.5f", *row.validation_ssim);
-  out_ << absl::StrFormat(",%.4f\n", row.data_cpu_share);
+  out_ << absl::StrFormat(",%.4f,", row.data_cpu_share);
+  if (row.validation_ssim_average) out_ << absl::StrFormat("%.5f", *row.validation_ssim_average);
+  out_ << "\n";
   out_.flush();
 }
 

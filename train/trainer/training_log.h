@@ -5,7 +5,8 @@
 // l1, regularisers, samples_per_second, data_share (generation time over wall time in the
 // interval), validation_ssim (empty when not measured at that step), data_cpu_share (CPU time of
 // the generator threads over the whole process's CPU time in the interval; absent from rows
-// written before it was logged).
+// written before it was logged), validation_ssim_average (the weight average's; empty when not
+// measured, absent from rows written before it was kept).
 //
 // Thread-safety: none; owned by the training loop.
 #pragma once
@@ -27,6 +28,7 @@ struct LogRow {
   double data_share = 0;
   std::optional<double> validation_ssim;
   double data_cpu_share = 0;
+  std::optional<double> validation_ssim_average;
 };
 
 // Appends rows to a CSV file, flushing each one.

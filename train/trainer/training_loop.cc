@@ -19,6 +19,7 @@
 #include "train/trainer/checkpoint.h"
 #include "train/trainer/trainer.h"
 #include "train/trainer/training_log.h"
+#include "train/trainer/weight_average.h"
 
 namespace vmm::train {
 namespace {
@@ -83,11 +84,15 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   engine::InitWeightsTruncatedNormal(*net, options.seed);
   auto optimizer = std::make_unique<torch::optim::Adam>(MakeOptimizer(*net, options.learning_rate));
   TrainingPosition position;
+  // Restored into when the checkpoint has one; otherwise the average starts at the weights.
+  engine::MagnificationNet restored_average;
+  bool average_restored = false;
   if (options.resume && HasCheckpoint(options.state_dir)) {
     absl::StatusOr<RestoredCheckpoint> restored =
-        LoadCheckpoint(options.state_dir, *net, *optimizer);
+        LoadCheckpoint(options.state_dir, *net, *optimizer, restored_average.get());
     if (!restored.ok()) return restored.status();
     position = restored->position;
+    average_restored = restored->average_restored;
     if (!restored->optimizer_restored) {
       std::cerr << "warning: " << restored->optimizer_problem << "; continuing with a fresh Adam\n";
       optimizer = std::make_unique<torch::optim::Adam>(MakeOptimizer(*net, options.learning_rate));
@@ -98,6 +103,13 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
     if (!header.ok()) return header.status();
     position.step = header->training_steps;
     std::cout << "starting from " << options.init_weights << " (step " << position.step << ")\n";
+  }
+  std::optional<WeightAverage> average;
+  if (options.average_decay > 0) {
+    average.emplace(average_restored ? *restored_average : *net, options.average_decay,
+                    average_restored ? position.average_updates : 0);
+    std::cout << (average_restored ? "resumed" : "started") << " the weight average (decay "
+              << options.average_decay << ", " << average->updates() << " updates)\n";
   }
   if (options.channels_last) engine::ConvertToChannelsLast(*net);
   position.description = absl::StrFormat(
@@ -125,12 +137,15 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   const double wall_at_start = position.wall_seconds;
   auto checkpoint = [&]() -> absl::Status {
     position.wall_seconds = wall_at_start + SecondsSince(run_start);
-    absl::Status saved = SaveCheckpoint(options.state_dir, *net, *optimizer, position);
+    position.average_updates = average ? average->updates() : 0;
+    absl::Status saved = SaveCheckpoint(options.state_dir, *net, *optimizer, position,
+                                        average ? &average->network() : nullptr);
     if (saved.ok() && !options.weights_out.empty()) {
       engine::WeightsHeader header;
       header.training_steps = position.step;
-      header.description = position.description;
-      saved = engine::SaveWeights(*net, header, options.weights_out);
+      header.description =
+          average ? AveragedDescription(position.description) : position.description;
+      saved = engine::SaveWeights(average ? average->network() : *net, header, options.weights_out);
     }
     return saved;
   };
@@ -152,6 +167,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
     }
     interval_wait += SecondsSince(wait_start);
     const StepLosses losses = TrainStep(*net, *optimizer, batch, options.lambda);
+    if (average) average->Update(*net);
     ++position.step;
     ++interval_steps;
     sums.total += losses.total;
@@ -176,15 +192,21 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
       row.data_cpu_share = (generation_cpu - interval_generation_cpu) /
                            std::max(1e-9, process_cpu - interval_process_cpu);
       if (validate) row.validation_ssim = ValidationSsim(*net, validation);
+      if (validate && average) {
+        row.validation_ssim_average = ValidationSsim(average->network(), validation);
+      }
       log->Append(row);
       std::cout << absl::StrFormat(
                        "step %d  loss %.5f  l1 %.5f  reg %.5f  %.2f steps/s  data %.0f%% of wall, "
-                       "%.0f%% of CPU (waited %.0f%%)%s\n",
+                       "%.0f%% of CPU (waited %.0f%%)%s%s\n",
                        row.step, row.loss, row.l1, row.regularisers, interval_steps / seconds,
                        100 * row.data_share, 100 * row.data_cpu_share,
                        100 * interval_wait / seconds,
                        row.validation_ssim ? absl::StrFormat("  val SSIM %.4f", *row.validation_ssim)
-                                           : std::string())
+                                           : std::string(),
+                       row.validation_ssim_average
+                           ? absl::StrFormat(" (average %.4f)", *row.validation_ssim_average)
+                           : std::string())
                 << std::flush;
       interval_start = Clock::now();
       interval_generation = generation;
