@@ -14,23 +14,23 @@ constexpr char kHeader[] =
     "step,wall_seconds,loss,l1,regularisers,samples_per_second,data_share,validation_ssim,"
     "data_cpu_share\n";
 
-// Writes `text` to a fresh file and returns its path.
-std::string WriteLog(const std::string& name, const std::string& text) {
+// Reads `text` as a training log through a temporary file named after `name`.
+absl::StatusOr<TrainingCurves> ReadLogText(const std::string& name, const std::string& text) {
   const std::string path =
       (std::filesystem::temp_directory_path() / (name + std::to_string(::getpid()) + ".csv"))
           .string();
   std::ofstream(path) << text;
-  return path;
+  absl::StatusOr<TrainingCurves> curves = ReadTrainingLog(path);
+  std::filesystem::remove(path);
+  return curves;
 }
 
 TEST(TrainingCurvesTest, ReadsRowsInStepOrderKeepingTheLastOfARepeatedStep) {
-  const std::string path = WriteLog("curves", std::string(kHeader) +
-                                                  "500,1,0.40,0.38,0.02,4,0.1,0.55\n"
-                                                  "1000,2,0.30,0.29,0.01,4,0.1,\n"
-                                                  "1000,3,0.20,0.19,0.01,4,0.1,,0.07\n"
-                                                  "1500,4,0.10,0.09,0.01,4,0.1,0.65,0.07\n");
-  absl::StatusOr<TrainingCurves> curves = ReadTrainingLog(path);
-  std::filesystem::remove(path);
+  absl::StatusOr<TrainingCurves> curves =
+      ReadLogText("curves", std::string(kHeader) + "500,1,0.40,0.38,0.02,4,0.1,0.55\n"
+                                                   "1000,2,0.30,0.29,0.01,4,0.1,\n"
+                                                   "1000,3,0.20,0.19,0.01,4,0.1,,0.07\n"
+                                                   "1500,4,0.10,0.09,0.01,4,0.1,0.65,0.07\n");
   ASSERT_TRUE(curves.ok()) << curves.status();
   EXPECT_EQ(curves->step, (std::vector<double>{500, 1000, 1500}));
   EXPECT_EQ(curves->loss, (std::vector<double>{0.40, 0.20, 0.10}));
@@ -40,13 +40,11 @@ TEST(TrainingCurvesTest, ReadsRowsInStepOrderKeepingTheLastOfARepeatedStep) {
 }
 
 TEST(TrainingCurvesTest, TheWeightAveragesValidationIsASecondSeries) {
-  const std::string path = WriteLog(
+  absl::StatusOr<TrainingCurves> curves = ReadLogText(
       "average", std::string(kHeader) + "500,1,0.40,0.38,0.02,4,0.1,0.55,0.07\n"
                                         "1000,2,0.30,0.29,0.01,4,0.1,0.60,0.07,0.62\n"
                                         "1050,3,0.30,0.29,0.01,4,0.1,,0.07,\n"
                                         "1500,4,0.10,0.09,0.01,4,0.1,0.65,0.07,0.68\n");
-  absl::StatusOr<TrainingCurves> curves = ReadTrainingLog(path);
-  std::filesystem::remove(path);
   ASSERT_TRUE(curves.ok()) << curves.status();
   EXPECT_EQ(curves->validation_ssim, (std::vector<double>{0.55, 0.60, 0.65}));
   EXPECT_EQ(curves->average_step, (std::vector<double>{1000, 1500}));
@@ -62,19 +60,19 @@ TEST(TrainingCurvesTest, TheWeightAveragesValidationIsASecondSeries) {
 
 TEST(TrainingCurvesTest, NamesWhatItCannotRead) {
   EXPECT_EQ(ReadTrainingLog("/nonexistent/log.csv").status().code(), absl::StatusCode::kNotFound);
-  const std::string not_a_log = WriteLog("notalog", "a,b,c\n1,2,3\n");
-  EXPECT_EQ(ReadTrainingLog(not_a_log).status().code(), absl::StatusCode::kInvalidArgument);
-  std::filesystem::remove(not_a_log);
-  const std::string bad_row = WriteLog(
-      "badrow", std::string(kHeader) + "50,1,0.4,0.3,0.1,4,0.1,\n100,2,oops,0.3,0.1,4,0.1,\n");
-  const absl::Status status = ReadTrainingLog(bad_row).status();
-  std::filesystem::remove(bad_row);
+  EXPECT_EQ(ReadLogText("notalog", "a,b,c\n1,2,3\n").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const absl::Status status = ReadLogText("badrow", std::string(kHeader) +
+                                                        "50,1,0.4,0.3,0.1,4,0.1,\n"
+                                                        "100,2,oops,0.3,0.1,4,0.1,\n")
+                                  .status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("line 3"), std::string::npos) << status.message();
-  const std::string bad_average =
-      WriteLog("badaverage", std::string(kHeader) + "50,1,0.4,0.3,0.1,4,0.1,0.5,0.07,zero\n");
-  EXPECT_EQ(ReadTrainingLog(bad_average).status().code(), absl::StatusCode::kInvalidArgument);
-  std::filesystem::remove(bad_average);
+  EXPECT_EQ(ReadLogText("badaverage",
+                        std::string(kHeader) + "50,1,0.4,0.3,0.1,4,0.1,0.5,0.07,zero\n")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(TrainingCurvesTest, LossIsAveragedOverBinsOfSteps) {

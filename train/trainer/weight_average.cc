@@ -1,6 +1,7 @@
 #include "train/trainer/weight_average.h"
 
 #include <algorithm>
+#include <vector>
 
 #include <torch/torch.h>
 

@@ -29,8 +29,6 @@ class WeightAverage {
   // Updates folded in so far (counting those the average was started with).
   int64_t updates() const { return updates_; }
 
-  double decay() const { return decay_; }
-
  private:
   engine::MagnificationNet average_;
   double decay_;
