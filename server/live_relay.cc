@@ -34,11 +34,10 @@ absl::Status LiveRelay::ServeWorker(grpc::ServerContext* context, LiveWorkerStre
     return absl::NotFoundError(
         absl::StrCat("no live session \"", message.attach().session_id(), "\""));
   }
-  if (session->worker_id() != message.attach().worker_id()) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("live session ", session->session_id(), " was assigned to another worker"));
+  if (absl::Status status = session->AttachWorker(message.attach().worker_id(), context);
+      !status.ok()) {
+    return status;
   }
-  if (absl::Status status = session->AttachWorker(context); !status.ok()) return status;
   std::thread writer([&]() { session->RunWorkerWriter(stream); });
   bool failed = false;
   while (!failed && stream->Read(&message)) {

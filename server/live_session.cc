@@ -1,5 +1,6 @@
 #include "server/live_session.h"
 
+#include <chrono>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -16,11 +17,6 @@ LiveSession::LiveSession(LiveRelay* relay, const ServerCore& core, std::string s
   created_ = core_.clock->Now();
   last_activity_ = created_;
   if (!auth.ok()) end_status_ = auth;
-}
-
-std::string LiveSession::worker_id() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return worker_.worker_id;
 }
 
 void LiveSession::Start() {
@@ -90,13 +86,16 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
   absl::StatusOr<LiveWorker> worker = absl::UnknownError("no worker reserved");
   if (!frame_size.ok()) {
     worker = frame_size.status();
+  } else if (core_.shutting_down->load()) {
+    worker = absl::UnavailableError("the server is shutting down");
   } else {
-    if (core_.shutting_down->load()) {
-      worker = absl::UnavailableError("the server is shutting down");
-    } else {
-      worker = core_.scheduler->ReserveLiveSlot(session_id_, config,
-                                                config.max_frames_in_flight());
+    {
+      // The worker may attach before ReserveLiveSlot returns: AttachWorker waits out this phase.
+      std::lock_guard<std::mutex> lock(mutex_);
+      phase_ = Phase::kReserving;
     }
+    worker =
+        core_.scheduler->ReserveLiveSlot(session_id_, config, config.max_frames_in_flight());
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -109,13 +108,24 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
       phase_ = Phase::kWaitingForWorker;
       created_ = core_.clock->Now();  // the attach timeout counts from here
     }
+    worker_wakeup_.notify_all();
   }
   Pump();
 }
 
-absl::Status LiveSession::AttachWorker(grpc::ServerContextBase* worker_context) {
+absl::Status LiveSession::AttachWorker(const std::string& worker_id,
+                                       grpc::ServerContextBase* worker_context) {
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    // The reservation is in-process and brief; the bound only guards against a stuck scheduler.
+    worker_wakeup_.wait_for(lock, std::chrono::seconds(10),
+                            [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+                              return phase_ != Phase::kReserving || end_status_.has_value();
+                            });
+    if (phase_ != Phase::kReserving && worker_.worker_id != worker_id) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("live session ", session_id_, " was assigned to another worker"));
+    }
     if (phase_ != Phase::kWaitingForWorker || end_status_.has_value()) {
       return absl::FailedPreconditionError(
           absl::StrCat("live session ", session_id_, " is not waiting for a worker"));

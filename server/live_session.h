@@ -52,11 +52,13 @@ class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1
   void Start();
 
   const std::string& session_id() const { return session_id_; }
-  // The worker bound to the session (empty until the config was accepted).
-  std::string worker_id();
 
   // Worker side, called from LiveRelay::ServeWorker's thread.
-  absl::Status AttachWorker(grpc::ServerContextBase* worker_context);
+  // Joins worker `worker_id` to the session: PERMISSION_DENIED if the session was bound to
+  // another worker, FAILED_PRECONDITION if it is not waiting for one. A worker told of the session
+  // before its reservation returned waits here for it.
+  absl::Status AttachWorker(const std::string& worker_id,
+                            grpc::ServerContextBase* worker_context);
   // Writes the client's frames to the worker until the session ends.
   void RunWorkerWriter(LiveWorkerStream* stream);
   void OnWorkerResult(const vmm::v1::LiveWorkerResult& result);
@@ -77,7 +79,7 @@ class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1
   void OnDone() override;
 
  private:
-  enum class Phase { kConfiguring, kWaitingForWorker, kStreaming };
+  enum class Phase { kConfiguring, kReserving, kWaitingForWorker, kStreaming };
   struct Pending {
     uint64_t sequence = 0;
     absl::Time receipt;

@@ -33,18 +33,24 @@ vmm::v1::LiveRequest Frame(uint64_t sequence, const std::string& data) {
   return request;
 }
 
-// Serves one live session on `worker`: inverts every byte until LiveEnd.
-void ServeInverting(FakeWorker* worker, int* frames_served) {
-  std::optional<vmm::v1::ServerMessage> message = worker->Next();
-  ASSERT_TRUE(message.has_value() && message->has_live_assignment());
-  EXPECT_EQ(message->live_assignment().config().pixel_format(), "gray");
-  EXPECT_EQ(message->live_assignment().config().params().sample_rate_hz(), 30);
-  grpc::ClientContext context;
-  std::unique_ptr<WorkerLiveStream> stream = worker->stub().LiveFrames(&context);
+// Attaches `worker_id` to `session_id` over LiveFrames on `worker`'s channel.
+std::unique_ptr<WorkerLiveStream> Attach(FakeWorker* worker, grpc::ClientContext* context,
+                                         const std::string& worker_id,
+                                         const std::string& session_id) {
+  std::unique_ptr<WorkerLiveStream> stream = worker->stub().LiveFrames(context);
   vmm::v1::LiveWorkerMessage attach;
-  attach.mutable_attach()->set_worker_id(worker->worker_id());
-  attach.mutable_attach()->set_session_id(message->live_assignment().session_id());
-  ASSERT_TRUE(stream->Write(attach));
+  attach.mutable_attach()->set_worker_id(worker_id);
+  attach.mutable_attach()->set_session_id(session_id);
+  EXPECT_TRUE(stream->Write(attach));
+  return stream;
+}
+
+// Serves the live session of `assignment` on `worker`: inverts every byte until LiveEnd.
+void ServeAssignment(FakeWorker* worker, const vmm::v1::LiveAssignment& assignment,
+                     int* frames_served) {
+  grpc::ClientContext context;
+  std::unique_ptr<WorkerLiveStream> stream =
+      Attach(worker, &context, worker->worker_id(), assignment.session_id());
   vmm::v1::LiveServerMessage in;
   while (stream->Read(&in)) {
     if (in.has_end()) break;
@@ -59,6 +65,15 @@ void ServeInverting(FakeWorker* worker, int* frames_served) {
   }
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
+}
+
+// Serves the next live session assigned to `worker`, as ServeAssignment.
+void ServeInverting(FakeWorker* worker, int* frames_served) {
+  std::optional<vmm::v1::ServerMessage> message = worker->Next();
+  ASSERT_TRUE(message.has_value() && message->has_live_assignment());
+  EXPECT_EQ(message->live_assignment().config().pixel_format(), "gray");
+  EXPECT_EQ(message->live_assignment().config().params().sample_rate_hz(), 30);
+  ServeAssignment(worker, message->live_assignment(), frames_served);
 }
 
 TEST(LiveTest, FramesComeBackMagnifiedInOrder) {
@@ -118,6 +133,53 @@ TEST(LiveTest, NoFreeWorkerIsUnavailable) {
   grpc::Status status = stream->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_NE(status.error_message().find("no worker has a free live slot"), std::string::npos);
+}
+
+TEST(LiveTest, OnlyTheAssignedWorkerAttaches) {
+  TestServer server;
+  ASSERT_TRUE(server.started()) << server.start_status();
+  FakeWorker worker(server.channel(), 1, /*max_live=*/1);
+  FakeWorker stranger(server.channel(), 1, /*max_live=*/0);
+  ASSERT_TRUE(worker.WaitRegistered());
+  ASSERT_TRUE(stranger.WaitRegistered());
+  auto context = Context("", absl::Seconds(30));
+  std::unique_ptr<LiveStream> stream = server.api().Live(context.get());
+  ASSERT_TRUE(stream->Write(Config(4, 2)));
+  std::optional<vmm::v1::ServerMessage> message = worker.Next();
+  ASSERT_TRUE(message.has_value() && message->has_live_assignment());
+  const vmm::v1::LiveAssignment assignment = message->live_assignment();
+
+  {
+    grpc::ClientContext attach_context;
+    std::unique_ptr<WorkerLiveStream> intruder =
+        Attach(&stranger, &attach_context, stranger.worker_id(), assignment.session_id());
+    grpc::Status status = intruder->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_NE(status.error_message().find("assigned to another worker"), std::string::npos)
+        << status.error_message();
+  }
+  {
+    grpc::ClientContext attach_context;
+    std::unique_ptr<WorkerLiveStream> lost =
+        Attach(&worker, &attach_context, worker.worker_id(), "no-such-session");
+    grpc::Status status = lost->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+
+  // The session is still the assigned worker's.
+  int frames_served = 0;
+  std::thread worker_thread([&]() { ServeAssignment(&worker, assignment, &frames_served); });
+  vmm::v1::LiveResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  ASSERT_TRUE(response.has_ready());
+  ASSERT_TRUE(stream->Write(Frame(1, std::string(8, '\x01'))));
+  stream->WritesDone();
+  ASSERT_TRUE(stream->Read(&response));
+  EXPECT_EQ(response.frame().data(), std::string(8, '\xfe'));
+  EXPECT_FALSE(stream->Read(&response));
+  EXPECT_TRUE(stream->Finish().ok());
+  worker_thread.join();
+  EXPECT_EQ(frames_served, 1);
 }
 
 TEST(LiveTest, BadConfigAndWrongFrameSizeAreInvalid) {
