@@ -1,10 +1,11 @@
 // Tests of the synthetic data generator: reproducibility, static scenes, sub-pixel motion of a
-// smooth pattern, unbiased dithering, and the motion limits of the sampler.
+// smooth pattern, unbiased dithering, the motion limits of the sampler, and thin strokes.
 #include <cmath>
 
 #include <gtest/gtest.h>
 
 #include "tests/train/test_pool.h"
+#include "train/data/masks.h"
 #include "train/data/sample_generator.h"
 
 namespace vmm::train {
@@ -179,6 +180,88 @@ TEST(SceneSamplerTest, SetInputMotionRescalesEveryLayer) {
   SceneSpec still;
   SetInputMotion(still, 0.5);
   EXPECT_DOUBLE_EQ(still.background.motion.dx, 0.5);
+}
+
+// Sum of a mask's coverage.
+double Area(const std::vector<float>& mask) {
+  double area = 0;
+  for (float v : mask) area += v;
+  return area;
+}
+
+TEST(MaskTest, StrokeIsAThinCurveInsideTheSquare) {
+  constexpr int kSize = 96;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const std::vector<float> thin = RenderStrokeMask(kSize, 2, seed);
+    const std::vector<float> wide = RenderStrokeMask(kSize, 6, seed);
+    for (int k = 0; k < kSize; ++k) {
+      for (const std::vector<float>* mask : {&thin, &wide}) {
+        ASSERT_EQ((*mask)[k], 0.0f) << "top edge, seed " << seed;
+        ASSERT_EQ((*mask)[size_t(kSize - 1) * kSize + k], 0.0f) << "bottom edge, seed " << seed;
+        ASSERT_EQ((*mask)[size_t(k) * kSize], 0.0f) << "left edge, seed " << seed;
+        ASSERT_EQ((*mask)[size_t(k) * kSize + kSize - 1], 0.0f) << "right edge, seed " << seed;
+      }
+    }
+    for (float v : wide) ASSERT_TRUE(v >= 0.0f && v <= 1.0f);
+    // A curve from side to side: at least the square's half-width long, at most three sides.
+    EXPECT_GT(Area(thin), 2 * 0.5 * kSize) << "seed " << seed;
+    EXPECT_LT(Area(thin), 2 * 3.0 * kSize) << "seed " << seed;
+    // The same curve, three times as wide (less near the ends and tight bends).
+    EXPECT_NEAR(Area(wide) / Area(thin), 3.0, 0.6) << "seed " << seed;
+  }
+}
+
+TEST(SceneSamplerTest, StrokesOnlyWhenAsked) {
+  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
+  SamplerOptions with_strokes;
+  with_strokes.stroke_fraction = 1;
+  const SceneSampler plain(pool, SamplerOptions{});
+  const SceneSampler stroked(pool, with_strokes);
+  int strokes = 0;
+  for (uint64_t i = 0; i < 200; ++i) {
+    for (const ObjectSpec& object : plain.Draw(MixSeed(5, i)).objects) {
+      ASSERT_NE(object.kind, ObjectKind::kPhotoStroke);
+    }
+    for (const ObjectSpec& object : stroked.Draw(MixSeed(5, i)).objects) {
+      ASSERT_TRUE(object.kind == ObjectKind::kStamp || object.kind == ObjectKind::kPhotoStroke);
+      if (object.kind == ObjectKind::kPhotoStroke) {
+        ++strokes;
+        EXPECT_GE(object.stroke_width, 1.0);
+        EXPECT_LE(object.stroke_width, 6.0);
+      }
+    }
+  }
+  EXPECT_GT(strokes, 200);
+}
+
+TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
+  GeneratorOptions options = SmallOptions(64);
+  options.sampler.stroke_fraction = 1;
+  SampleGenerator generator(testing::MakeTexturedPool(), options);
+  // One stroke on a still background, moving 0.5 px right, magnified 10x, nothing else.
+  SceneSpec scene;
+  scene.part = ScenePart::kStaticBackground;
+  scene.background.source_px_per_output_px = 1;
+  ObjectSpec stroke;
+  stroke.kind = ObjectKind::kPhotoStroke;
+  stroke.center_x = stroke.center_y = 32;
+  stroke.size = 40;
+  stroke.stroke_width = 3;
+  stroke.mask_seed = 7;
+  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;  // black stroke
+  stroke.motion = Motion{0.5, 0};
+  scene.objects.push_back(stroke);
+  scene.alpha = 10;
+  scene.dither = false;
+  const Sample sample = generator.Render(scene);
+  // The frames differ where the stroke is, and the target moved it ten times as far.
+  double moved_input = 0, moved_target = 0;
+  for (size_t i = 0; i < sample.frame_a.data.size(); ++i) {
+    moved_input += std::abs(sample.frame_c.data[i] - sample.frame_a.data[i]);
+    moved_target += std::abs(sample.target.data[i] - sample.frame_a.data[i]);
+  }
+  EXPECT_GT(moved_input, 0);
+  EXPECT_GT(moved_target, 4 * moved_input);
 }
 
 }  // namespace

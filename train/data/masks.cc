@@ -95,4 +95,43 @@ std::vector<float> RenderRandomMask(MaskShape shape, int size, uint64_t seed) {
   return mask;
 }
 
+std::vector<float> RenderStrokeMask(int size, double width, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<float> mask(size_t(size) * size, 0.0f);
+  const double radius = 0.5 * std::clamp(width, 0.5, 0.25 * size);
+  // Ends on opposite sides of a circle around the centre; the control point anywhere inside.
+  const double margin = radius + 1.5;
+  const double reach = std::max(0.0, 0.5 * size - margin);
+  const double centre = 0.5 * size;
+  const double angle = unit(rng) * 2 * kPi;
+  const double spread = (unit(rng) - 0.5) * 0.5 * kPi;
+  const double x0 = centre + reach * std::cos(angle), y0 = centre + reach * std::sin(angle);
+  const double x2 = centre - reach * std::cos(angle + spread);
+  const double y2 = centre - reach * std::sin(angle + spread);
+  const double x1 = centre + reach * (2 * unit(rng) - 1) * 0.7;
+  const double y1 = centre + reach * (2 * unit(rng) - 1) * 0.7;
+  // Stamps an antialiased disc at every quarter pixel of the curve, keeping the largest coverage.
+  const double length = std::hypot(x1 - x0, y1 - y0) + std::hypot(x2 - x1, y2 - y1);
+  const int steps = std::max(2, static_cast<int>(std::ceil(4 * length)));
+  for (int k = 0; k <= steps; ++k) {
+    const double t = static_cast<double>(k) / steps;
+    const double cx = (1 - t) * (1 - t) * x0 + 2 * (1 - t) * t * x1 + t * t * x2;
+    const double cy = (1 - t) * (1 - t) * y0 + 2 * (1 - t) * t * y1 + t * t * y2;
+    const int first_x = std::max(0, static_cast<int>(std::floor(cx - radius - 1)));
+    const int last_x = std::min(size - 1, static_cast<int>(std::ceil(cx + radius + 1)));
+    const int first_y = std::max(0, static_cast<int>(std::floor(cy - radius - 1)));
+    const int last_y = std::min(size - 1, static_cast<int>(std::ceil(cy + radius + 1)));
+    for (int y = first_y; y <= last_y; ++y) {
+      for (int x = first_x; x <= last_x; ++x) {
+        const double distance = std::hypot(x + 0.5 - cx, y + 0.5 - cy);
+        const float coverage = static_cast<float>(std::clamp(radius - distance + 0.5, 0.0, 1.0));
+        float& pixel = mask[size_t(y) * size + x];
+        pixel = std::max(pixel, coverage);
+      }
+    }
+  }
+  return mask;
+}
+
 }  // namespace vmm::train

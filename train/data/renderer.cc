@@ -165,9 +165,12 @@ SceneRenderer::Layer SceneRenderer::RenderObject(const ObjectSpec& object, int b
                                      cy - 0.5 * n * scale, scale, n, n);
     if (object.mirror) MirrorInPlace(rgb);
     ApplyColourTransform(object.jitter, rgb, false);
-    const std::vector<float> mask = RenderRandomMask(
-        object.kind == ObjectKind::kPhotoBlob ? MaskShape::kBlob : MaskShape::kPolygon, n,
-        object.mask_seed);
+    const std::vector<float> mask =
+        object.kind == ObjectKind::kPhotoStroke
+            ? RenderStrokeMask(n, object.stroke_width * factor, object.mask_seed)
+            : RenderRandomMask(
+                  object.kind == ObjectKind::kPhotoBlob ? MaskShape::kBlob : MaskShape::kPolygon,
+                  n, object.mask_seed);
     layer.image = PlanarImage(n, n, 4);
     for (int c = 0; c < 3; ++c) {
       for (size_t i = 0; i < mask.size(); ++i) layer.image.plane(c)[i] = rgb.plane(c)[i] * mask[i];

@@ -56,6 +56,7 @@ enum class ObjectKind {
   kStamp = 0,         // a pool object with its own alpha channel
   kPhotoBlob = 1,     // a patch of a background picture cut by a smooth random blob
   kPhotoPolygon = 2,  // a patch of a background picture cut by a random star-shaped polygon
+  kPhotoStroke = 3,   // a patch of a background picture cut by a thin random curve
 };
 
 // One foreground object.
@@ -67,7 +68,8 @@ struct ObjectSpec {
   double source_u = 0.5, source_v = 0.5;  // photo patches: where the patch is cut from
   bool mirror = false;
   ColourTransform jitter;
-  uint64_t mask_seed = 0;      // photo patches: shape of the blob or polygon
+  uint64_t mask_seed = 0;      // photo patches: shape of the blob, polygon or stroke
+  double stroke_width = 0;     // strokes: width, output pixels
   Motion motion;
 };
 

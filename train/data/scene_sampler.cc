@@ -92,8 +92,12 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
     for (int i = 0; i < count; ++i) {
       ObjectSpec object;
       const bool stamp = !pool_->objects().empty() && random.Chance(o.stamp_fraction);
-      object.kind = stamp ? ObjectKind::kStamp
-                          : (random.Chance(0.5) ? ObjectKind::kPhotoBlob : ObjectKind::kPhotoPolygon);
+      // Strokes draw from the generator only when enabled, so scenes without them stay the same.
+      const bool stroke = !stamp && o.stroke_fraction > 0 && random.Chance(o.stroke_fraction);
+      object.kind = stamp    ? ObjectKind::kStamp
+                    : stroke ? ObjectKind::kPhotoStroke
+                             : (random.Chance(0.5) ? ObjectKind::kPhotoBlob
+                                                   : ObjectKind::kPhotoPolygon);
       double size = crop * random.Uniform(o.min_object_size, o.max_object_size);
       if (stamp) {
         object.source = random.Int(0, static_cast<int>(pool_->objects().size()) - 1);
@@ -104,12 +108,15 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
         object.source_u = random.Uniform(0.2, 0.8);
         object.source_v = random.Uniform(0.2, 0.8);
         object.mask_seed = random.Bits();
+        if (stroke) object.stroke_width = random.Uniform(o.min_stroke_width, o.max_stroke_width);
       }
       object.size = std::max(4.0, size);
       object.center_x = random.Uniform(0, crop);
       object.center_y = random.Uniform(0, crop);
       object.mirror = random.Chance(0.5);
-      object.jitter = RandomJitter(random, 0.15, 10, 0.15);
+      // Strokes vary more, so that they stand out from the picture they were cut from.
+      object.jitter = object.kind == ObjectKind::kPhotoStroke ? RandomJitter(random, 0.6, 60, 0.3)
+                                                              : RandomJitter(random, 0.15, 10, 0.15);
       if (objects_move) object.motion = RandomMotion(random, magnitude);
       scene.objects.push_back(object);
     }

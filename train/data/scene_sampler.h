@@ -1,6 +1,6 @@
 // Draws random SceneSpecs after Sec. 3.3 of the paper: one of five parts with equal
 // probability, 7 to 15 objects (pool stamps with their alpha, and photo patches cut by random
-// blobs and polygons), a random direction and size of motion for every layer, and alpha drawn
+// blobs and polygons, and optionally thin strokes), a random direction and size of motion for every layer, and alpha drawn
 // jointly with the input motion so that alpha * |d| never exceeds the magnified-motion limit.
 // Input motion is log-uniform from 0.01 px, so sub-pixel motion is sampled densely.
 //
@@ -25,6 +25,9 @@ struct SamplerOptions {
   double max_alpha = 100;              // alpha is uniform in [1, min(max_alpha, limit / |d|)]
   double max_magnified_motion = 30;    // limit on alpha * |d| for every layer
   double stamp_fraction = 0.6;         // share of objects that are pool stamps (vs photo cuts)
+  double stroke_fraction = 0;          // share of photo cuts that are thin strokes
+  double min_stroke_width = 1;         // stroke width is uniform in [min, max]
+  double max_stroke_width = 6;
   double min_object_size = 0.15;       // object longest side, as a fraction of the crop
   double max_object_size = 0.6;
   double max_object_upscale = 2;       // objects are never enlarged beyond this

@@ -58,6 +58,10 @@ int main(int argc, char** argv) {
   app.add_option("--seed", seed, "generator seed")->capture_default_str();
   app.add_option("--size", size, "crop size in pixels (multiple of 4)")->capture_default_str();
   app.add_flag("--heldout", held_out, "use the held-out image lists");
+  double stroke_fraction = 0;
+  app.add_option("--stroke-fraction", stroke_fraction, "share of photo cut-outs drawn as strokes")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   CLI11_PARSE(app, argc, argv);
 
   auto pool = vmm::train::ImagePool::LoadDataDir(
@@ -71,6 +75,7 @@ int main(int argc, char** argv) {
   vmm::train::GeneratorOptions options;
   options.crop_size = size;
   options.seed = seed;
+  options.sampler.stroke_fraction = stroke_fraction;
   vmm::train::SampleGenerator generator(*pool, options);
   std::filesystem::create_directories(out_dir);
   double total_seconds = 0;

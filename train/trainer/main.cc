@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
                  "decay of the moving average of the weights that --weights-out gets (0: none)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 0.999999));
+  app.add_option("--stroke-fraction", o.stroke_fraction,
+                 "share of the photo cut-outs drawn as thin strokes, in training samples only")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--validate-every", o.validate_every, "steps between validations (0: never)")
       ->capture_default_str();
   app.add_option("--validation-samples", o.validation_samples, "held-out validation samples")

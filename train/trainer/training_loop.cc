@@ -114,9 +114,12 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   if (options.channels_last) engine::ConvertToChannelsLast(*net);
   position.description = absl::StrFormat(
       "synthetic data from %s (Debian wallpapers, Tux Paint stamps), crop %d, batch %d, "
-      "lambda %g, lr %g, seed %d",
+      "lambda %g, lr %g, seed %d%s",
       options.data_dir, options.crop_size, options.batch_size, options.lambda,
-      options.learning_rate, options.seed);
+      options.learning_rate, options.seed,
+      options.stroke_fraction > 0
+          ? absl::StrFormat(", strokes %g of photo cut-outs", options.stroke_fraction)
+          : "");
 
   std::error_code error;
   std::filesystem::create_directories(options.state_dir, error);
@@ -130,6 +133,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   GeneratorOptions generator_options;
   generator_options.crop_size = options.crop_size;
   generator_options.seed = options.seed;
+  generator_options.sampler.stroke_fraction = options.stroke_fraction;
   SampleGenerator generator(*pool, generator_options);
   BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
                              options.data_threads, /*depth=*/2 + options.data_threads);
