@@ -4,6 +4,8 @@
 # synthetic probe, a thin dark line on a flat grey field moving +-0.5 px (period 30 frames),
 # magnified 10x, whose ideal output is rendered beside it. Each figure stacks the input's slice
 # (top) over the magnified video's: one column of every frame, time running left to right.
+# For the baby it prints the share of pixels greener than the input ever is, around the slice
+# (scripts/colour-fringe.py): the yellow-green fringes the model can leave on skin.
 # For the probe it also prints the SSIM of input and output against the ideal (rows 44-83,
 # around the line) and the largest chroma deviation of the output (the input is grey, so any
 # colour is an artifact; YUV 0-255 units).
@@ -40,6 +42,14 @@ $line_only || while read -r name alpha column rows; do
     --model "$model" --quiet
   "$slice" --column "$column" --range "$rows" -o "$root/models/figures/$name-slice.png" \
     "$videos/$name.mp4" "$work/$name.mkv"
+  # Colour fringes over the slice's rows and 40 columns either side of it; on the baby only: the
+  # drum's window holds white and bluish parts greener than its skin, which hide the fringes.
+  first_row="${rows%:*}"
+  last_row="${rows#*:}"
+  if [ "$name" = baby ]; then
+    echo "$name: $("$root/scripts/colour-fringe.py" "$videos/$name.mp4" "$work/$name.mkv" \
+      $((column - 40)) "$first_row" 81 $((last_row - first_row + 1)) < /dev/null)"
+  fi
 done <<'LIST'
 baby 20 500 150:420
 drum 10 420 40:340
