@@ -235,24 +235,15 @@ TEST(SceneSamplerTest, StrokesOnlyWhenAsked) {
 }
 
 TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
-  GeneratorOptions options = SmallOptions(64);
-  options.sampler.stroke_fraction = 1;
-  SampleGenerator generator(testing::MakeTexturedPool(), options);
-  // One stroke on a still background, moving 0.5 px right, magnified 10x, nothing else.
-  SceneSpec scene;
-  scene.part = ScenePart::kStaticBackground;
-  scene.background.source_px_per_output_px = 1;
-  ObjectSpec stroke;
+  SampleGenerator generator(testing::MakeTexturedPool(), SmallOptions(64));
+  // One black stroke on a still background, moving 0.5 px right, magnified 10x, nothing else.
+  SceneSpec scene = BlobScene(Motion{0.5, 0}, 10);
+  ObjectSpec& stroke = scene.objects[0];
   stroke.kind = ObjectKind::kPhotoStroke;
-  stroke.center_x = stroke.center_y = 32;
   stroke.size = 40;
   stroke.stroke_width = 3;
   stroke.mask_seed = 7;
-  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;  // black stroke
-  stroke.motion = Motion{0.5, 0};
-  scene.objects.push_back(stroke);
-  scene.alpha = 10;
-  scene.dither = false;
+  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;
   const Sample sample = generator.Render(scene);
   // The frames differ where the stroke is, and the target moved it ten times as far.
   double moved_input = 0, moved_target = 0;
