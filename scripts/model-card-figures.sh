@@ -2,19 +2,22 @@
 # Time-slice figures of the committed model for models/README.md: two real videos, baby.mp4
 # (breathing; static mode, alpha 20) and drum.mp4 (drum skin; static mode, alpha 10), and a
 # synthetic probe, a thin dark line on a flat grey field moving +-0.5 px (period 30 frames),
-# magnified 10x, whose ideal output is rendered beside it. Each figure stacks the input's slice
-# (top) over the magnified video's: one column of every frame, time running left to right.
+# magnified 10x, whose ideal output is rendered beside it; and the same line moving +-2 px, to
+# +-20 px, the drum's largest swings. Each figure stacks the input's slice (top) over the magnified
+# video's: one column of every frame, time running left to right. The drum also gets a mosaic of
+# five of its frames (every 30th) above the same magnified frames, where ghosts of moving lines
+# show.
 # For the baby it prints the share of pixels greener than the input ever is, around the slice
 # (scripts/colour-fringe.py): the yellow-green fringes the model can leave on skin.
-# For the probe it also prints the SSIM of input and output against the ideal (rows 44-83,
-# around the line) and the largest chroma deviation of the output (the input is grey, so any
-# colour is an artifact; YUV 0-255 units).
+# For each probe it also prints the SSIM of input and output against the ideal (the rows around
+# the line) and the largest chroma deviation of the output (the input is grey, so any colour is
+# an artifact; YUV 0-255 units).
 #
 #   scripts/model-card-figures.sh [--line-only] [MODEL]      (default models/vmm-base.vmmw)
 #
 # The real videos need the shared test videos (../shared/videos beside the checkout, or
-# VMM_VIDEOS); the product and the tests do not. --line-only makes the probe alone (a minute).
-# Writes models/figures/{baby,drum,line}-slice.png.
+# VMM_VIDEOS); the product and the tests do not. --line-only makes the probes alone (2 minutes).
+# Writes models/figures/{baby,drum,line,line-far}-slice.png and models/figures/drum-frames.png.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 line_only=false
@@ -50,6 +53,13 @@ $line_only || while read -r name alpha column rows; do
     echo "$name: $("$root/scripts/colour-fringe.py" "$videos/$name.mp4" "$work/$name.mkv" \
       $((column - 40)) "$first_row" 81 $((last_row - first_row + 1)) < /dev/null)"
   fi
+  if [ "$name" = drum ]; then
+    # Frames 30, 60, ..., 150 of a 160x304 window around the slice's column: input above output.
+    frames="crop=160:304:$((column - 80)):36,select='between(n\,30\,150)*not(mod(n\,30))',tile=5x1"
+    ffmpeg -loglevel error -y -i "$videos/$name.mp4" -i "$work/$name.mkv" -filter_complex \
+      "[0:v]$frames[a];[1:v]$frames[b];[a][b]vstack" -frames:v 1 \
+      "$root/models/figures/drum-frames.png" < /dev/null
+  fi
 done <<'LIST'
 baby 20 500 150:420
 drum 10 420 40:340
@@ -62,19 +72,31 @@ line_video() {  # output amplitude
   ffmpeg -loglevel error -y -f lavfi -i "color=c=black:s=128x128:r=30:d=4,format=gbrp" \
     -vf "geq=r='$shade':g='$shade':b='$shade'" -c:v ffv1 "$1"
 }
-line_video "$work/line.mkv" 0.5
-line_video "$work/line-ideal.mkv" 5
-"$vmm" magnify "$work/line.mkv" -o "$work/line-x10.mkv" --mode static --alpha 10 --model "$model" \
-  --quiet
-"$slice" --column 64 --range 24:104 -o "$root/models/figures/line-slice.png" "$work/line.mkv" \
-  "$work/line-x10.mkv" "$work/line-ideal.mkv"
-line_ssim() {  # video: SSIM against the ideal over rows 44-83
-  ffmpeg -i "$1" -i "$work/line-ideal.mkv" -lavfi \
-    "[0:v]format=gbrp,crop=128:40:0:44[a];[1:v]format=gbrp,crop=128:40:0:44[b];[a][b]ssim" \
-    -f null - 2>&1 | grep -o 'All:[0-9.]*' | cut -d: -f2
+# One probe: NAME, input amplitude (px), first row and height of the SSIM window around the line,
+# slice rows. Prints the SSIM of output and input against the ideal (10x the input's motion) and
+# the output's largest chroma deviation.
+line_probe() {
+  local name="$1" amplitude="$2" first_row="$3" rows="$4" slice_rows="$5"
+  line_video "$work/$name.mkv" "$amplitude"
+  line_video "$work/$name-ideal.mkv" "$(awk "BEGIN {print 10 * $amplitude}")"
+  "$vmm" magnify "$work/$name.mkv" -o "$work/$name-x10.mkv" --mode static --alpha 10 \
+    --model "$model" --quiet
+  "$slice" --column 64 --range "$slice_rows" -o "$root/models/figures/$name-slice.png" \
+    "$work/$name.mkv" "$work/$name-x10.mkv" "$work/$name-ideal.mkv"
+  line_ssim() {  # video: SSIM against the ideal over the window
+    ffmpeg -i "$1" -i "$work/$name-ideal.mkv" -lavfi \
+      "[0:v]format=gbrp,crop=128:$rows:0:$first_row[a];[1:v]format=gbrp,crop=128:$rows:0:$first_row[b];[a][b]ssim" \
+      -f null - 2>&1 | grep -o 'All:[0-9.]*' | cut -d: -f2
+  }
+  local chroma
+  chroma=$(ffprobe -v error -f lavfi -i "movie=$work/$name-x10.mkv,format=yuv444p,signalstats" \
+    -show_entries frame_tags=lavfi.signalstats.UMIN,lavfi.signalstats.UMAX,lavfi.signalstats.VMIN,lavfi.signalstats.VMAX \
+    -of csv=p=0 | awk -F, '{for (i = 1; i <= 4; i++) {d = $i - 128; if (d < 0) d = -d; if (d > m) m = d}}
+                           END {print m + 0}')
+  echo "$name probe (+-$amplitude px, 10x): SSIM against the ideal $(line_ssim "$work/$name-x10.mkv")" \
+    "(input $(line_ssim "$work/$name.mkv")); largest chroma deviation $chroma"
 }
-chroma=$(ffprobe -v error -f lavfi -i "movie=$work/line-x10.mkv,format=yuv444p,signalstats" \
-  -show_entries frame_tags=lavfi.signalstats.UMIN,lavfi.signalstats.UMAX,lavfi.signalstats.VMIN,lavfi.signalstats.VMAX \
-  -of csv=p=0 | awk -F, '{for (i = 1; i <= 4; i++) {d = $i - 128; if (d < 0) d = -d; if (d > m) m = d}}
-                         END {print m + 0}')
-echo "line probe: SSIM against the ideal $(line_ssim "$work/line-x10.mkv") (input $(line_ssim "$work/line.mkv")); largest chroma deviation $chroma"
+# Near: +-0.5 px to +-5 px, SSIM over rows 44-83. Far: +-2 px to +-20 px (the drum's largest
+# swings at alpha 10), SSIM over rows 24-103.
+line_probe line 0.5 44 40 24:104
+line_probe line-far 2 24 80 8:120

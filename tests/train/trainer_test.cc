@@ -1,12 +1,14 @@
 // Tests of the trainer: a few steps reduce the loss on a fixed batch; checkpoints round-trip
 // the step, weights and optimiser state; resumption without optimiser state and refusal to
 // overwrite an existing state directory; the log keeps one row per step across a kill and resume;
-// the moving average of the weights and its place in checkpoints.
+// the moving average of the weights and its place in checkpoints; a resumed run's Adam takes the
+// learning rate it is given.
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -175,6 +177,32 @@ TEST(CheckpointTest, WeightAverageRoundTripsAndOldOnesAreDeleted) {
   ASSERT_TRUE(restored.ok()) << restored.status();
   EXPECT_FALSE(restored->average_restored);
   EXPECT_EQ(restored->position.average_updates, 0);
+}
+
+// The learning rate of every parameter group of `optimizer`.
+std::vector<double> LearningRates(torch::optim::Adam& optimizer) {
+  std::vector<double> rates;
+  for (torch::optim::OptimizerParamGroup& group : optimizer.param_groups()) {
+    rates.push_back(static_cast<torch::optim::AdamOptions&>(group.options()).lr());
+  }
+  return rates;
+}
+
+TEST(CheckpointTest, SetLearningRateOverridesTheRestoredRate) {
+  TempDir dir;
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, 2);
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-3);
+  TrainStep(*net, optimizer, SmallBatch(), 1.0);
+  ASSERT_TRUE(SaveCheckpoint(dir.path(), *net, optimizer, TrainingPosition{}).ok());
+
+  torch::optim::Adam resumed = MakeOptimizer(*net, 1e-3);
+  absl::StatusOr<RestoredCheckpoint> restored = LoadCheckpoint(dir.path(), *net, resumed);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_TRUE(restored->optimizer_restored);
+  SetLearningRate(resumed, 2e-5);
+  ASSERT_FALSE(LearningRates(resumed).empty());
+  for (double rate : LearningRates(resumed)) EXPECT_DOUBLE_EQ(rate, 2e-5);
 }
 
 TEST(CheckpointTest, MissingOptimiserStateRestoresWeightsOnly) {

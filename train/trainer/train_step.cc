@@ -34,6 +34,12 @@ torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learn
                             torch::optim::AdamOptions(learning_rate).betas({0.9, 0.999}).eps(1e-8));
 }
 
+void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate) {
+  for (torch::optim::OptimizerParamGroup& group : optimizer.param_groups()) {
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(learning_rate);
+  }
+}
+
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
                      const TrainingBatch& batch, double lambda) {
   net.train();

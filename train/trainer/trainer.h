@@ -57,6 +57,10 @@ struct StepLosses {
 // The Adam optimiser of the release for `net`.
 torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learning_rate);
 
+// Sets every parameter group's learning rate, so that a resumed run trains at the rate it is
+// given (--lr) whatever options the LibTorch version in use restores with the Adam state.
+void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate);
+
 // One optimiser step on `batch`; returns the losses before the update.
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
                      const TrainingBatch& batch, double lambda);

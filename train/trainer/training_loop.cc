@@ -97,7 +97,9 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
       std::cerr << "warning: " << restored->optimizer_problem << "; continuing with a fresh Adam\n";
       optimizer = std::make_unique<torch::optim::Adam>(MakeOptimizer(*net, options.learning_rate));
     }
-    std::cout << "resumed from " << options.state_dir << " at step " << position.step << "\n";
+    SetLearningRate(*optimizer, options.learning_rate);
+    std::cout << "resumed from " << options.state_dir << " at step " << position.step
+              << " (learning rate " << options.learning_rate << ")\n";
   } else if (!options.init_weights.empty()) {
     absl::StatusOr<engine::WeightsHeader> header = engine::LoadWeights(options.init_weights, *net);
     if (!header.ok()) return header.status();
