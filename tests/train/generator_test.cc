@@ -1,6 +1,10 @@
 // Tests of the synthetic data generator: reproducibility, static scenes, sub-pixel motion of a
-// smooth pattern, unbiased dithering, the motion limits of the sampler, and thin strokes.
+// smooth pattern, unbiased dithering, the motion limits of the sampler, thin strokes, and the
+// permuted channel orders.
+#include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -253,6 +257,51 @@ TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
   }
   EXPECT_GT(moved_input, 0);
   EXPECT_GT(moved_target, 4 * moved_input);
+}
+
+TEST(SceneSamplerTest, ChannelOrdersOnlyWhenAskedAndAllSixAlike) {
+  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
+  SamplerOptions permuting;
+  permuting.permute_channels = true;
+  const SceneSampler plain(pool, SamplerOptions{});
+  const SceneSampler permuted(pool, permuting);
+  std::map<std::array<int, 3>, int> counts;
+  for (uint64_t i = 0; i < 600; ++i) {
+    const SceneSpec a = plain.Draw(MixSeed(5, i)), b = permuted.Draw(MixSeed(5, i));
+    ASSERT_EQ(a.channel_order, (std::array<int, 3>{0, 1, 2}));
+    // Everything else about the scene is the same: the order is drawn last.
+    ASSERT_EQ(a.alpha, b.alpha);
+    ASSERT_EQ(a.noise_seed, b.noise_seed);
+    ASSERT_EQ(a.objects.size(), b.objects.size());
+    std::array<int, 3> sorted = b.channel_order;
+    std::sort(sorted.begin(), sorted.end());
+    ASSERT_EQ(sorted, (std::array<int, 3>{0, 1, 2}));
+    ++counts[b.channel_order];
+  }
+  ASSERT_EQ(counts.size(), 6u);
+  for (const auto& [order, count] : counts) EXPECT_GT(count, 60) << order[0] << order[1] << order[2];
+}
+
+TEST(GeneratorTest, ChannelOrderPermutesEveryFrameAlike) {
+  SampleGenerator generator(testing::MakeTexturedPool(), SmallOptions(32));
+  SceneSpec scene = generator.DrawScene(3);
+  scene.noise_level = 0;
+  scene.dither = false;
+  const Sample plain = generator.Render(scene);
+  scene.channel_order = {2, 0, 1};
+  const Sample permuted = generator.Render(scene);
+  const size_t plane = size_t(32) * 32;
+  for (const auto& [a, b] : {std::pair{&plain.frame_a, &permuted.frame_a},
+                             std::pair{&plain.frame_b, &permuted.frame_b},
+                             std::pair{&plain.frame_c, &permuted.frame_c},
+                             std::pair{&plain.target, &permuted.target}}) {
+    for (int c = 0; c < 3; ++c) {
+      const int from = scene.channel_order[c];
+      ASSERT_TRUE(std::equal(b->plane(c), b->plane(c) + plane, a->plane(from))) << "channel " << c;
+    }
+  }
+  // The test pool's channels differ, so the permutation changed the frames.
+  EXPECT_NE(plain.frame_a.data, permuted.frame_a.data);
 }
 
 }  // namespace

@@ -52,6 +52,15 @@ void MirrorInPlace(PlanarImage& image) {
   }
 }
 
+// Makes plane c of a 3-channel image the old plane order[c].
+void ReorderChannels(const std::array<int, 3>& order, PlanarImage& image) {
+  if (order == std::array<int, 3>{0, 1, 2}) return;
+  const PlanarImage original = image;
+  for (int c = 0; c < 3; ++c) {
+    std::copy_n(original.plane(order[c]), size_t(image.width) * image.height, image.plane(c));
+  }
+}
+
 // Rounds to 8 bits (randomly up with probability equal to the residual when dithering) and maps
 // 0..255 to [-1, 1].
 void QuantiseToSigned(PlanarImage& image, bool dither, std::mt19937_64& rng) {
@@ -221,6 +230,9 @@ Sample SceneRenderer::Render(const SceneSpec& scene) const {
   sample.frame_b = sample.frame_c;
   ApplyColourTransform(scene.perturbation, sample.frame_b, false);
   ApplyColourTransform(scene.perturbation, sample.target, false);
+  for (PlanarImage* frame : {&sample.frame_a, &sample.frame_b, &sample.frame_c, &sample.target}) {
+    ReorderChannels(scene.channel_order, *frame);
+  }
 
   std::mt19937_64 rng(MixSeed(scene.noise_seed, 0));
   QuantiseToSigned(sample.frame_a, scene.dither, rng);

@@ -1,6 +1,7 @@
 #include "train/data/scene_sampler.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <random>
 
@@ -125,6 +126,12 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
   if (o.perturb_colours) scene.perturbation = RandomJitter(random, 0.25, 25, 0.2);
   scene.noise_level = random.Uniform(0, o.max_noise_level);
   scene.noise_seed = random.Bits();
+  // Drawn last, and only when enabled, so that everything else about a scene stays the same.
+  if (o.permute_channels) {
+    static constexpr std::array<std::array<int, 3>, 6> kOrders{
+        {{0, 1, 2}, {0, 2, 1}, {1, 0, 2}, {1, 2, 0}, {2, 0, 1}, {2, 1, 0}}};
+    scene.channel_order = kOrders[random.Int(0, 5)];
+  }
   return scene;
 }
 

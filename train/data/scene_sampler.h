@@ -1,7 +1,8 @@
 // Draws random SceneSpecs after Sec. 3.3 of the paper: one of five parts with equal
 // probability, 7 to 15 objects (pool stamps with their alpha, and photo patches cut by random
-// blobs and polygons, and optionally thin strokes), a random direction and size of motion for every layer, and alpha drawn
-// jointly with the input motion so that alpha * |d| never exceeds the magnified-motion limit.
+// blobs and polygons, and optionally thin strokes), a random direction and size of motion for
+// every layer, and alpha drawn jointly with the input motion so that alpha * |d| never exceeds the
+// magnified-motion limit; optionally a random order of the colour channels.
 // Input motion is log-uniform from 0.01 px, so sub-pixel motion is sampled densely.
 //
 // Thread-safety: Draw is const and safe to call concurrently; the pool must outlive the sampler.
@@ -33,6 +34,7 @@ struct SamplerOptions {
   double max_object_upscale = 2;       // objects are never enlarged beyond this
   double max_noise_level = 0.3;        // noise level is uniform in [0, max]
   bool perturb_colours = true;         // false: B = C colours and Y in A's colours
+  bool permute_channels = false;       // a random channel order per scene (SceneSpec)
 };
 
 // Draws random scenes from a pool.

@@ -47,6 +47,9 @@ int main(int argc, char** argv) {
                  "share of the photo cut-outs drawn as thin strokes, in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_flag("--permute-channels", o.permute_channels,
+               "put each training sample's colour channels in a random order (all six equally "
+               "often), so that the network learns no favourite hue");
   app.add_option("--validate-every", o.validate_every, "steps between validations (0: never)")
       ->capture_default_str();
   app.add_option("--validation-samples", o.validation_samples, "held-out validation samples")
