@@ -44,6 +44,9 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
   command->add_option("--reference", flags->reference_frame,
                       "Static mode: index of the reference frame (0 = first)")
       ->capture_default_str();
+  command->add_flag("--no-chroma-limit", flags->no_chroma_limit,
+                    "Keep the network's colours: by default each output pixel's chroma is clamped "
+                    "into the input's within 32 px, so no colour the scene lacks appears");
 }
 
 absl::StatusOr<engine::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags, double video_fps) {
@@ -61,6 +64,7 @@ absl::StatusOr<engine::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags,
   params.order = flags.order;
   params.taps = flags.taps;
   params.reference_frame = flags.reference_frame;
+  params.limit_chroma = !flags.no_chroma_limit;
   if (auto status = engine::ValidateMagnifyParams(params); !status.ok()) return status;
   return params;
 }

@@ -1,5 +1,5 @@
 // The magnification flags shared by `vmm magnify` (local) and `vmm submit` / `vmm stream`
-// (remote): mode, alpha, temporal filter and its parameters, reference frame.
+// (remote): mode, alpha, temporal filter and its parameters, reference frame, chroma limit.
 #pragma once
 
 #include <string>
@@ -22,12 +22,14 @@ struct MagnifyFlags {
   int order = 2;
   int taps = 31;
   int64_t reference_frame = 0;
+  bool no_chroma_limit = false;  // true: the network's colours, unclamped
 };
 
 // Text for --help that explains alpha and the modes.
 extern const char kMagnifyHelpFooter[];
 
-// Adds --mode --alpha --filter --fl --fh --fs --order --taps --reference to `command`.
+// Adds --mode --alpha --filter --fl --fh --fs --order --taps --reference --no-chroma-limit to
+// `command`.
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags);
 
 // Turns flags into validated parameters; `video_fps` fills in --fs when it was not given.

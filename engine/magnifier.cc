@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
+#include "engine/chroma_limit.h"
 #include "engine/frame_tensors.h"
 #include "engine/temporal_filter.h"
 
@@ -154,14 +155,19 @@ class Magnifier::Impl {
     return net_->manipulator->forward(motion, base, alpha_);
   }
 
-  torch::Tensor Decode(const torch::Tensor& texture, const torch::Tensor& shape) {
+  // Decodes the magnified frames of `inputs` (uint8, the frames their textures came from).
+  torch::Tensor Decode(const torch::Tensor& texture, const torch::Tensor& shape,
+                       const torch::Tensor& inputs) {
     torch::Tensor output;
     {
       ScopedTimer timer(&times_.decoder);
       output = net_->decoder->forward(texture, shape, cancel_);
     }
     if (!output.defined()) throw Cancelled{};
-    return ToFrames(output);
+    torch::Tensor frames = ToFrames(output);
+    if (!params_.limit_chroma) return frames;
+    ScopedTimer timer(&times_.conversion);
+    return LimitChromaToNeighbourhood(frames, inputs);
   }
 
   void SetReferenceFromEncoding(const torch::Tensor& frame) {
@@ -184,7 +190,7 @@ class Magnifier::Impl {
     }
     Encoding encoding = Encode(frames);
     torch::Tensor shape = Manipulate(encoding.shape - reference_shape_, encoding.shape);
-    return Decode(encoding.texture, shape);
+    return Decode(encoding.texture, shape, frames);
   }
 
   torch::Tensor PushDynamic(const torch::Tensor& frames) {
@@ -197,14 +203,15 @@ class Magnifier::Impl {
                    : torch::cat({previous_first, encoding.shape.narrow(0, 0, count - 1)});
     previous_shape_ = encoding.shape.narrow(0, count - 1, 1).clone();
     torch::Tensor shape = Manipulate(encoding.shape - previous, encoding.shape);
-    return Decode(encoding.texture, shape);
+    return Decode(encoding.texture, shape, frames);
   }
 
   torch::Tensor PushTemporal(const torch::Tensor& frames) {
     Encoding encoding = Encode(frames);
     std::vector<torch::Tensor> ready;
     for (int64_t i = 0; i < frames.size(0); ++i) {
-      delayed_.push_back({encoding.texture.narrow(0, i, 1), encoding.shape.narrow(0, i, 1)});
+      delayed_.push_back({{encoding.texture.narrow(0, i, 1), encoding.shape.narrow(0, i, 1)},
+                          frames.narrow(0, i, 1).clone()});
       if (auto filtered = filter_->Step(encoding.shape.narrow(0, i, 1))) ready.push_back(*filtered);
     }
     return DecodeDelayed(ready);
@@ -213,14 +220,15 @@ class Magnifier::Impl {
   // Decodes the oldest delayed encodings with their filtered shape signals.
   torch::Tensor DecodeDelayed(const std::vector<torch::Tensor>& filtered) {
     if (filtered.empty()) return EmptyOutput();
-    std::vector<torch::Tensor> textures, shapes;
+    std::vector<torch::Tensor> textures, shapes, inputs;
     for (size_t i = 0; i < filtered.size(); ++i) {
-      textures.push_back(delayed_.front().texture);
-      shapes.push_back(delayed_.front().shape);
+      textures.push_back(delayed_.front().encoding.texture);
+      shapes.push_back(delayed_.front().encoding.shape);
+      inputs.push_back(delayed_.front().frame);
       delayed_.pop_front();
     }
     torch::Tensor shape = Manipulate(torch::cat(filtered), torch::cat(shapes));
-    return Decode(torch::cat(textures), shape);
+    return Decode(torch::cat(textures), shape, torch::cat(inputs));
   }
 
   MagnificationNet net_;
@@ -234,7 +242,12 @@ class Magnifier::Impl {
   torch::Tensor reference_shape_;
   std::vector<torch::Tensor> held_frames_;
   torch::Tensor previous_shape_;
-  std::deque<Encoding> delayed_;
+  // Temporal mode: a frame waiting for its filtered shape signal.
+  struct DelayedFrame {
+    Encoding encoding;
+    torch::Tensor frame;  // uint8 [1, H, W, 3], for the chroma limit
+  };
+  std::deque<DelayedFrame> delayed_;
   StageTimes times_;
   const std::atomic<bool>* cancel_ = nullptr;
 };

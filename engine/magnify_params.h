@@ -37,6 +37,9 @@ struct MagnifyParams {
   double sample_rate_hz = 30.0;   // fs: capture rate of the video (not always the container's)
   int order = 2;                  // Butterworth order
   int taps = 31;                  // FIR taps (odd; an even count is raised by one)
+  // Clamp each output pixel's chroma into the range the input frame has around it
+  // (chroma_limit.h), so that no colour the scene lacks appears; false: the network's colours.
+  bool limit_chroma = true;
 };
 
 // Checks every field (alpha finite and >= 0, 0 < fl < fh < fs/2, order 1..8, taps 3..1025, ...)

@@ -35,6 +35,7 @@ engine::MagnifyParams ToEngineParams(const vmm::v1::MagnifyParams& params,
       params.sample_rate_hz() != 0 ? params.sample_rate_hz() : default_sample_rate_hz;
   if (params.order() != 0) result.order = params.order();
   if (params.taps() != 0) result.taps = params.taps();
+  result.limit_chroma = !params.no_chroma_limit();
   return result;
 }
 

@@ -39,6 +39,7 @@ absl::StatusOr<vmm::v1::MagnifyParams> ToProtoParams(const MagnifyFlags& flags) 
   params.set_order(flags.order);
   params.set_taps(flags.taps);
   params.set_reference_frame(flags.reference_frame);
+  params.set_no_chroma_limit(flags.no_chroma_limit);
   return params;
 }
 

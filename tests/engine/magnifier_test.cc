@@ -1,5 +1,5 @@
 // The Magnifier pairs the right frames in each mode: its outputs equal the network applied to
-// explicitly chosen pairs, computed the plain way.
+// explicitly chosen pairs, computed the plain way; by default it limits their chroma.
 #include "engine/magnifier.h"
 
 #include <gmock/gmock.h>
@@ -59,6 +59,13 @@ class MagnifierTest : public ::testing::Test {
     return torch::cat(outputs);
   }
 
+  // The network's own output, which these tests compare against: the chroma limit off.
+  static MagnifyParams PlainParams() {
+    MagnifyParams params;
+    params.limit_chroma = false;
+    return params;
+  }
+
   // Rounding to 8 bits may differ by one level where the float results straddle a boundary.
   static void ExpectFramesNear(const torch::Tensor& actual, const torch::Tensor& expected) {
     ASSERT_EQ(actual.sizes(), expected.sizes());
@@ -71,7 +78,7 @@ class MagnifierTest : public ::testing::Test {
 };
 
 TEST_F(MagnifierTest, StaticModePairsEveryFrameWithTheFirst) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.alpha = 8;
   torch::Tensor out = RunAll(params, 4);
   ASSERT_EQ(out.size(0), 6);
@@ -79,7 +86,7 @@ TEST_F(MagnifierTest, StaticModePairsEveryFrameWithTheFirst) {
 }
 
 TEST_F(MagnifierTest, StaticModeUsesTheChosenReferenceEvenWhenItArrivesLater) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.alpha = 8;
   params.reference_frame = 3;
   torch::Tensor out = RunAll(params, 2);
@@ -91,7 +98,7 @@ TEST_F(MagnifierTest, StaticModeUsesTheChosenReferenceEvenWhenItArrivesLater) {
 }
 
 TEST_F(MagnifierTest, SetReferenceAvoidsHoldingFrames) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.alpha = 8;
   params.reference_frame = 4;
   auto magnifier = Magnifier::Create(net_, params, torch::kCPU);
@@ -105,7 +112,7 @@ TEST_F(MagnifierTest, SetReferenceAvoidsHoldingFrames) {
 }
 
 TEST_F(MagnifierTest, DynamicModePairsEveryFrameWithThePreviousAcrossBatches) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.mode = Mode::kDynamic;
   params.alpha = 5;
   torch::Tensor out = RunAll(params, 4);
@@ -115,7 +122,7 @@ TEST_F(MagnifierTest, DynamicModePairsEveryFrameWithThePreviousAcrossBatches) {
 }
 
 TEST_F(MagnifierTest, BatchSizeDoesNotChangeTheResult) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.mode = Mode::kDynamic;
   params.alpha = 5;
   ExpectFramesNear(RunAll(params, 1), RunAll(params, 5));
@@ -125,7 +132,7 @@ TEST_F(MagnifierTest, TemporalModeOnAStillVideoChangesNothingAtAnyAlpha) {
   // A band-pass of a constant signal is zero, so frames come out as at alpha = 1.
   video_ = video_[0].unsqueeze(0).repeat({6, 1, 1, 1});
   for (auto kind : {FilterKind::kFir, FilterKind::kButterworth, FilterKind::kDifferenceOfIir}) {
-    MagnifyParams params;
+    MagnifyParams params = PlainParams();
     params.mode = Mode::kTemporal;
     params.filter = kind;
     params.alpha = 50;
@@ -140,7 +147,7 @@ TEST_F(MagnifierTest, TemporalModeOnAStillVideoChangesNothingAtAnyAlpha) {
 }
 
 TEST_F(MagnifierTest, FirHoldsBackOnlyItsDelay) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.mode = Mode::kTemporal;
   params.filter = FilterKind::kFir;
   params.low_hz = 1;
@@ -171,7 +178,7 @@ TEST_F(MagnifierTest, RefusesBadFramesAndSizeChanges) {
 
 TEST_F(MagnifierTest, CancelStopsInsideABatchInEveryMode) {
   for (Mode mode : {Mode::kStatic, Mode::kDynamic, Mode::kTemporal}) {
-    MagnifyParams params;
+    MagnifyParams params = PlainParams();
     params.mode = mode;
     params.alpha = 4;
     auto magnifier = Magnifier::Create(net_, params, torch::kCPU);
@@ -202,10 +209,57 @@ TEST_F(MagnifierTest, DecoderWithAStopFlagGivesUpButOtherwiseMatches) {
 }
 
 TEST_F(MagnifierTest, RefusesInvalidParameters) {
-  MagnifyParams params;
+  MagnifyParams params = PlainParams();
   params.alpha = -1;
   auto magnifier = Magnifier::Create(net_, params, torch::kCPU);
   EXPECT_EQ(magnifier.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(MagnifierTest, LimitsChromaByDefaultToEachOutputsOwnInput) {
+  // Frame t: a random grey texture tinted by its own constant (dr, db), so that all its pixels
+  // have one chroma. With these random weights the network paints other colours; the limit
+  // brings every output pixel back to the chroma of the frame it was made from, in every mode
+  // (temporal mode holds frames back, so its outputs must pair with their delayed inputs).
+  {
+    // Outputs near mid-grey instead of mostly clipped: a smaller last convolution.
+    torch::NoGradGuard no_grad;
+    net_->parameters().back().mul_(0.02);
+  }
+  const torch::Tensor grey = torch::randint(40, 200, {6, 27, 33, 1}, torch::kInt32);
+  std::vector<torch::Tensor> frames;
+  for (int t = 0; t < 6; ++t) {
+    const torch::Tensor tint = torch::tensor({30 - 10 * t, 0, -20 + 8 * t}, torch::kInt32);
+    frames.push_back((grey[t] + tint).unsqueeze(0));
+  }
+  video_ = torch::cat(frames).to(torch::kUInt8);
+  // Largest distance of output t's (B - Y, R - Y) from frame t's tint, in 8-bit levels, over the
+  // pixels none of whose channels the 8-bit range clipped (which can't keep the tint).
+  auto chroma_error = [&](const torch::Tensor& out, int t) {
+    const torch::Tensor f = out[t].to(torch::kFloat), in = video_[t].to(torch::kFloat);
+    auto chroma = [](const torch::Tensor& rgb) {
+      const torch::Tensor y = 0.299 * rgb.select(2, 0) + 0.587 * rgb.select(2, 1) +
+                              0.114 * rgb.select(2, 2);
+      return torch::stack({rgb.select(2, 2) - y, rgb.select(2, 0) - y});
+    };
+    const torch::Tensor unclipped = ((f > 0) & (f < 255)).all(2);
+    EXPECT_GT(unclipped.sum().item<int64_t>(), f.size(0) * f.size(1) / 4);
+    return ((chroma(f) - chroma(in)).abs() * unclipped).max().item<float>();
+  };
+  const torch::Tensor plain = RunAll(PlainParams(), 4);
+  EXPECT_GT(chroma_error(plain, 3), 5);
+  for (Mode mode : {Mode::kStatic, Mode::kDynamic, Mode::kTemporal}) {
+    MagnifyParams params;
+    params.mode = mode;
+    params.alpha = 8;
+    params.filter = FilterKind::kFir;
+    params.low_hz = 2;
+    params.high_hz = 8;
+    params.taps = 5;
+    ASSERT_TRUE(params.limit_chroma);
+    const torch::Tensor out = RunAll(params, 4);
+    ASSERT_EQ(out.size(0), 6) << ModeName(mode);
+    for (int t = 0; t < 6; ++t) EXPECT_LE(chroma_error(out, t), 1.5) << ModeName(mode) << " " << t;
+  }
 }
 
 }  // namespace

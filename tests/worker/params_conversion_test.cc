@@ -16,6 +16,7 @@ TEST(ParamsConversionTest, ZeroFieldsTakeTheEngineDefaults) {
   EXPECT_DOUBLE_EQ(params.sample_rate_hz, 25.0);  // the input's frame rate
   EXPECT_EQ(params.order, defaults.order);
   EXPECT_EQ(params.taps, defaults.taps);
+  EXPECT_TRUE(params.limit_chroma);
 }
 
 TEST(ParamsConversionTest, CopiesEveryGivenField) {
@@ -29,6 +30,7 @@ TEST(ParamsConversionTest, CopiesEveryGivenField) {
   proto.set_order(3);
   proto.set_taps(15);
   proto.set_reference_frame(7);
+  proto.set_no_chroma_limit(true);
   const engine::MagnifyParams params = ToEngineParams(proto, 25.0);
   EXPECT_EQ(params.mode, engine::Mode::kTemporal);
   EXPECT_DOUBLE_EQ(params.alpha, 4.5);
@@ -39,6 +41,7 @@ TEST(ParamsConversionTest, CopiesEveryGivenField) {
   EXPECT_EQ(params.order, 3);
   EXPECT_EQ(params.taps, 15);
   EXPECT_EQ(params.reference_frame, 7);
+  EXPECT_FALSE(params.limit_chroma);
   proto.set_mode(vmm::v1::MODE_DYNAMIC);
   proto.set_filter(vmm::v1::FILTER_FIR);
   const engine::MagnifyParams dynamic = ToEngineParams(proto, 25.0);
