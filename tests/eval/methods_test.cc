@@ -1,6 +1,7 @@
 // Tests of the compared methods: the steerable pyramid reconstructs, phase-based and linear
 // magnification move a sub-pixel shift of a smooth pattern alpha times as far in the same
-// direction, and the network runs on random weights.
+// direction, and the network runs on random weights (and, through the chroma limit, adds no colour
+// to grey frames).
 #include <cmath>
 
 #include <gtest/gtest.h>
@@ -152,6 +153,30 @@ TEST(LearnedTest, RunsRandomWeightsAndChecksTheFrames) {
   auto bad = method->Magnify(torch::zeros({1, 3, 30, 32}), torch::zeros({1, 3, 30, 32}), 2);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(absl::StrContains(bad.status().message(), "multiples of 4")) << bad.status();
+}
+
+TEST(LearnedTest, ChromaLimitedVariantKeepsGreyFramesGrey) {
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, 5);
+  {
+    // Weights large enough that the network paints colour on grey frames.
+    torch::NoGradGuard no_grad;
+    for (auto& p : net->parameters()) p.mul_(4);
+  }
+  net->eval();
+  torch::manual_seed(6);
+  const torch::Tensor grey = (torch::rand({1, 1, 32, 48}) * 2 - 1).expand({1, 3, 32, 48});
+  const torch::Tensor a = grey.contiguous(), b = grey.flip(3).contiguous();
+  auto largest_chroma = [](const torch::Tensor& frames) {
+    return std::max((frames[0][0] - frames[0][1]).abs().max().item<double>(),
+                    (frames[0][2] - frames[0][1]).abs().max().item<double>());
+  };
+  auto plain = MakeLearnedMethod(net, torch::kCPU)->Magnify(a, b, 20);
+  auto limited = MakeLearnedMethod(net, torch::kCPU, "limited", true)->Magnify(a, b, 20);
+  ASSERT_TRUE(plain.ok() && limited.ok());
+  EXPECT_GT(largest_chroma(*plain), 0.05);
+  EXPECT_EQ(limited->sizes(), a.sizes());
+  EXPECT_LE(largest_chroma(*limited), 2.5 / 127.5);  // grey up to 8-bit rounding
 }
 
 }  // namespace

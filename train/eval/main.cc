@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
   int crop = 192, threads = 1, batch = 8;
   int samples = 64;
   uint64_t seed = 2018;
-  bool quick = false, phase_yiq = false, examples = true;
+  bool quick = false, phase_yiq = false, examples = true, chroma_limit = false;
   app.add_option("--data", data_dir, "image pool folder (its held-out lists are used)")
       ->capture_default_str();
   app.add_option("--model", model_path, "weights file of the learned method")
@@ -71,6 +71,9 @@ int main(int argc, char** argv) {
   app.add_flag("--quick", quick, "a reduced run: 4 samples per point unless --samples is given");
   app.add_flag("--phase-yiq", phase_yiq,
                "also run the phase-based method on luminance only (YIQ), as its authors did");
+  app.add_flag("--chroma-limit", chroma_limit,
+               "also score the learned method through the product's chroma limit "
+               "(learned-chroma-limit; vmm magnify applies it by default)");
   app.add_flag("--examples,!--no-examples", examples,
                "write examples/<point>.png: A | B | target | each method, for sample 0");
   CLI11_PARSE(app, argc, argv);
@@ -102,6 +105,9 @@ int main(int argc, char** argv) {
     methods.push_back(eval::MakePhaseBasedMethod(luminance, "phase-yiq"));
   }
   methods.push_back(eval::MakeLearnedMethod(model->net, *device));
+  if (chroma_limit) {
+    methods.push_back(eval::MakeLearnedMethod(model->net, *device, "learned-chroma-limit", true));
+  }
 
   const eval::TestSetBuilder builder(*pool, crop, seed);
   const std::vector<eval::TestPoint> points = eval::AllTestPoints();
@@ -152,7 +158,10 @@ int main(int argc, char** argv) {
                    "two-frame phase-based on every RGB channel, complex steerable pyramid ",
                    "(octave bands, 4 orientations), phase difference smoothed with sigma 2 px; ",
                    phase_yiq ? "phase-yiq = the same on luminance (YIQ) only; " : "",
-                   "learned = the network, encoder once per frame"),
+                   "learned = the network, encoder once per frame",
+                   chroma_limit ? "; learned-chroma-limit = the same at 8 bits through the "
+                                  "chroma limit against B, as vmm magnify writes it"
+                                : ""),
       "- tests: magnified motion 10 px (alpha = 10 / input motion); sub-pixel: background moving "
       "as much in another direction, no noise; noise: background still, A and B get noise of "
       "variance factor x pixel value (0..255), the target none (train/eval/README.md)",

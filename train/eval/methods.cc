@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include "absl/strings/str_cat.h"
+#include "engine/chroma_limit.h"
 
 namespace vmm::train::eval {
 namespace {
@@ -51,19 +52,31 @@ class PhaseBasedMethod : public MagnificationMethod {
 
 class LearnedMethod : public MagnificationMethod {
  public:
-  LearnedMethod(engine::MagnificationNet net, torch::Device device, std::string name)
-      : net_(std::move(net)), device_(device), name_(std::move(name)) {}
+  LearnedMethod(engine::MagnificationNet net, torch::Device device, std::string name,
+                bool limit_chroma)
+      : net_(std::move(net)), device_(device), name_(std::move(name)),
+        limit_chroma_(limit_chroma) {}
   std::string name() const override { return name_; }
   absl::StatusOr<torch::Tensor> Magnify(const torch::Tensor& frame_a,
                                         const torch::Tensor& frame_b,
                                         double alpha) const override {
-    return LearnedMagnify(*net_.ptr(), device_, frame_a, frame_b, alpha);
+    absl::StatusOr<torch::Tensor> output =
+        LearnedMagnify(*net_.ptr(), device_, frame_a, frame_b, alpha);
+    if (!output.ok() || !limit_chroma_) return output;
+    // [-1, 1] NCHW <-> uint8 NHWC, the frames the product limits.
+    auto to_bytes = [](const torch::Tensor& frames) {
+      return ((frames + 1) * 127.5).round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1});
+    };
+    const torch::Tensor limited =
+        engine::LimitChromaToNeighbourhood(to_bytes(*output), to_bytes(frame_b));
+    return (limited.permute({0, 3, 1, 2}).to(torch::kFloat) / 127.5 - 1).contiguous();
   }
 
  private:
   engine::MagnificationNet net_;
   torch::Device device_;
   std::string name_;
+  bool limit_chroma_;
 };
 
 }  // namespace
@@ -113,8 +126,9 @@ std::unique_ptr<MagnificationMethod> MakePhaseBasedMethod(const PhaseMagnifyOpti
 }
 
 std::unique_ptr<MagnificationMethod> MakeLearnedMethod(engine::MagnificationNet net,
-                                                       torch::Device device, std::string name) {
-  return std::make_unique<LearnedMethod>(std::move(net), device, std::move(name));
+                                                       torch::Device device, std::string name,
+                                                       bool limit_chroma) {
+  return std::make_unique<LearnedMethod>(std::move(net), device, std::move(name), limit_chroma);
 }
 
 }  // namespace vmm::train::eval

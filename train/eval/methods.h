@@ -52,9 +52,12 @@ std::unique_ptr<MagnificationMethod> MakeLinearMethod();
 // The phase-based method with `options`, named `name`.
 std::unique_ptr<MagnificationMethod> MakePhaseBasedMethod(const PhaseMagnifyOptions& options,
                                                           std::string name = "phase");
-// The learned method; `net` is shared and must be ready for inference on `device`.
+// The learned method; `net` is shared and must be ready for inference on `device`. With
+// `limit_chroma`, its output goes through the product's chroma limit against B
+// (engine/chroma_limit.h), at 8 bits, as `vmm magnify` writes it.
 std::unique_ptr<MagnificationMethod> MakeLearnedMethod(engine::MagnificationNet net,
                                                        torch::Device device,
-                                                       std::string name = "learned");
+                                                       std::string name = "learned",
+                                                       bool limit_chroma = false);
 
 }  // namespace vmm::train::eval
