@@ -18,6 +18,7 @@
 #include <torch/torch.h>
 
 #include "engine/blocked_layout.h"
+#include "engine/chroma_limit.h"
 #include "engine/frame_tensors.h"
 #include "engine/layers.h"
 #include "engine/magnifier.h"
@@ -174,6 +175,11 @@ int main(int argc, char** argv) {
   });
   const double fast_fps = frames / fast_seconds;
   const auto& times = (*fresh)->stage_times();
+  // The chroma limit alone (part of the fast path's conversion time), on the first batch.
+  const int64_t limited_count = first_output.size(0);
+  const double limit_seconds = Seconds([&] {
+    vmm::engine::LimitChromaToNeighbourhood(first_output, video.narrow(0, 1, limited_count));
+  }) / std::max<int64_t>(1, limited_count);
 
   // Equality with the plain computation (float outputs before rounding), frame 1.
   torch::Tensor frame1 = vmm::engine::FramesToNetworkInput(video.narrow(0, 1, 1), torch::kCPU);
@@ -217,6 +223,8 @@ int main(int argc, char** argv) {
   std::printf("  per frame:   encoder %.3f s, manipulator %.3f s, decoder %.3f s, conversion %.3f s\n",
               times.encoder / frames, times.manipulator / frames, times.decoder / frames,
               times.conversion / frames);
+  std::printf("  chroma limit (in conversion): %.4f s/frame, %.1f%% of the fast path\n",
+              limit_seconds, 100 * limit_seconds * fast_fps);
   std::printf("released way: %.3f frames/s (%.3f s/frame, %d frames)\n", released_fps,
               1 / released_fps, released_frames);
   std::printf("released way with our allocator setting: %.3f frames/s (%.3f s/frame)\n",

@@ -5,9 +5,11 @@
 // Luma is left as the network made it.
 //
 // Chroma here is (B - Y, R - Y) with Y = 0.299 R + 0.587 G + 0.114 B (BT.601), per component:
-// an output pixel's B - Y is clamped into [min, max] of the input's B - Y over the
-// (2 radius + 1)^2 window around it, and likewise R - Y; then R, G, B are rebuilt from the
-// network's Y and the clamped chroma.
+// an output pixel's B - Y is clamped into [min, max] of the input's B - Y over a window around
+// it, and likewise R - Y; then R, G, B are rebuilt from the network's Y and the clamped chroma.
+// The window is the pixel's 4x4 block (blocks aligned to the frame's top-left corner) grown by
+// `radius` rounded up to whole blocks: it holds every pixel within `radius` px, and none more
+// than radius + 3 px away along either axis.
 #pragma once
 
 #include <torch/types.h>
