@@ -15,6 +15,10 @@ namespace {
 // Frames of a 96x64 input that keep a job running for a few seconds on one CPU thread, long
 // enough for a test to see it running and interrupt it (20 frames took about one second).
 constexpr int kLongJobFrames = 150;
+// Frames of a job that must still be running when the test acts on it (cancel, delete, SIGTERM):
+// long enough that a fast machine cannot finish it first (60 took 2.2 s on one), and cancelled,
+// so the length costs no time.
+constexpr int kRunningJobFrames = 600;
 
 class FaultsTest : public ServiceTest {
  protected:
@@ -67,7 +71,7 @@ TEST_F(FaultsTest, SigtermLetsTheRunningJobFinishWithinTheGrace) {
 TEST_F(FaultsTest, SigtermHandsTheJobBackWhenTheGraceRunsOut) {
   StartServer(Config(0));
   Subprocess& worker = service_->StartWorker("w1", {"--batch=1", "--shutdown-grace=0"});
-  const std::string job = SubmitNoWait(MakeInput("in.mkv", 128, 96, 60));
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 128, 96, kRunningJobFrames));
   WaitForJob(job, IsRunningWithProgress);
   worker.Signal(SIGTERM);
   const std::optional<int> code = worker.Wait(std::chrono::seconds(30));
@@ -112,7 +116,7 @@ TEST_F(FaultsTest, ServerKilledMidJobRecoversAndTheSameWorkerReconnectsAndFinish
 
 TEST_F(FaultsTest, CancelWhileRunningStopsTheJobAndTheWorkerTakesTheNext) {
   StartServer(Config(1, {"--batch=1"}));
-  const std::string input = MakeInput("long.mkv", 128, 96, 60);
+  const std::string input = MakeInput("long.mkv", 128, 96, kRunningJobFrames);
   const std::string job = SubmitNoWait(input);
   WaitForJob(job, IsRunningWithProgress);
   CommandResult cancel = service_->Vmm({"cancel", job, "--json"});
@@ -121,7 +125,7 @@ TEST_F(FaultsTest, CancelWhileRunningStopsTheJobAndTheWorkerTakesTheNext) {
   EXPECT_EQ(watch.exit_code, 4) << watch.err;
   const vmm::v1::Job cancelled =
       WaitForJob(job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::CANCELLED; });
-  EXPECT_LT(cancelled.frames_done(), 60);
+  EXPECT_LT(cancelled.frames_done(), kRunningJobFrames);
   // The worker stopped working within a second: it is idle and serves the next job.
   const auto idle_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (ServiceHarness::MetricValue(service_->ScrapeServer(), "vmm_jobs_running") != 0 &&
@@ -166,7 +170,7 @@ TEST_F(FaultsTest, CancelStopsTheWorkerInsideALongBatch) {
 
 TEST_F(FaultsTest, DeletingARunningJobIsRefused) {
   StartServer(Config(1, {"--batch=1"}));
-  const std::string job = SubmitNoWait(MakeInput("long.mkv", 128, 96, 60));
+  const std::string job = SubmitNoWait(MakeInput("long.mkv", 128, 96, kRunningJobFrames));
   WaitForJob(job, IsRunningWithProgress);
   CommandResult removed = service_->Vmm({"delete", job});
   EXPECT_EQ(removed.exit_code, 1);
