@@ -8,10 +8,11 @@
 # five of its frames (every 30th) above the same magnified frames, where ghosts of moving lines
 # show.
 # For the baby it prints the share of pixels greener than the input ever is, around the slice
-# (scripts/colour-fringe.py): the yellow-green fringes the model can leave on skin.
+# (scripts/colour-fringe.py): the yellow-green fringes the network can leave on skin, in the
+# output as vmm magnify writes it (chroma limit on) and from the network alone.
 # For each probe it also prints the SSIM of input and output against the ideal (the rows around
 # the line) and the largest chroma deviation of the output (the input is grey, so any colour is
-# an artifact; YUV 0-255 units).
+# an artifact; YUV 0-255 units), with and without the chroma limit.
 #
 #   scripts/model-card-figures.sh [--line-only] [MODEL]      (default models/vmm-base.vmmw)
 #
@@ -50,8 +51,14 @@ $line_only || while read -r name alpha column rows; do
   first_row="${rows%:*}"
   last_row="${rows#*:}"
   if [ "$name" = baby ]; then
+    window=("$((column - 40))" "$first_row" 81 "$((last_row - first_row + 1))")
     echo "$name: $("$root/scripts/colour-fringe.py" "$videos/$name.mp4" "$work/$name.mkv" \
-      $((column - 40)) "$first_row" 81 $((last_row - first_row + 1)) < /dev/null)"
+      "${window[@]}" < /dev/null)"
+    # The network alone, without the chroma limit vmm magnify applies by default.
+    "$vmm" magnify "$videos/$name.mp4" -o "$work/$name-raw.mkv" --mode static --alpha "$alpha" \
+      --model "$model" --quiet --no-chroma-limit
+    echo "$name, network alone: $("$root/scripts/colour-fringe.py" "$videos/$name.mp4" \
+      "$work/$name-raw.mkv" "${window[@]}" < /dev/null)"
   fi
   if [ "$name" = drum ]; then
     # Frames 30, 60, ..., 150 of a 160x304 window around the slice's column: input above output.
@@ -74,7 +81,7 @@ line_video() {  # output amplitude
 }
 # One probe: NAME, input amplitude (px), first row and height of the SSIM window around the line,
 # slice rows. Prints the SSIM of output and input against the ideal (10x the input's motion) and
-# the output's largest chroma deviation.
+# the output's largest chroma deviation, with the chroma limit (the default) and without it.
 line_probe() {
   local name="$1" amplitude="$2" first_row="$3" rows="$4" slice_rows="$5"
   line_video "$work/$name.mkv" "$amplitude"
@@ -88,13 +95,18 @@ line_probe() {
       "[0:v]format=gbrp,crop=128:$rows:0:$first_row[a];[1:v]format=gbrp,crop=128:$rows:0:$first_row[b];[a][b]ssim" \
       -f null - 2>&1 | grep -o 'All:[0-9.]*' | cut -d: -f2
   }
-  local chroma
-  chroma=$(ffprobe -v error -f lavfi -i "movie=$work/$name-x10.mkv,format=yuv444p,signalstats" \
-    -show_entries frame_tags=lavfi.signalstats.UMIN,lavfi.signalstats.UMAX,lavfi.signalstats.VMIN,lavfi.signalstats.VMAX \
-    -of csv=p=0 | awk -F, '{for (i = 1; i <= 4; i++) {d = $i - 128; if (d < 0) d = -d; if (d > m) m = d}}
-                           END {print m + 0}')
+  largest_chroma() {  # video: largest |U - 128|, |V - 128| over all frames
+    ffprobe -v error -f lavfi -i "movie=$1,format=yuv444p,signalstats" \
+      -show_entries frame_tags=lavfi.signalstats.UMIN,lavfi.signalstats.UMAX,lavfi.signalstats.VMIN,lavfi.signalstats.VMAX \
+      -of csv=p=0 | awk -F, '{for (i = 1; i <= 4; i++) {d = $i - 128; if (d < 0) d = -d; if (d > m) m = d}}
+                             END {print m + 0}'
+  }
+  "$vmm" magnify "$work/$name.mkv" -o "$work/$name-x10-raw.mkv" --mode static --alpha 10 \
+    --model "$model" --quiet --no-chroma-limit
   echo "$name probe (+-$amplitude px, 10x): SSIM against the ideal $(line_ssim "$work/$name-x10.mkv")" \
-    "(input $(line_ssim "$work/$name.mkv")); largest chroma deviation $chroma"
+    "(input $(line_ssim "$work/$name.mkv"), network alone $(line_ssim "$work/$name-x10-raw.mkv"));" \
+    "largest chroma deviation $(largest_chroma "$work/$name-x10.mkv")" \
+    "(network alone $(largest_chroma "$work/$name-x10-raw.mkv"))"
 }
 # Near: +-0.5 px to +-5 px, SSIM over rows 44-83. Far: +-2 px to +-20 px (the drum's largest
 # swings at alpha 10), SSIM over rows 24-103.
