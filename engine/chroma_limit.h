@@ -8,8 +8,8 @@
 // an output pixel's B - Y is clamped into [min, max] of the input's B - Y over a window around
 // it, and likewise R - Y; then R, G, B are rebuilt from the network's Y and the clamped chroma.
 // The window is the pixel's 4x4 block (blocks aligned to the frame's top-left corner) grown by
-// `radius` rounded up to whole blocks: it holds every pixel within `radius` px, and none more
-// than radius + 3 px away along either axis.
+// `radius` rounded up to whole blocks (R = 4 ceil(radius / 4)): it holds every pixel within
+// `radius` px along both axes, and none more than R + 3 px away along either.
 #pragma once
 
 #include <torch/types.h>
