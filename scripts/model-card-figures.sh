@@ -17,7 +17,7 @@
 #   scripts/model-card-figures.sh [--line-only] [MODEL]      (default models/vmm-base.vmmw)
 #
 # The real videos need the shared test videos (../shared/videos beside the checkout, or
-# VMM_VIDEOS); the product and the tests do not. --line-only makes the probes alone (2 minutes).
+# VMM_VIDEOS); the product and the tests do not. --line-only makes the probes alone (29 s here).
 # Writes models/figures/{baby,drum,line,line-far}-slice.png and models/figures/drum-frames.png.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
