@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/chroma_limit.h"
+#include "engine/frame_tensors.h"
 
 namespace vmm::train::eval {
 namespace {
@@ -63,13 +64,12 @@ class LearnedMethod : public MagnificationMethod {
     absl::StatusOr<torch::Tensor> output =
         LearnedMagnify(*net_.ptr(), device_, frame_a, frame_b, alpha);
     if (!output.ok() || !limit_chroma_) return output;
-    // [-1, 1] NCHW <-> uint8 NHWC, the frames the product limits.
-    auto to_bytes = [](const torch::Tensor& frames) {
-      return ((frames + 1) * 127.5).round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1});
-    };
-    const torch::Tensor limited =
-        engine::LimitChromaToNeighbourhood(to_bytes(*output), to_bytes(frame_b));
-    return (limited.permute({0, 3, 1, 2}).to(torch::kFloat) / 127.5 - 1).contiguous();
+    // Through the engine's own frame conversions: the 8-bit frames the product limits.
+    const int64_t height = frame_b.size(2), width = frame_b.size(3);
+    const torch::Tensor limited = engine::LimitChromaToNeighbourhood(
+        engine::NetworkOutputToFrames(*output, height, width),
+        engine::NetworkOutputToFrames(frame_b, height, width));
+    return engine::FramesToNetworkInput(limited, torch::kCPU).contiguous();
   }
 
  private:
