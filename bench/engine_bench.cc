@@ -27,6 +27,7 @@
 #include "engine/reference_forward.h"
 #include "engine/runtime.h"
 #include "engine/weights_file.h"
+#include "engine/winograd_convolution.h"
 
 namespace {
 
@@ -90,6 +91,18 @@ double MeasureOneDnnConvolution(int64_t batch, int64_t height, int64_t width, st
   return macs / seconds / 1e9;
 }
 
+// The same convolution through the engine's own Winograd F(4x4, 3x3) with `lanes` channels per
+// block, in direct-convolution MACs per second; 0 where this build has no oneDNN.
+double MeasureEngineWinograd(int64_t batch, int64_t height, int64_t width, int64_t lanes) {
+  if (!vmm::engine::WinogradConvolution3x3::Available()) return 0;
+  torch::NoGradGuard no_grad;
+  const double macs = double(batch) * height * width * 64 * 64 * 9;
+  const vmm::engine::WinogradConvolution3x3 convolution(torch::randn({64, 64, 3, 3}), lanes);
+  const torch::Tensor input = torch::randn({batch, 64 / lanes, height, width, lanes});
+  const double seconds = BestSeconds(5, [&] { convolution.Run(input, false); });
+  return macs / seconds / 1e9;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -105,7 +118,26 @@ int main(int argc, char** argv) {
   app.add_option("--model", model_path, "Weights file (default: random weights)");
   bool no_onednn = false;
   app.add_flag("--no-onednn", no_onednn, "Fast path without oneDNN's Winograd convolutions");
+  bool convolutions_only = false;
+  app.add_flag("--convolutions-only", convolutions_only,
+               "Only the single-convolution figures (no network)");
   CLI11_PARSE(app, argc, argv);
+  if (convolutions_only) {
+    if (threads > 0) torch::set_num_threads(threads);
+    for (const auto& c : MeasureConvolution(batch, height / 2, width / 2)) {
+      std::printf("  %-40s %.1f GMAC/s\n", c.layout.c_str(), c.gmacs_per_second);
+    }
+    for (int64_t lanes : {8, 16}) {
+      std::printf("  engine Winograd, %2lld lanes (%s)        %.1f GMAC/s\n",
+                  static_cast<long long>(lanes),
+                  vmm::engine::WinogradConvolution3x3::TransformVariant(),
+                  MeasureEngineWinograd(batch, height / 2, width / 2, lanes));
+    }
+    std::string kernel;
+    const double onednn = MeasureOneDnnConvolution(batch, height / 2, width / 2, &kernel);
+    std::printf("  engine oneDNN path (%s)  %.1f GMAC/s\n", kernel.c_str(), onednn);
+    return 0;
+  }
   if (no_onednn) vmm::engine::OneDnnConvolution::SetEnabled(false);
   if (threads > 0) torch::set_num_threads(threads);
   std::printf("threads %d, %lldx%lld, %d frames, batch %d, %s weights, oneDNN convolutions %s\n",

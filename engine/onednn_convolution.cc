@@ -105,7 +105,19 @@ struct OneDnnConvolution::Impl {
   }
 };
 
-bool OneDnnConvolution::Available() { return enabled && OneDnnCpuEngine() != nullptr; }
+// Whether oneDNN runs with AVX-512 here (its effective ISA honours ONEDNN_MAX_CPU_ISA): the
+// 16-channel blocked layout has JIT kernels only there; elsewhere oneDNN would hand out reference
+// kernels about 2,000 times slower, so the engine keeps LibTorch's convolutions instead.
+bool HasKernelsForTheBlockedLayout() {
+  const unsigned isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  const unsigned avx512_core = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+  return (isa & avx512_core) == avx512_core;
+}
+
+bool OneDnnConvolution::Available() {
+  static const bool has_kernels = HasKernelsForTheBlockedLayout();
+  return enabled && has_kernels && OneDnnCpuEngine() != nullptr;
+}
 
 OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight)
     : impl_(std::make_unique<Impl>()) {
