@@ -37,6 +37,11 @@ const dnnl::engine* OneDnnCpuEngine() {
   return engine;
 }
 
+bool OneDnnRunsWith(dnnl::cpu_isa isa) {
+  const unsigned wanted = static_cast<unsigned>(isa);
+  return (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & wanted) == wanted;
+}
+
 // A primitive for one input size, with the weights reordered into the layout it asks for.
 struct Prepared {
   dnnl::convolution_forward primitive;
@@ -105,17 +110,10 @@ struct OneDnnConvolution::Impl {
   }
 };
 
-// Whether oneDNN runs with AVX-512 here (its effective ISA honours ONEDNN_MAX_CPU_ISA): the
-// 16-channel blocked layout has JIT kernels only there; elsewhere oneDNN would hand out reference
-// kernels about 2,000 times slower, so the engine keeps LibTorch's convolutions instead.
-bool HasKernelsForTheBlockedLayout() {
-  const unsigned isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
-  const unsigned avx512_core = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
-  return (isa & avx512_core) == avx512_core;
-}
-
 bool OneDnnConvolution::Available() {
-  static const bool has_kernels = HasKernelsForTheBlockedLayout();
+  // The 16-channel blocked layout has JIT kernels only with AVX-512; elsewhere oneDNN would hand
+  // out reference kernels about 2,000 times slower, so the engine keeps LibTorch's convolutions.
+  static const bool has_kernels = OneDnnRunsWith(dnnl::cpu_isa::avx512_core);
   return enabled && has_kernels && OneDnnCpuEngine() != nullptr;
 }
 

@@ -9,4 +9,7 @@ namespace vmm::engine {
 // The oneDNN CPU engine, created on first use; null when oneDNN cannot start.
 const dnnl::engine* OneDnnCpuEngine();
 
+// Whether the ISA oneDNN runs with (the CPU's, lowered by ONEDNN_MAX_CPU_ISA) includes `isa`.
+bool OneDnnRunsWith(dnnl::cpu_isa isa);
+
 }  // namespace vmm::engine

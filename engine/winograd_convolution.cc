@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cstring>
-#include <memory>
 #include <vector>
 
 #include <torch/torch.h>
 
 #ifdef VMM_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
+
+#include "engine/onednn_engine.h"
 #endif
 
 namespace vmm::engine {
@@ -153,35 +154,18 @@ void RunChunkBaseline(const Chunk& c, int64_t lanes) {
   lanes == 8 ? RunChunk<Vec8>(c) : RunChunk<Vec16>(c);
 }
 
-using ChunkFunction = void (*)(const Chunk&, int64_t);
-
-// The variant for the ISA oneDNN runs with (its effective ISA honours ONEDNN_MAX_CPU_ISA).
-ChunkFunction ChooseVariant(const char** name) {
-  const unsigned isa = static_cast<unsigned>(dnnl_get_effective_cpu_isa());
-  const unsigned avx512_core = dnnl_cpu_isa_avx512_core, avx2 = dnnl_cpu_isa_avx2;
-  if ((isa & avx512_core) == avx512_core) {
-    *name = "avx512";
-    return RunChunkAvx512;
-  }
-  if ((isa & avx2) == avx2) {
-    *name = "avx2";
-    return RunChunkAvx2;
-  }
-  *name = "baseline";
-  return RunChunkBaseline;
-}
-
+// A compiled variant of the chunk code and its name.
 struct Variant {
-  const char* name = "";
-  ChunkFunction function = nullptr;
+  const char* name;
+  void (*function)(const Chunk&, int64_t lanes);
 };
 
+// The variant for the ISA oneDNN runs with, chosen once.
 const Variant& ChosenVariant() {
-  static const Variant variant = [] {
-    Variant v;
-    v.function = ChooseVariant(&v.name);
-    return v;
-  }();
+  static const Variant variant =
+      OneDnnRunsWith(dnnl::cpu_isa::avx512_core) ? Variant{"avx512", RunChunkAvx512}
+      : OneDnnRunsWith(dnnl::cpu_isa::avx2)      ? Variant{"avx2", RunChunkAvx2}
+                                                 : Variant{"baseline", RunChunkBaseline};
   return variant;
 }
 
@@ -245,7 +229,7 @@ torch::Tensor WinogradConvolution3x3::Run(const torch::Tensor& input, bool relu)
   base.relu = relu;
   const int64_t tiles = n * base.tiles_y * base.tiles_x;
   const int64_t chunks = (tiles + kTilesPerChunk - 1) / kTilesPerChunk;
-  const ChunkFunction run_chunk = ChosenVariant().function;
+  const auto run_chunk = ChosenVariant().function;
   at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
     // Each thread keeps its scratch between calls: fresh pages would cost a fault each.
     thread_local std::vector<float> scratch;

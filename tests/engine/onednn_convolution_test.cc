@@ -8,21 +8,10 @@
 
 #include "engine/blocked_layout.h"
 #include "engine/layers.h"
+#include "tests/engine/tensor_comparison.h"
 
 namespace vmm::engine {
 namespace {
-
-// Largest difference relative to the largest magnitude of `expected`.
-double RelativeDifference(const torch::Tensor& actual, const torch::Tensor& expected) {
-  return (actual - expected).abs().max().item<double>() /
-         expected.abs().max().clamp_min(1e-12).item<double>();
-}
-
-// Weights that keep activations of order one (the scale of trained weights, unlike the release's
-// initialisation), so that rounding differences show.
-torch::Tensor UnitGainWeights(int64_t out, int64_t in, int64_t kernel) {
-  return torch::randn({out, in, kernel, kernel}) * std::sqrt(2.0 / double(in * kernel * kernel));
-}
 
 TEST(BlockedLayoutTest, PlacesEveryChannelInItsBlockAndLaneAndRoundTrips) {
   torch::manual_seed(1);

@@ -9,15 +9,10 @@
 #include "engine/layers.h"
 #include "engine/network.h"
 #include "engine/onednn_convolution.h"
+#include "tests/engine/tensor_comparison.h"
 
 namespace vmm::engine {
 namespace {
-
-// Largest difference relative to the largest magnitude of `expected`.
-double RelativeDifference(const torch::Tensor& actual, const torch::Tensor& expected) {
-  return (actual - expected).abs().max().item<double>() /
-         expected.abs().max().clamp_min(1e-12).item<double>();
-}
 
 class TrainableOneDnnConvolutionTest : public ::testing::Test {
  protected:

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "tests/engine/tensor_comparison.h"
+
 namespace vmm::engine {
 namespace {
 
@@ -19,11 +21,6 @@ torch::Tensor Block(const torch::Tensor& x, int64_t lanes) {
 // [N, O/L, H, W, L] to [N, O, H, W].
 torch::Tensor Unblock(const torch::Tensor& x) {
   return x.permute({0, 1, 4, 2, 3}).reshape({x.size(0), x.size(1) * x.size(4), x.size(2), x.size(3)});
-}
-
-double RelativeDifference(const torch::Tensor& actual, const torch::Tensor& expected) {
-  return (actual - expected).abs().max().item<double>() /
-         expected.abs().max().clamp_min(1e-12).item<double>();
 }
 
 class WinogradConvolutionTest : public ::testing::Test {
@@ -41,8 +38,7 @@ TEST_F(WinogradConvolutionTest, EqualsLibTorchForBothChannelBlocks) {
   for (int64_t lanes : {8, 16}) {
     for (const Case& c : {Case{64, 64, 40, 56}, Case{32, 32, 17, 23}, Case{64, 32, 9, 11},
                           Case{32, 64, 2, 3}, Case{16, 16, 1, 1}}) {
-      const torch::Tensor weight =
-          torch::randn({c.out, c.in, 3, 3}) * std::sqrt(2.0 / double(c.in * 9));
+      const torch::Tensor weight = UnitGainWeights(c.out, c.in, 3);
       const torch::Tensor input = torch::randn({3, c.in, c.height, c.width});
       const torch::Tensor expected = torch::conv2d(input, weight, {}, 1, 1);
       const WinogradConvolution3x3 convolution(weight, lanes);
