@@ -4,14 +4,17 @@
 // memory format LibTorch offers. Prints the figures and their ratios, all measured in one run, and
 // checks that the fast path equals the plain computation (give --model for trained weights, whose
 // activations are larger than random ones'; --no-onednn runs the fast path on LibTorch's
-// convolutions alone).
+// convolutions alone). Names the ISA oneDNN runs with and the kernel each kind of layer ran on
+// (engine/kernel_choice.h); ONEDNN_MAX_CPU_ISA and ATEN_CPU_CAPABILITY pin lower ISAs.
 //
 //   build/bench/engine_bench [--frames N] [--batch B] [--threads T] [--height H] [--width W]
 //                            [--model FILE] [--no-onednn]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
+#include <map>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +23,7 @@
 #include "engine/blocked_layout.h"
 #include "engine/chroma_limit.h"
 #include "engine/frame_tensors.h"
+#include "engine/kernel_choice.h"
 #include "engine/layers.h"
 #include "engine/magnifier.h"
 #include "engine/network.h"
@@ -78,17 +82,42 @@ std::vector<ConvResult> MeasureConvolution(int64_t batch, int64_t height, int64_
   return results;
 }
 
-// The same convolution through the engine's own oneDNN path (Winograd where available), in
-// direct-convolution MACs per second; 0 where this build has no oneDNN.
+// The same convolution called through oneDNN directly (Winograd where it has one, else direct),
+// in direct-convolution MACs per second; 0 where this build has no oneDNN or oneDNN offers only
+// a reference kernel.
 double MeasureOneDnnConvolution(int64_t batch, int64_t height, int64_t width, std::string* kernel) {
   if (!vmm::engine::OneDnnConvolution::Available()) return 0;
   torch::NoGradGuard no_grad;
   const double macs = double(batch) * height * width * 64 * 64 * 9;
   vmm::engine::OneDnnConvolution convolution(torch::randn({64, 64, 3, 3}));
   const torch::Tensor input = vmm::engine::ToBlocked(torch::randn({batch, 64, height, width}));
+  if (!convolution.Run(input, false).defined()) return 0;
   const double seconds = BestSeconds(5, [&] { convolution.Run(input, false); });
   *kernel = convolution.last_kernel();
   return macs / seconds / 1e9;
+}
+
+// The same convolution as a layer of the network's blocked path runs it (the kernel the engine
+// chooses here, and the output's reflection ring), in direct-convolution MACs per second; 0 where
+// the blocked path is off.
+double MeasureBlockedLayer(int64_t batch, int64_t height, int64_t width, std::string* kernel) {
+  if (!vmm::engine::OneDnnConvolution::Available()) return 0;
+  c10::InferenceMode inference;
+  const double macs = double(batch) * height * width * 64 * 64 * 9;
+  vmm::engine::PaddedConv layer(64, 64, 3);
+  const torch::Tensor input = vmm::engine::ToBlocked(torch::randn({batch, 64, height, width}), 1);
+  const double seconds = BestSeconds(5, [&] { layer->forward_blocked(input, false); });
+  *kernel = vmm::engine::KernelsUsed()[layer->layer_kind()];
+  return macs / seconds / 1e9;
+}
+
+// The ISA line every figure is labelled with.
+void PrintIsa() {
+  const char* pinned = std::getenv("ONEDNN_MAX_CPU_ISA");
+  const char* capability = std::getenv("ATEN_CPU_CAPABILITY");
+  std::printf("oneDNN ISA: %s (ONEDNN_MAX_CPU_ISA %s, ATEN_CPU_CAPABILITY %s); convolutions: %s\n",
+              vmm::engine::OneDnnIsa().c_str(), pinned ? pinned : "unset",
+              capability ? capability : "unset", vmm::engine::ConvolutionKernelFamily().c_str());
 }
 
 // The same convolution through the engine's own Winograd F(4x4, 3x3) with `lanes` channels per
@@ -121,7 +150,13 @@ int main(int argc, char** argv) {
   bool convolutions_only = false;
   app.add_flag("--convolutions-only", convolutions_only,
                "Only the single-convolution figures (no network)");
+  app.get_option("--frames")->check(CLI::PositiveNumber);
+  app.get_option("--batch")->check(CLI::PositiveNumber);
+  app.get_option("--height")->check(CLI::Range(int64_t{8}, int64_t{8192}));
+  app.get_option("--width")->check(CLI::Range(int64_t{8}, int64_t{8192}));
   CLI11_PARSE(app, argc, argv);
+  if (no_onednn) vmm::engine::OneDnnConvolution::SetEnabled(false);
+  PrintIsa();
   if (convolutions_only) {
     if (threads > 0) torch::set_num_threads(threads);
     for (const auto& c : MeasureConvolution(batch, height / 2, width / 2)) {
@@ -135,10 +170,12 @@ int main(int argc, char** argv) {
     }
     std::string kernel;
     const double onednn = MeasureOneDnnConvolution(batch, height / 2, width / 2, &kernel);
-    std::printf("  engine oneDNN path (%s)  %.1f GMAC/s\n", kernel.c_str(), onednn);
+    std::printf("  oneDNN called directly (%s)  %.1f GMAC/s\n",
+                kernel.empty() ? "no kernel but a reference one" : kernel.c_str(), onednn);
+    const double layer = MeasureBlockedLayer(batch, height / 2, width / 2, &kernel);
+    std::printf("  the network's blocked layer (%s)  %.1f GMAC/s\n", kernel.c_str(), layer);
     return 0;
   }
-  if (no_onednn) vmm::engine::OneDnnConvolution::SetEnabled(false);
   if (threads > 0) torch::set_num_threads(threads);
   std::printf("threads %d, %lldx%lld, %d frames, batch %d, %s weights, oneDNN convolutions %s\n",
               torch::get_num_threads(), static_cast<long long>(width),
@@ -164,7 +201,7 @@ int main(int argc, char** argv) {
   torch::Tensor alpha = torch::tensor(10.0f);
   torch::Tensor reference_input =
       vmm::engine::FramesToNetworkInput(video.narrow(0, 0, 1), torch::kCPU).contiguous();
-  const int released_frames = std::max(2, frames / 4);
+  const int released_frames = std::min(frames, std::max(2, frames / 4));
   auto released_way = [&] {
     for (int i = 1; i <= released_frames; ++i) {
       torch::Tensor frame =
@@ -193,6 +230,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", magnifier.status().ToString().c_str());
     return 1;
   }
+  vmm::engine::ClearKernelsUsed();  // only the fast path's kernels from here on
   // Warm-up on the reference frame and the first batch (allocator, oneDNN primitives).
   (void)(*magnifier)->Push(video.narrow(0, 0, std::min<int64_t>(batch, frames + 1)));
   auto fresh = vmm::engine::Magnifier::Create(net, params, torch::kCPU);
@@ -206,6 +244,7 @@ int main(int argc, char** argv) {
     }
   });
   const double fast_fps = frames / fast_seconds;
+  const std::map<std::string, std::string> kernels_used = vmm::engine::KernelsUsed();
   const auto& times = (*fresh)->stage_times();
   // The chroma limit alone (part of the fast path's conversion time), on the first batch.
   const int64_t limited_count = first_output.size(0);
@@ -270,12 +309,17 @@ int main(int argc, char** argv) {
   }
   std::printf("whole network: %.1f GMAC/s = %.0f%% of the best convolution (%s; target >= 70%%)\n",
               network_gmacs, 100 * network_gmacs / best_conv, best_layout.c_str());
-  std::string onednn_kernel;
-  const double onednn_conv = MeasureOneDnnConvolution(batch, height / 2, width / 2, &onednn_kernel);
-  if (onednn_conv > 0) {
-    std::printf("for comparison, the engine's own oneDNN path on that convolution (%s, batch %d): "
-                "%.1f GMAC/s counted as direct MACs; the whole network reaches %.0f%% of it\n",
-                onednn_kernel.c_str(), batch, onednn_conv, 100 * network_gmacs / onednn_conv);
+  std::string layer_kernel;
+  const double layer_conv = MeasureBlockedLayer(batch, height / 2, width / 2, &layer_kernel);
+  if (layer_conv > 0) {
+    std::printf("for comparison, that convolution as the network's blocked layer runs it (%s, "
+                "batch %d): %.1f GMAC/s counted as direct MACs; the whole network reaches %.0f%% "
+                "of it\n",
+                layer_kernel.c_str(), batch, layer_conv, 100 * network_gmacs / layer_conv);
+  }
+  std::printf("\nkernel per layer kind in the fast path:\n");
+  for (const auto& [layer, kernel] : kernels_used) {
+    std::printf("  %-28s %s\n", layer.c_str(), kernel.c_str());
   }
   std::printf("max |fast - plain NCHW| on frame 1: %.2e (target <= 1e-4)\n", max_difference);
   return 0;

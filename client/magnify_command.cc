@@ -4,9 +4,12 @@
 #include <cstdio>
 #include <memory>
 
+#include <ATen/Parallel.h>
+
 #include "client/exit_codes.h"
 #include "client/magnify_flags.h"
 #include "client/progress_display.h"
+#include "engine/kernel_choice.h"
 #include "engine/runtime.h"
 #include "media/video_reader.h"
 #include "pipeline/magnify_file.h"
@@ -26,7 +29,25 @@ struct MagnifyCommandFlags {
   int threads = 0;
   int crf = 18;
   bool quiet = false;
+  bool verbose = false;
 };
+
+// With --verbose: the device, threads and convolution kernels, so that a slow run can be told
+// from a slow machine.
+void PrintRunDetails(const MagnifyCommandFlags& flags) {
+  absl::StatusOr<torch::Device> device = engine::ResolveDevice(flags.device);
+  if (!device.ok()) return;  // the run itself reports it
+  std::fprintf(stderr, "vmm magnify: device %s, %d CPU threads, oneDNN ISA %s, convolutions: %s\n",
+               device->str().c_str(), flags.threads > 0 ? flags.threads : torch::get_num_threads(),
+               engine::OneDnnIsa().c_str(), engine::ConvolutionKernelFamily(*device).c_str());
+}
+
+// With --verbose, after the run: the kernel each kind of layer ran on.
+void PrintKernelsUsed() {
+  for (const auto& [layer, kernel] : engine::KernelsUsed()) {
+    std::fprintf(stderr, "vmm magnify:   %s: %s\n", layer.c_str(), kernel.c_str());
+  }
+}
 
 // Parameters are checked before the run, so whatever fails during it is the input's, the
 // model's or the machine's fault: a failure, not bad usage.
@@ -60,6 +81,7 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
   options.crf = flags.crf;
 
   engine::KeepFreedMemoryForReuse();
+  if (flags.verbose) PrintRunDetails(flags);
   ProgressDisplay display("magnify", "frames");
   const auto status = pipeline::MagnifyFile(
       flags.input, flags.output, options, [&](const pipeline::Progress& progress) {
@@ -74,6 +96,7 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
     return ExitCodeFor(status);
   }
   if (!flags.quiet) display.Finish("wrote " + flags.output);
+  if (flags.verbose) PrintKernelsUsed();
   return kExitSuccess;
 }
 
@@ -98,6 +121,8 @@ void AddMagnifyCommand(CLI::App& app, CommandRegistry& registry) {
   command->add_option("--crf", flags->crf, "H.264 quality for .mp4 (0 best .. 51 worst)")
       ->capture_default_str();
   command->add_flag("-q,--quiet", flags->quiet, "No progress display");
+  command->add_flag("-v,--verbose", flags->verbose,
+                    "Print the device, threads and the convolution kernels used");
   command->footer(kMagnifyHelpFooter);
   registry.Add(command, [flags] { return RunMagnify(*flags); });
 }

@@ -2,11 +2,13 @@
 
 #include <torch/torch.h>
 
+#include "engine/kernel_choice.h"
+
 namespace vmm::engine {
 
 namespace {
 
-// The [N, C/16, H, W, 16] interior of a tensor with a ring of `ring`.
+// The [N, C/L, H, W, L] interior of a tensor with a ring of `ring`.
 torch::Tensor Interior(const torch::Tensor& padded, int64_t ring) {
   return padded.narrow(2, ring, padded.size(2) - 2 * ring)
       .narrow(3, ring, padded.size(3) - 2 * ring);
@@ -23,31 +25,33 @@ void MirrorAlong(const torch::Tensor& padded, int64_t dim, int64_t ring, int64_t
 }  // namespace
 
 torch::Tensor ToBlocked(const torch::Tensor& input, int64_t ring) {
-  TORCH_CHECK(input.dim() == 4 && input.size(1) % kChannelBlock == 0,
-              "blocked layout needs [N, C, H, W] with C a multiple of 16, got ", input.sizes());
+  const int64_t block = ChannelBlock();
+  TORCH_CHECK(input.dim() == 4 && input.size(1) % block == 0,
+              "blocked layout needs [N, C, H, W] with C a multiple of ", block, ", got ",
+              input.sizes());
   const int64_t n = input.size(0), c = input.size(1), h = input.size(2), w = input.size(3);
   TORCH_CHECK(ring < h && ring < w, "a ring of ", ring, " needs a frame larger than ", h, "x", w);
   torch::Tensor blocked =
-      torch::empty({n, c / kChannelBlock, h + 2 * ring, w + 2 * ring, kChannelBlock},
-                   input.options());
-  // [N, C, H, W] seen as [N, C/16, 16, H, W], lanes moved last: one strided copy.
+      torch::empty({n, c / block, h + 2 * ring, w + 2 * ring, block}, input.options());
+  // [N, C, H, W] seen as [N, C/L, L, H, W], lanes moved last: one strided copy.
   Interior(blocked, ring)
-      .copy_(input.view({n, c / kChannelBlock, kChannelBlock, h, w}).permute({0, 1, 3, 4, 2}));
+      .copy_(input.view({n, c / block, block, h, w}).permute({0, 1, 3, 4, 2}));
   FillReflectionRing(blocked, ring);
   return blocked;
 }
 
 torch::Tensor FromBlocked(const torch::Tensor& blocked, int64_t ring) {
-  TORCH_CHECK(blocked.dim() == 5 && blocked.size(4) == kChannelBlock,
+  const int64_t block = ChannelBlock();
+  TORCH_CHECK(blocked.dim() == 5 && blocked.size(4) == block,
               "not a blocked tensor: ", blocked.sizes());
   const torch::Tensor interior = Interior(blocked, ring);
-  const int64_t n = interior.size(0), c = interior.size(1) * kChannelBlock,
+  const int64_t n = interior.size(0), c = interior.size(1) * block,
                 h = interior.size(2), w = interior.size(3);
   torch::Tensor output = torch::empty(
       {n, c, h, w}, blocked.options().memory_format(torch::MemoryFormat::ChannelsLast));
-  // Channels-last memory is [N, H, W, C]: write it as [N, H, W, C/16, 16].
+  // Channels-last memory is [N, H, W, C]: write it as [N, H, W, C/L, L].
   output.permute({0, 2, 3, 1})
-      .view({n, h, w, c / kChannelBlock, kChannelBlock})
+      .view({n, h, w, c / block, block})
       .copy_(interior.permute({0, 2, 3, 1, 4}));
   return output;
 }
@@ -65,7 +69,7 @@ torch::Tensor UpsampleNearest2xBlocked(const torch::Tensor& padded, int64_t ring
                 w = interior.size(3), lanes = interior.size(4);
   torch::Tensor output =
       torch::empty({n, blocks, 2 * h + 2 * ring, 2 * w + 2 * ring, lanes}, padded.options());
-  // Each source pixel fills a 2x2 square: view the output's interior as [N, B, H, 2, W, 2, 16].
+  // Each source pixel fills a 2x2 square: view the output's interior as [N, B, H, 2, W, 2, L].
   Interior(output, ring)
       .view({n, blocks, h, 2, w, 2, lanes})
       .copy_(interior.view({n, blocks, h, 1, w, 1, lanes}).expand({n, blocks, h, 2, w, 2, lanes}));

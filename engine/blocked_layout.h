@@ -1,6 +1,7 @@
-// oneDNN's 16-channel blocked layout held in an ordinary LibTorch tensor: [N, C/16, H, W, 16],
-// contiguous, channel c at block c / 16, lane c % 16. The CPU fast path keeps runs of 3x3
-// convolutions in it so that oneDNN's Winograd kernels need no reorder per layer.
+// oneDNN's channel-blocked layout held in an ordinary LibTorch tensor: [N, C/L, H, W, L],
+// contiguous, channel c at block c / L, lane c % L, where L is ChannelBlock()
+// (engine/kernel_choice.h: 16 with AVX-512, 8 elsewhere). The CPU fast path keeps runs of 3x3
+// convolutions in it so that its Winograd kernels need no reorder per layer.
 //
 // Tensors on that path also carry a reflection ring: `ring` extra rows and columns on every side
 // that mirror the interior (numpy's 'reflect'), so that a convolution with zero padding over the
@@ -13,17 +14,14 @@
 
 namespace vmm::engine {
 
-// Channels per block.
-inline constexpr int64_t kChannelBlock = 16;
-
-// [N, C, H, W] in any memory format (C a multiple of 16) to [N, C/16, H+2r, W+2r, 16] with a
+// [N, C, H, W] in any memory format (C a multiple of L) to [N, C/L, H+2r, W+2r, L] with a
 // reflection ring of `ring` (r < H and r < W).
 torch::Tensor ToBlocked(const torch::Tensor& input, int64_t ring = 0);
 
 // The interior of a blocked tensor with a ring of `ring`, as [N, C, H, W] in channels-last format.
 torch::Tensor FromBlocked(const torch::Tensor& blocked, int64_t ring = 0);
 
-// Rewrites the ring of `padded` ([N, C/16, H+2r, W+2r, 16]) as the reflection of its interior.
+// Rewrites the ring of `padded` ([N, C/L, H+2r, W+2r, L]) as the reflection of its interior.
 void FillReflectionRing(const torch::Tensor& padded, int64_t ring);
 
 // Nearest-neighbour upsampling by 2 of a blocked tensor's interior, returned with a fresh ring.

@@ -6,8 +6,10 @@
 #include <torch/torch.h>
 
 #include "engine/blocked_layout.h"
+#include "engine/kernel_choice.h"
 #include "engine/onednn_convolution.h"
 #include "engine/onednn_trainable_convolution.h"
+#include "engine/winograd_convolution.h"
 
 namespace vmm::engine {
 
@@ -60,31 +62,36 @@ torch::Tensor SamePadForStride(const torch::Tensor& input, int64_t kernel, int64
                                 0.0);
 }
 
-// The oneDNN convolution made from the weights as they were at `version` of `data`.
-struct PaddedConvImpl::OneDnnCache {
+// The blocked path's kernels made from the weights as they were at `version` of `data`: oneDNN's
+// (Winograd only where the engine's own Winograd can stand in) and, for 3x3 layers, the engine's.
+struct PaddedConvImpl::BlockedKernels {
   std::mutex mutex;
   const void* data = nullptr;
   int64_t version = -1;
-  std::shared_ptr<OneDnnConvolution> convolution;
+  std::shared_ptr<OneDnnConvolution> onednn;
+  std::shared_ptr<WinogradConvolution3x3> winograd;
 };
 
 PaddedConvImpl::PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel,
                                int64_t stride)
-    : kernel_(kernel), stride_(stride), onednn_(std::make_shared<OneDnnCache>()) {
+    : kernel_(kernel), stride_(stride), blocked_(std::make_shared<BlockedKernels>()) {
   conv = register_module(
       "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
                                     .stride(stride)
                                     .padding(0)
                                     .bias(false)));
+  layer_kind_ = std::to_string(kernel) + "x" + std::to_string(kernel) + " conv " +
+                std::to_string(in_channels) + "->" + std::to_string(out_channels) +
+                (stride == 1 ? "" : " stride " + std::to_string(stride));
 }
 
 torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
+  if (!torch::GradMode::is_enabled()) NoteKernel(layer_kind_, "LibTorch");
   if (stride_ != 1) return conv->forward(SamePadForStride(input, kernel_, stride_));
   const int64_t pad = kernel_ / 2;
   const int64_t height = input.size(-2);
   const int64_t width = input.size(-1);
-  if (kernel_ == 3 && conv->weight.size(0) % kChannelBlock == 0 &&
-      UseTrainableOneDnnConvolution(input)) {
+  if (kernel_ == 3 && UseTrainableOneDnnConvolution(input, conv->weight.size(0))) {
     // Training on the CPU: Winograd in the forward and both backward passes.
     return ReflectPaddedConv3x3(input, conv->weight);
   }
@@ -112,23 +119,44 @@ torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
 torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool relu) {
   TORCH_CHECK(stride_ == 1, "the blocked path is for stride-1 convolutions");
   const torch::Tensor& weight = conv->weight;
-  std::shared_ptr<OneDnnConvolution> convolution;
+  std::shared_ptr<OneDnnConvolution> onednn;
+  std::shared_ptr<WinogradConvolution3x3> winograd;
   {
-    std::lock_guard<std::mutex> lock(onednn_->mutex);
+    std::lock_guard<std::mutex> lock(blocked_->mutex);
     // Weights made inside an InferenceMode have no version counter: for them only a new tensor
     // is noticed, not an in-place change.
     const int64_t version = weight.is_inference() ? -2 : weight._version();
-    if (!onednn_->convolution || onednn_->data != weight.data_ptr() ||
-        onednn_->version != version) {
-      onednn_->convolution = std::make_shared<OneDnnConvolution>(weight);
-      onednn_->data = weight.data_ptr();
-      onednn_->version = version;
+    if (!blocked_->onednn || blocked_->data != weight.data_ptr() ||
+        blocked_->version != version) {
+      const bool engine_winograd = kernel_ == 3 && WinogradConvolution3x3::Available();
+      blocked_->onednn = std::make_shared<OneDnnConvolution>(
+          weight, engine_winograd ? OneDnnConvolution::Algorithms::kWinogradOnly
+                                  : OneDnnConvolution::Algorithms::kWinogradOrDirect);
+      blocked_->winograd =
+          engine_winograd ? std::make_shared<WinogradConvolution3x3>(weight, ChannelBlock())
+                          : nullptr;
+      blocked_->data = weight.data_ptr();
+      blocked_->version = version;
     }
-    convolution = onednn_->convolution;
+    onednn = blocked_->onednn;
+    winograd = blocked_->winograd;
   }
   // Zero padding over the whole ringed tensor gives the reflection-padded result inside; the
-  // output's own ring is then rewritten from its interior.
-  torch::Tensor output = convolution->Run(input, relu);
+  // output's own ring is then rewritten from its interior. The first kernel that is not a
+  // reference one serves: oneDNN's Winograd (or direct), the engine's Winograd, LibTorch's.
+  torch::Tensor output = onednn->Run(input, relu);
+  if (output.defined()) {
+    NoteKernel(layer_kind_, "oneDNN " + onednn->last_kernel());
+  } else if (winograd) {
+    output = winograd->Run(input, relu);
+    NoteKernel(layer_kind_, std::string("engine Winograd (") +
+                                WinogradConvolution3x3::TransformVariant() + ", oneDNN sgemm)");
+  } else {
+    output = torch::conv2d(FromBlocked(input), weight, {}, 1, kernel_ / 2);
+    if (relu) output.relu_();
+    output = ToBlocked(output);
+    NoteKernel(layer_kind_, "LibTorch");
+  }
   FillReflectionRing(output, kernel_ / 2);
   return output;
 }
@@ -139,7 +167,7 @@ ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& input) {
-  if (UseTrainableOneDnnConvolution(input)) {
+  if (UseTrainableOneDnnConvolution(input, input.size(1))) {
     // Training on the CPU: both convolutions in oneDNN's blocked layout.
     return ResidualBlocksTrainable(input, {conv1->conv->weight, conv2->conv->weight});
   }

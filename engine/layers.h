@@ -11,6 +11,7 @@
 #include <torch/nn/modules/conv.h>
 
 #include <memory>
+#include <string>
 
 namespace vmm::engine {
 
@@ -30,19 +31,25 @@ class PaddedConvImpl : public torch::nn::Module {
   PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel, int64_t stride = 1);
   torch::Tensor forward(const torch::Tensor& input);
 
-  // Inference through oneDNN on the blocked layout with a reflection ring of kernel / 2
-  // (engine/blocked_layout.h): `input` is [N, C/16, H+2r, W+2r, 16], and so is the result, whose
+  // Inference on the blocked layout with a reflection ring of kernel / 2
+  // (engine/blocked_layout.h): `input` is [N, C/L, H+2r, W+2r, L], and so is the result, whose
   // interior equals forward (then ReLU when `relu`) up to float rounding. Only for stride-1
-  // layers whose channel counts are multiples of 16, where OneDnnConvolution::Available().
+  // layers whose channel counts are multiples of ChannelBlock(), where
+  // OneDnnConvolution::Available(). The kernel is chosen as engine/kernel_choice.h says.
   torch::Tensor forward_blocked(const torch::Tensor& input, bool relu);
+
+  // What KernelsUsed() calls this layer, e.g. "3x3 conv 64->64".
+  const std::string& layer_kind() const { return layer_kind_; }
 
   torch::nn::Conv2d conv{nullptr};
 
  private:
-  struct OneDnnCache;
+  struct BlockedKernels;
   int64_t kernel_;
   int64_t stride_;
-  std::shared_ptr<OneDnnCache> onednn_;  // oneDNN's copy of the weights, rebuilt when they change
+  std::string layer_kind_;
+  std::shared_ptr<BlockedKernels> blocked_;  // the kernels' copies of the weights, rebuilt when
+                                             // the weights change
 };
 TORCH_MODULE(PaddedConv);
 

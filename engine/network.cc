@@ -17,7 +17,7 @@ torch::nn::ModuleList MakeResidualBlocks(int count, int64_t channels) {
 }
 
 torch::Tensor RunBlocks(const torch::nn::ModuleList& blocks, torch::Tensor x) {
-  if (UseTrainableOneDnnConvolution(x)) {
+  if (UseTrainableOneDnnConvolution(x, x.size(1))) {
     // Training on the CPU: the whole run in oneDNN's blocked layout, Winograd in every pass.
     std::vector<torch::Tensor> weights;
     for (const auto& block : *blocks) {
@@ -39,7 +39,7 @@ torch::Tensor ReluMaybeInPlace(torch::Tensor x) {
 constexpr int64_t kRing = 1;
 
 // Whether inference on `x` (a representation with at least `min_size` rows and columns) takes
-// the oneDNN blocked path: CPU, float32, no autograd, oneDNN present.
+// the blocked path: CPU, float32, no autograd, oneDNN present (engine/kernel_choice.h).
 bool UseBlockedPath(const torch::Tensor& x, int64_t min_size) {
   return !torch::GradMode::is_enabled() && x.device().is_cpu() &&
          x.scalar_type() == torch::kFloat32 && x.size(-2) >= min_size &&

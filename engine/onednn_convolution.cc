@@ -9,6 +9,7 @@
 #include <torch/torch.h>
 
 #include "engine/blocked_layout.h"
+#include "engine/kernel_choice.h"
 
 #ifdef VMM_HAVE_ONEDNN
 #include "engine/onednn_engine.h"
@@ -42,8 +43,10 @@ bool OneDnnRunsWith(dnnl::cpu_isa isa) {
   return (static_cast<unsigned>(dnnl::get_effective_cpu_isa()) & wanted) == wanted;
 }
 
-// A primitive for one input size, with the weights reordered into the layout it asks for.
+// A primitive for one input size, with the weights reordered into the layout it asks for; no
+// primitive when oneDNN had only a reference kernel.
 struct Prepared {
+  bool usable = false;
   dnnl::convolution_forward primitive;
   dnnl::memory weights;
   dnnl::memory::desc scratchpad;
@@ -52,6 +55,7 @@ struct Prepared {
 
 struct OneDnnConvolution::Impl {
   torch::Tensor weight;  // [O, C, k, k] contiguous float32
+  Algorithms algorithms = Algorithms::kWinogradOrDirect;
   std::mutex mutex;
   std::map<std::tuple<int64_t, int64_t, int64_t, bool>, std::shared_ptr<Prepared>> prepared;
   std::string last_kernel;
@@ -68,8 +72,8 @@ struct OneDnnConvolution::Impl {
     const memory::dims weight_dims = {out_channels, in_channels, kernel, kernel};
     const memory::dims dst_dims = {n, out_channels, h, w};
     const auto f32 = memory::data_type::f32;
-    const memory::desc src(src_dims, f32, memory::format_tag::aBcd16b);
-    const memory::desc dst(dst_dims, f32, memory::format_tag::aBcd16b);
+    const memory::desc src(src_dims, f32, BlockedFormatTag());
+    const memory::desc dst(dst_dims, f32, BlockedFormatTag());
     const memory::desc any_weights(weight_dims, f32, memory::format_tag::any);
     dnnl::primitive_attr attributes;
     attributes.set_scratchpad_mode(dnnl::scratchpad_mode::user);
@@ -94,9 +98,20 @@ struct OneDnnConvolution::Impl {
         // This CPU or size has no Winograd kernel: the direct one below.
       }
     }
-    if (!described) descriptor = describe(dnnl::algorithm::convolution_direct);
-
     auto made = std::make_shared<Prepared>();
+    if (!described && algorithms == Algorithms::kWinogradOrDirect) {
+      try {
+        descriptor = describe(dnnl::algorithm::convolution_direct);
+        described = true;
+      } catch (const dnnl::error&) {
+        // Nothing for this shape: the caller takes another path.
+      }
+    }
+    if (!described || IsReferenceKernel(descriptor.impl_info_str())) {
+      slot = made;
+      return made;
+    }
+    made->usable = true;
     made->primitive = dnnl::convolution_forward(descriptor);
     made->weights = memory(descriptor.weights_desc(), engine);
     made->scratchpad = descriptor.scratchpad_desc();
@@ -110,29 +125,26 @@ struct OneDnnConvolution::Impl {
   }
 };
 
-bool OneDnnConvolution::Available() {
-  // The 16-channel blocked layout has JIT kernels only with AVX-512; elsewhere oneDNN would hand
-  // out reference kernels about 2,000 times slower, so the engine keeps LibTorch's convolutions.
-  static const bool has_kernels = OneDnnRunsWith(dnnl::cpu_isa::avx512_core);
-  return enabled && has_kernels && OneDnnCpuEngine() != nullptr;
-}
+bool OneDnnConvolution::Available() { return enabled && OneDnnCpuEngine() != nullptr; }
 
-OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight)
+OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight, Algorithms algorithms)
     : impl_(std::make_unique<Impl>()) {
-  TORCH_CHECK(weight.dim() == 4 && weight.size(0) % kChannelBlock == 0 &&
-                  weight.size(1) % kChannelBlock == 0 && weight.size(2) == weight.size(3) &&
-                  weight.size(2) % 2 == 1,
-              "oneDNN convolution needs [O, C, k, k] weights with O, C multiples of 16, got ",
-              weight.sizes());
+  const int64_t block = ChannelBlock();
+  TORCH_CHECK(weight.dim() == 4 && weight.size(0) % block == 0 && weight.size(1) % block == 0 &&
+                  weight.size(2) == weight.size(3) && weight.size(2) % 2 == 1,
+              "oneDNN convolution needs [O, C, k, k] weights with O, C multiples of ", block,
+              ", got ", weight.sizes());
+  impl_->algorithms = algorithms;
   impl_->weight = weight.detach().to(torch::kCPU, torch::kFloat32).contiguous().clone();
 }
 
 OneDnnConvolution::~OneDnnConvolution() = default;
 
 torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu) {
-  TORCH_CHECK(input.dim() == 5 && input.size(4) == kChannelBlock && input.is_contiguous() &&
+  const int64_t block = ChannelBlock();
+  TORCH_CHECK(input.dim() == 5 && input.size(4) == block && input.is_contiguous() &&
                   input.scalar_type() == torch::kFloat32 && input.device().is_cpu() &&
-                  input.size(1) * kChannelBlock == impl_->weight.size(1),
+                  input.size(1) * block == impl_->weight.size(1),
               "oneDNN convolution input must be blocked float32 with ", impl_->weight.size(1),
               " channels, got ", input.sizes());
   const int64_t n = input.size(0), h = input.size(2), w = input.size(3);
@@ -141,17 +153,18 @@ torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->last_kernel = prepared->kernel;
   }
-  torch::Tensor output = torch::empty(
-      {n, impl_->weight.size(0) / kChannelBlock, h, w, kChannelBlock}, input.options());
+  if (!prepared->usable) return {};
+  torch::Tensor output =
+      torch::empty({n, impl_->weight.size(0) / block, h, w, block}, input.options());
   torch::Tensor scratch =
       torch::empty({static_cast<int64_t>(prepared->scratchpad.get_size())},
                    input.options().dtype(torch::kUInt8));
   const dnnl::engine& engine = *OneDnnCpuEngine();
   using dnnl::memory;
   const auto f32 = memory::data_type::f32;
-  memory src({{n, input.size(1) * kChannelBlock, h, w}, f32, memory::format_tag::aBcd16b}, engine,
+  memory src({{n, input.size(1) * block, h, w}, f32, BlockedFormatTag()}, engine,
              input.data_ptr());
-  memory dst({{n, impl_->weight.size(0), h, w}, f32, memory::format_tag::aBcd16b}, engine,
+  memory dst({{n, impl_->weight.size(0), h, w}, f32, BlockedFormatTag()}, engine,
              output.data_ptr());
   memory scratchpad(prepared->scratchpad, engine, scratch.data_ptr());
   dnnl::stream stream(engine);
@@ -174,7 +187,7 @@ struct OneDnnConvolution::Impl {};
 
 bool OneDnnConvolution::Available() { return false; }
 
-OneDnnConvolution::OneDnnConvolution(const torch::Tensor&) {
+OneDnnConvolution::OneDnnConvolution(const torch::Tensor&, Algorithms) {
   TORCH_CHECK(false, "this build has no oneDNN");
 }
 

@@ -1,8 +1,10 @@
-// One stride-1 convolution layer run by oneDNN directly, on tensors in the 16-channel blocked
+// One stride-1 convolution layer run by oneDNN directly, on tensors in the channel-blocked
 // layout (engine/blocked_layout.h): Winograd F(4x4, 3x3) for 3x3 kernels where the CPU has it
-// (about 2.5 times the direct convolution's throughput here), else oneDNN's direct kernel; zero
-// padding of k / 2, no bias, optionally a fused ReLU. LibTorch's own convolution offers neither
-// Winograd nor fused activations, which is why the engine calls oneDNN itself on the CPU.
+// (AVX-512; about 2.5 times the direct convolution's throughput there), else oneDNN's direct
+// kernel; zero padding of k / 2, no bias, optionally a fused ReLU. LibTorch's own convolution
+// offers neither Winograd nor fused activations, which is why the engine calls oneDNN itself.
+// A reference ("ref:") kernel is never run: Run says so instead, and the caller takes another
+// path (engine/kernel_choice.h).
 //
 // Built only where oneDNN's headers are found (Debian's libdnnl-dev, the library LibTorch itself
 // uses there); elsewhere Available() is false and the engine keeps LibTorch's convolutions.
@@ -19,22 +21,28 @@ namespace vmm::engine {
 class OneDnnConvolution {
  public:
   // Whether this build has oneDNN and its CPU engine starts (it can be turned off for comparisons
-  // with SetOneDnnEnabled).
+  // with SetEnabled). Which kernels it has for a shape, Run finds out.
   static bool Available();
 
   // Turns the oneDNN path on or off for the whole process (on by default where available).
   static void SetEnabled(bool enabled);
 
-  // `weight` is [O, C, k, k] float32 on the CPU with O and C multiples of 16 and k odd; it is
-  // copied, so later changes to the tensor are not seen.
-  explicit OneDnnConvolution(const torch::Tensor& weight);
+  // Which algorithms the layer may take.
+  enum class Algorithms { kWinogradOrDirect, kWinogradOnly };
+
+  // `weight` is [O, C, k, k] float32 on the CPU with O and C multiples of ChannelBlock() and k
+  // odd; it is copied, so later changes to the tensor are not seen.
+  explicit OneDnnConvolution(const torch::Tensor& weight,
+                             Algorithms algorithms = Algorithms::kWinogradOrDirect);
   ~OneDnnConvolution();
 
-  // Convolves `input` ([N, C/16, H, W, 16], contiguous float32) with zero padding; returns
-  // [N, O/16, H, W, 16], passed through ReLU when `relu`.
+  // Convolves `input` ([N, C/L, H, W, L], contiguous float32, L = ChannelBlock()) with zero
+  // padding; returns [N, O/L, H, W, L], passed through ReLU when `relu`. Returns an undefined
+  // tensor when oneDNN has no kernel for this shape among `algorithms` but a reference one.
   torch::Tensor Run(const torch::Tensor& input, bool relu);
 
-  // Name of the oneDNN kernel chosen for the last Run (for benchmarks), "" before any.
+  // Name of the oneDNN kernel chosen for the last Run (for benchmarks), "" before any or when
+  // the last Run had no kernel.
   std::string last_kernel() const;
 
  private:

@@ -12,4 +12,8 @@ const dnnl::engine* OneDnnCpuEngine();
 // Whether the ISA oneDNN runs with (the CPU's, lowered by ONEDNN_MAX_CPU_ISA) includes `isa`.
 bool OneDnnRunsWith(dnnl::cpu_isa isa);
 
+// oneDNN's tag for the blocked layout with this process's ChannelBlock() (engine/kernel_choice.h):
+// aBcd16b or aBcd8b.
+dnnl::memory::format_tag BlockedFormatTag();
+
 }  // namespace vmm::engine

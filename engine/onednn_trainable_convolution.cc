@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include "engine/blocked_layout.h"
+#include "engine/kernel_choice.h"
 #include "engine/onednn_convolution.h"
 
 #ifdef VMM_HAVE_ONEDNN
@@ -38,10 +39,9 @@ struct Primitives {
 
 using ShapeKey = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t>;  // N, C, O, H, W
 
-// A ringed blocked tensor's descriptor: [N, C, H+2, W+2] in nChw16c.
+// A ringed blocked tensor's descriptor: [N, C, H+2, W+2] in nChw16c or nChw8c (ChannelBlock()).
 memory::desc RingedDesc(int64_t n, int64_t channels, int64_t h, int64_t w) {
-  return memory::desc({n, channels, h + 2 * kRing, w + 2 * kRing}, kF32,
-                      memory::format_tag::aBcd16b);
+  return memory::desc({n, channels, h + 2 * kRing, w + 2 * kRing}, kF32, BlockedFormatTag());
 }
 
 // The interior of a ringed descriptor, for reorders to and from plain NCHW.
@@ -49,7 +49,8 @@ memory::desc InteriorDesc(int64_t n, int64_t channels, int64_t h, int64_t w) {
   return RingedDesc(n, channels, h, w).submemory_desc({n, channels, h, w}, {0, 0, kRing, kRing});
 }
 
-// Builds the primitives, Winograd where oneDNN has it for the pass, else direct.
+// Builds the primitives, Winograd where oneDNN has it for the pass, else direct; null when any of
+// the three passes would run on a reference kernel (then LibTorch's autograd trains the layer).
 std::shared_ptr<const Primitives> MakePrimitives(const ShapeKey& key) {
   const auto [n, c, o, h, w] = key;
   const dnnl::engine& engine = *OneDnnCpuEngine();
@@ -85,27 +86,49 @@ std::shared_ptr<const Primitives> MakePrimitives(const ShapeKey& key) {
                                                  padding, padding),
         attributes, engine, made->forward_desc);
   });
+  const std::string kinds[] = {"forward", "backward data", "backward weights"};
+  const std::string kernels[] = {made->forward_desc.impl_info_str(),
+                                 made->backward_data_desc.impl_info_str(),
+                                 made->backward_weights_desc.impl_info_str()};
+  for (const std::string& kernel : kernels) {
+    if (IsReferenceKernel(kernel)) return nullptr;
+  }
+  for (int pass = 0; pass < 3; ++pass) {
+    NoteKernel("training 3x3 conv " + std::to_string(c) + "->" + std::to_string(o) + " " +
+                   kinds[pass],
+               "oneDNN " + kernels[pass]);
+  }
   made->forward = dnnl::convolution_forward(made->forward_desc);
   made->backward_data = dnnl::convolution_backward_data(made->backward_data_desc);
   made->backward_weights = dnnl::convolution_backward_weights(made->backward_weights_desc);
   return made;
 }
 
-// The cached primitives for a shape (training sees a handful of shapes, over and over).
+// The cached primitives for a shape, null where oneDNN has only reference kernels (training
+// sees a handful of shapes, over and over).
 std::shared_ptr<const Primitives> PrimitivesFor(const ShapeKey& key) {
   static std::mutex mutex;
   static auto* const cache = new std::map<ShapeKey, std::shared_ptr<const Primitives>>();
   std::lock_guard<std::mutex> lock(mutex);
-  auto& slot = (*cache)[key];
-  if (!slot) slot = MakePrimitives(key);
-  return slot;
+  const auto found = cache->find(key);
+  if (found != cache->end()) return found->second;
+  return (*cache)[key] = MakePrimitives(key);
 }
 
-// A new ringed blocked tensor [N, C/16, H+2, W+2, 16], contents undefined.
+// The cached primitives for a shape that UseTrainableOneDnnConvolution accepted.
+std::shared_ptr<const Primitives> UsablePrimitivesFor(const ShapeKey& key) {
+  std::shared_ptr<const Primitives> primitives = PrimitivesFor(key);
+  TORCH_CHECK(primitives != nullptr,
+              "oneDNN has only reference kernels for this training convolution; "
+              "UseTrainableOneDnnConvolution says so beforehand");
+  return primitives;
+}
+
+// A new ringed blocked tensor [N, C/L, H+2, W+2, L], contents undefined.
 torch::Tensor EmptyRinged(int64_t n, int64_t channels, int64_t h, int64_t w,
                           const torch::TensorOptions& options) {
-  return torch::empty({n, channels / kChannelBlock, h + 2 * kRing, w + 2 * kRing, kChannelBlock},
-                      options);
+  const int64_t block = ChannelBlock();
+  return torch::empty({n, channels / block, h + 2 * kRing, w + 2 * kRing, block}, options);
 }
 
 // oneDNN memory over a tensor's storage.
@@ -153,7 +176,7 @@ torch::Tensor ToRingedBlocked(const torch::Tensor& plain) {
 
 // The interior of a ringed blocked tensor as a new contiguous [N, C, H, W] tensor.
 torch::Tensor InteriorToPlain(const torch::Tensor& ringed) {
-  const int64_t n = ringed.size(0), c = ringed.size(1) * kChannelBlock,
+  const int64_t n = ringed.size(0), c = ringed.size(1) * ChannelBlock(),
                 h = ringed.size(2) - 2 * kRing, w = ringed.size(3) - 2 * kRing;
   torch::Tensor plain = torch::empty({n, c, h, w}, ringed.options());
   Reorder(Wrap(InteriorDesc(n, c, h, w), ringed),
@@ -224,8 +247,8 @@ torch::Tensor ConvolveBackwardData(const Primitives& primitives,
 torch::Tensor ConvolveBackwardWeights(const Primitives& primitives,
                                       const torch::Tensor& ringed_input,
                                       const torch::Tensor& ringed_output_gradient) {
-  const int64_t n = ringed_input.size(0), c = ringed_input.size(1) * kChannelBlock,
-                o = ringed_output_gradient.size(1) * kChannelBlock,
+  const int64_t n = ringed_input.size(0), c = ringed_input.size(1) * ChannelBlock(),
+                o = ringed_output_gradient.size(1) * ChannelBlock(),
                 h = ringed_input.size(2) - 2 * kRing, w = ringed_input.size(3) - 2 * kRing;
   const memory::desc chosen = primitives.backward_weights_desc.diff_weights_desc();
   torch::Tensor chosen_storage = torch::empty(
@@ -253,7 +276,7 @@ class ReflectPaddedConv3x3Function
   static torch::Tensor forward(torch::autograd::AutogradContext* context,
                                const torch::Tensor& input, const torch::Tensor& weight) {
     const torch::Tensor plain_weight = weight.contiguous();
-    const std::shared_ptr<const Primitives> primitives = PrimitivesFor(
+    const std::shared_ptr<const Primitives> primitives = UsablePrimitivesFor(
         {input.size(0), input.size(1), weight.size(0), input.size(2), input.size(3)});
     torch::Tensor ringed_input = ToRingedBlocked(input.contiguous());
     FillReflectionRing(ringed_input, kRing);
@@ -268,7 +291,7 @@ class ReflectPaddedConv3x3Function
     const torch::Tensor& ringed_input = saved[0];
     const torch::Tensor& weight = saved[1];
     const std::shared_ptr<const Primitives> primitives =
-        PrimitivesFor({ringed_input.size(0), weight.size(1), weight.size(0),
+        UsablePrimitivesFor({ringed_input.size(0), weight.size(1), weight.size(0),
                        ringed_input.size(2) - 2 * kRing, ringed_input.size(3) - 2 * kRing});
     // The output's gradient inside a zero ring: the ring's outputs were never used.
     const torch::Tensor ringed_gradient = GradientToRinged(gradients[0]);
@@ -291,7 +314,7 @@ class ResidualBlocksFunction : public torch::autograd::Function<ResidualBlocksFu
   // `weights` holds each block's two weights in order.
   static torch::Tensor forward(torch::autograd::AutogradContext* context,
                                const torch::Tensor& input, at::TensorList weights) {
-    const std::shared_ptr<const Primitives> primitives = PrimitivesFor(
+    const std::shared_ptr<const Primitives> primitives = UsablePrimitivesFor(
         {input.size(0), input.size(1), input.size(1), input.size(2), input.size(3)});
     torch::autograd::variable_list saved;
     torch::Tensor x = ToRingedBlocked(input.contiguous());
@@ -313,9 +336,9 @@ class ResidualBlocksFunction : public torch::autograd::Function<ResidualBlocksFu
                                                  torch::autograd::variable_list gradients) {
     const torch::autograd::variable_list saved = context->get_saved_variables();
     const torch::Tensor& first_input = saved[0];
-    const std::shared_ptr<const Primitives> primitives = PrimitivesFor(
-        {first_input.size(0), first_input.size(1) * kChannelBlock,
-         first_input.size(1) * kChannelBlock, first_input.size(2) - 2 * kRing,
+    const std::shared_ptr<const Primitives> primitives = UsablePrimitivesFor(
+        {first_input.size(0), first_input.size(1) * ChannelBlock(),
+         first_input.size(1) * ChannelBlock(), first_input.size(2) - 2 * kRing,
          first_input.size(3) - 2 * kRing});
     const size_t blocks = saved.size() / 4;
     torch::autograd::variable_list result(1 + 2 * blocks);
@@ -342,19 +365,23 @@ class ResidualBlocksFunction : public torch::autograd::Function<ResidualBlocksFu
 
 bool TrainableOneDnnConvolutionAvailable() { return OneDnnConvolution::Available(); }
 
-bool UseTrainableOneDnnConvolution(const torch::Tensor& input) {
+bool UseTrainableOneDnnConvolution(const torch::Tensor& input, int64_t out_channels) {
+  const int64_t block = ChannelBlock();
   return torch::GradMode::is_enabled() && input.dim() == 4 && input.device().is_cpu() &&
-         input.scalar_type() == torch::kFloat32 && input.size(1) % kChannelBlock == 0 &&
-         input.size(2) >= 2 && input.size(3) >= 2 && TrainableOneDnnConvolutionAvailable();
+         input.scalar_type() == torch::kFloat32 && input.size(1) % block == 0 &&
+         out_channels % block == 0 && input.size(2) >= 2 && input.size(3) >= 2 &&
+         TrainableOneDnnConvolutionAvailable() &&
+         PrimitivesFor({input.size(0), input.size(1), out_channels, input.size(2),
+                        input.size(3)}) != nullptr;
 }
 
 torch::Tensor ReflectPaddedConv3x3(const torch::Tensor& input, const torch::Tensor& weight) {
   TORCH_CHECK(input.dim() == 4 && weight.dim() == 4 && weight.size(2) == 3 &&
                   weight.size(3) == 3 && input.size(1) == weight.size(1) &&
-                  input.size(1) % kChannelBlock == 0 && weight.size(0) % kChannelBlock == 0 &&
+                  input.size(1) % ChannelBlock() == 0 && weight.size(0) % ChannelBlock() == 0 &&
                   input.size(2) >= 2 && input.size(3) >= 2,
               "oneDNN training convolution needs [N, C, H >= 2, W >= 2] input and [O, C, 3, 3] "
-              "weights with C and O multiples of 16, got ",
+              "weights with C and O multiples of ", ChannelBlock(), ", got ",
               input.sizes(), " and ", weight.sizes());
   TORCH_CHECK(input.device().is_cpu() && input.scalar_type() == torch::kFloat32 &&
                   weight.device().is_cpu() && weight.scalar_type() == torch::kFloat32,
@@ -366,11 +393,11 @@ torch::Tensor ResidualBlocksTrainable(const torch::Tensor& input,
                                       const std::vector<torch::Tensor>& weights) {
   TORCH_CHECK(!weights.empty() && weights.size() % 2 == 0,
               "residual blocks need two weights each, got ", weights.size());
-  TORCH_CHECK(input.dim() == 4 && input.size(1) % kChannelBlock == 0 && input.size(2) >= 2 &&
+  TORCH_CHECK(input.dim() == 4 && input.size(1) % ChannelBlock() == 0 && input.size(2) >= 2 &&
                   input.size(3) >= 2 && input.device().is_cpu() &&
                   input.scalar_type() == torch::kFloat32,
               "oneDNN residual blocks need float32 CPU [N, C, H >= 2, W >= 2] input with C a "
-              "multiple of 16, got ",
+              "multiple of ", ChannelBlock(), ", got ",
               input.sizes());
   for (const torch::Tensor& weight : weights) {
     TORCH_CHECK(weight.dim() == 4 && weight.size(0) == input.size(1) &&
@@ -387,7 +414,7 @@ torch::Tensor ResidualBlocksTrainable(const torch::Tensor& input,
 
 bool TrainableOneDnnConvolutionAvailable() { return false; }
 
-bool UseTrainableOneDnnConvolution(const torch::Tensor&) { return false; }
+bool UseTrainableOneDnnConvolution(const torch::Tensor&, int64_t) { return false; }
 
 torch::Tensor ResidualBlocksTrainable(const torch::Tensor&, const std::vector<torch::Tensor>&) {
   TORCH_CHECK(false, "this build has no oneDNN");

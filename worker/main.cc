@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "engine/kernel_choice.h"
 #include "engine/runtime.h"
 #include "worker/live_model.h"
 #include "worker/reconnect_loop.h"
@@ -57,7 +58,9 @@ int Main(int argc, char** argv) {
   const std::string device_name = vmm::worker::DeviceName(*device);
   vmm::engine::ConfigureThreads(options.threads);
 
-  vmm::worker::WorkerMetrics metrics(device_name);
+  const std::string kernels = vmm::engine::ConvolutionKernelFamily(*device);
+  vmm::worker::Log(absl::StrCat("device ", device_name, ", convolutions: ", kernels));
+  vmm::worker::WorkerMetrics metrics(device_name, kernels);
   if (options.metrics_port >= 0) {
     absl::StatusOr<int> port =
         metrics.Serve(absl::StrCat(options.metrics_address, ":", options.metrics_port));

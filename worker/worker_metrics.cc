@@ -21,7 +21,7 @@ void AddNonNegative(prometheus::Counter* counter, double value) {
 
 }  // namespace
 
-WorkerMetrics::WorkerMetrics(const std::string& device)
+WorkerMetrics::WorkerMetrics(const std::string& device, const std::string& kernels)
     : registry_(std::make_shared<prometheus::Registry>()) {
   frames_ = &prometheus::BuildCounter()
                  .Name("vmm_worker_frames_processed_total")
@@ -44,9 +44,10 @@ WorkerMetrics::WorkerMetrics(const std::string& device)
                .Add({});
   prometheus::BuildGauge()
       .Name("vmm_worker_info")
-      .Help("Always 1; the device label names the device this worker runs on.")
+      .Help("Always 1; the labels name the device this worker runs on and the convolution "
+            "kernels it uses there.")
       .Register(*registry_)
-      .Add({{"device", device}})
+      .Add({{"device", device}, {"kernels", kernels}})
       .Set(1);
 }
 

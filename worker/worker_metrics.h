@@ -32,8 +32,9 @@ struct StageSeconds {
 // The metric families of one worker process and the endpoint that serves them.
 class WorkerMetrics {
  public:
-  // Registers the families; `device` is the label of vmm_worker_info (e.g. "cpu", "cuda:0").
-  explicit WorkerMetrics(const std::string& device);
+  // Registers the families; `device` and `kernels` are the labels of vmm_worker_info (e.g. "cpu"
+  // and the convolution kernel family, engine/kernel_choice.h).
+  WorkerMetrics(const std::string& device, const std::string& kernels);
   ~WorkerMetrics();
 
   // Serves /metrics on `bind_address` ("0.0.0.0:8003"; port 0 picks a free port). Returns the

@@ -84,6 +84,17 @@ TEST_F(MagnifyCommandTest, MagnifiesAVideoKeepingSizeAndFrameCount) {
   EXPECT_FALSE(std::filesystem::exists(Path(".out.partial.mkv")));
 }
 
+TEST_F(MagnifyCommandTest, VerboseNamesTheDeviceAndTheKernelsOfEveryLayerKind) {
+  Result result = RunVmm(Magnify(Path("clip.mp4"), "--alpha 5 --verbose --quiet"));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("device cpu"));
+  EXPECT_THAT(result.output, HasSubstr("oneDNN ISA "));
+  EXPECT_THAT(result.output, HasSubstr("convolutions: "));
+  // One line per layer kind after the run: the decoder's residual blocks among them.
+  EXPECT_THAT(result.output, HasSubstr("3x3 conv 64->64: "));
+  EXPECT_THAT(result.output, Not(HasSubstr("ref:")));
+}
+
 TEST_F(MagnifyCommandTest, TemporalModeWithEveryFilterRuns) {
   for (const std::string filter : {"fir --taps 5", "butter --order 2", "iir"}) {
     Result result = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --alpha 10 --fl 1 --fh 5 --filter " + filter));

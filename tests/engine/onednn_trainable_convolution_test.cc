@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "engine/kernel_choice.h"
 #include "engine/layers.h"
 #include "engine/network.h"
 #include "engine/onednn_convolution.h"
@@ -21,6 +22,15 @@ class TrainableOneDnnConvolutionTest : public ::testing::Test {
     torch::manual_seed(5);
   }
   void TearDown() override { OneDnnConvolution::SetEnabled(true); }
+
+  // Whether oneDNN has training kernels for this ISA that are not reference ones (with SSE4.1 it
+  // has no backward kernels for the blocked layout, and LibTorch's autograd trains instead).
+  static bool FastTrainingKernels() {
+    return UseTrainableOneDnnConvolution(torch::zeros({1, 16, 4, 4}), 16);
+  }
+  static std::string NoFastKernels() {
+    return "oneDNN has only reference training kernels with " + OneDnnIsa();
+  }
 };
 
 struct Shape {
@@ -28,6 +38,7 @@ struct Shape {
 };
 
 TEST_F(TrainableOneDnnConvolutionTest, OutputAndGradientsEqualLibTorchs) {
+  if (!FastTrainingKernels()) GTEST_SKIP() << NoFastKernels();
   for (const Shape& shape : {Shape{2, 16, 32, 5, 7}, Shape{1, 32, 16, 2, 3}, Shape{3, 16, 16, 9, 4},
                              Shape{4, 64, 64, 16, 16}}) {
     SCOPED_TRACE(testing::Message() << shape.batch << "x" << shape.in_channels << "->"
@@ -57,6 +68,7 @@ TEST_F(TrainableOneDnnConvolutionTest, OutputAndGradientsEqualLibTorchs) {
 }
 
 TEST_F(TrainableOneDnnConvolutionTest, ResidualBlocksEqualLibTorchsBlockByBlock) {
+  if (!FastTrainingKernels()) GTEST_SKIP() << NoFastKernels();
   for (const Shape& shape : {Shape{2, 32, 32, 6, 9}, Shape{1, 16, 16, 2, 2}}) {
     SCOPED_TRACE(testing::Message() << shape.in_channels << " channels at " << shape.height
                                     << "x" << shape.width);
@@ -92,6 +104,7 @@ TEST_F(TrainableOneDnnConvolutionTest, ResidualBlocksEqualLibTorchsBlockByBlock)
 }
 
 TEST_F(TrainableOneDnnConvolutionTest, TakesAnyStridesAndSkipsGradientsNobodyNeeds) {
+  if (!FastTrainingKernels()) GTEST_SKIP() << NoFastKernels();
   const torch::Tensor x = torch::randn({2, 32, 6, 5}).contiguous(torch::MemoryFormat::ChannelsLast);
   const torch::Tensor w = (torch::randn({16, 32, 3, 3}) / 96.0).requires_grad_();
   const torch::Tensor y = ReflectPaddedConv3x3(x, w);
@@ -102,7 +115,8 @@ TEST_F(TrainableOneDnnConvolutionTest, TakesAnyStridesAndSkipsGradientsNobodyNee
 }
 
 TEST_F(TrainableOneDnnConvolutionTest, RefusesWhatItCannotCompute) {
-  EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 8, 4, 4}), torch::randn({16, 8, 3, 3})),
+  // 12 channels fit no channel block.
+  EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 12, 4, 4}), torch::randn({16, 12, 3, 3})),
                c10::Error);
   EXPECT_THROW(ReflectPaddedConv3x3(torch::randn({1, 16, 1, 4}), torch::randn({16, 16, 3, 3})),
                c10::Error);
@@ -117,6 +131,10 @@ TEST_F(TrainableOneDnnConvolutionTest, RefusesWhatItCannotCompute) {
 
 // The gradients of a training loss with every parameter: oneDNN's training convolutions must be
 // as close to a float64 computation as a float32 computation with LibTorch's can be expected to.
+// Where float32 rounding puts a ReLU's input or the L1 loss's argument on the other side of zero
+// than float64 does (seen under ONEDNN_MAX_CPU_ISA=AVX2, whose kernels round differently), every
+// float32 gradient upstream moves by that discontinuity, LibTorch's as much as oneDNN's: the bound
+// is then LibTorch's own distance from float64.
 TEST_F(TrainableOneDnnConvolutionTest, NetworkGradientsAreAsAccurateAsLibTorchs) {
   MagnificationNet net;
   const torch::Tensor a = torch::rand({2, 3, 32, 48}) * 2 - 1;
@@ -146,9 +164,9 @@ TEST_F(TrainableOneDnnConvolutionTest, NetworkGradientsAreAsAccurateAsLibTorchs)
   ASSERT_EQ(with_onednn.size(), exact.size());
   for (size_t i = 0; i < exact.size(); ++i) {
     SCOPED_TRACE(i);
-    // Both float32 paths measured 1e-6 to 8e-6 here.
-    EXPECT_LT(RelativeDifference(with_onednn[i], exact[i]), 2e-5);
-    EXPECT_LT(RelativeDifference(libtorch_only[i], exact[i]), 2e-5);
+    // Both float32 paths measured 1e-6 to 8e-6 here with AVX-512 (no discontinuity crossed).
+    const double libtorch_error = RelativeDifference(libtorch_only[i], exact[i]);
+    EXPECT_LT(RelativeDifference(with_onednn[i], exact[i]), std::max(2e-5, 1.5 * libtorch_error));
   }
 }
 

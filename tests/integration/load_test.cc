@@ -4,6 +4,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -79,7 +80,15 @@ TEST_F(LoadTest, TwentyClientsAtOnceAllCompleteAndMetricsAddUp) {
             kClients * kFrames)
       << worker;
   EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_busy"), 0);
-  EXPECT_EQ(ServiceHarness::MetricValue(worker, "vmm_worker_info{device=\"cpu\"}"), 1);
+  // The info series names the device and the convolution kernel family in use on it.
+  const std::string info_prefix = "vmm_worker_info{device=\"cpu\",kernels=\"";
+  const size_t info = worker.find(info_prefix);
+  ASSERT_NE(info, std::string::npos) << worker;
+  const std::string kernels = worker.substr(
+      info + info_prefix.size(), worker.find('"', info + info_prefix.size()) - info - info_prefix.size());
+  EXPECT_TRUE(absl::StrContains(kernels, "Winograd") || absl::StrContains(kernels, "LibTorch"))
+      << kernels;
+  EXPECT_EQ(ServiceHarness::MetricValue(worker, info_prefix + kernels + "\"}"), 1);
   for (const char* stage : {"decode", "encoder", "manipulator", "decoder", "encode"}) {
     EXPECT_GT(ServiceHarness::MetricValue(
                   worker, absl::StrCat("vmm_worker_stage_seconds_total{stage=\"", stage, "\"}")),

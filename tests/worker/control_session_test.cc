@@ -69,7 +69,7 @@ class ControlSessionTest : public ::testing::Test {
 
   testing::FakeServer fake_;
   WorkerOptions options_;
-  WorkerMetrics metrics_{"cpu"};
+  WorkerMetrics metrics_{"cpu", "engine Winograd"};
   LiveModel live_model_{"", torch::kCPU};
   ShutdownSignal shutdown_;
   WorkerContext context_;

@@ -18,12 +18,12 @@ TEST(WorkerMetricsTest, NamesAreExactlyTheDocumentedOnes) {
   const std::set<std::string> documented =
       DocumentedMetricNames(std::string(VMM_SOURCE_DIR) + "/docs/metrics.md", "vmm-worker");
   ASSERT_EQ(documented.size(), 4u) << "docs/metrics.md's worker table changed";
-  WorkerMetrics metrics("cpu");
+  WorkerMetrics metrics("cpu", "engine Winograd");
   EXPECT_EQ(ExposedMetricNames(metrics.Scrape()), documented);
 }
 
 TEST(WorkerMetricsTest, CountsFramesStagesAndBusy) {
-  WorkerMetrics metrics("cuda:0");
+  WorkerMetrics metrics("cuda:0", "LibTorch convolutions on cuda:0");
   metrics.AddFrames(7);
   metrics.AddFrames(-3);  // ignored
   StageSeconds stages;
@@ -36,11 +36,14 @@ TEST(WorkerMetricsTest, CountsFramesStagesAndBusy) {
   EXPECT_NE(text.find("vmm_worker_stage_seconds_total{stage=\"decode\"} 0.5"), std::string::npos);
   EXPECT_NE(text.find("vmm_worker_stage_seconds_total{stage=\"encoder\"} 1.25"), std::string::npos);
   EXPECT_NE(text.find("vmm_worker_busy 1"), std::string::npos);
-  EXPECT_NE(text.find("vmm_worker_info{device=\"cuda:0\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("vmm_worker_info{device=\"cuda:0\",kernels=\"LibTorch convolutions on "
+                      "cuda:0\"} 1"),
+            std::string::npos)
+      << text;
 }
 
 TEST(WorkerMetricsTest, ServesOnAFreePort) {
-  WorkerMetrics metrics("cpu");
+  WorkerMetrics metrics("cpu", "engine Winograd");
   metrics.AddFrames(3);
   absl::StatusOr<int> port = metrics.Serve("127.0.0.1:0");
   ASSERT_TRUE(port.ok()) << port.status();
@@ -51,10 +54,10 @@ TEST(WorkerMetricsTest, ServesOnAFreePort) {
 }
 
 TEST(WorkerMetricsTest, BusyPortIsUnavailableNamingTheAddress) {
-  WorkerMetrics first("cpu");
+  WorkerMetrics first("cpu", "engine Winograd");
   absl::StatusOr<int> port = first.Serve("127.0.0.1:0");
   ASSERT_TRUE(port.ok()) << port.status();
-  WorkerMetrics second("cpu");
+  WorkerMetrics second("cpu", "engine Winograd");
   const std::string address = "127.0.0.1:" + std::to_string(*port);
   absl::StatusOr<int> clash = second.Serve(address);
   EXPECT_EQ(clash.status().code(), absl::StatusCode::kUnavailable);
