@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "engine/blocked_layout.h"
+#include "engine/few_outputs_convolution.h"
 #include "engine/kernel_choice.h"
 #include "engine/onednn_convolution.h"
 #include "engine/onednn_trainable_convolution.h"
@@ -62,19 +63,18 @@ torch::Tensor SamePadForStride(const torch::Tensor& input, int64_t kernel, int64
                                 0.0);
 }
 
-// The blocked path's kernels made from the weights as they were at `version` of `data`: oneDNN's
-// (Winograd only where the engine's own Winograd can stand in) and, for 3x3 layers, the engine's.
+// The blocked path's kernels, each holding its own copy of the weights: oneDNN's (Winograd only
+// where the engine's own Winograd can stand in), the engine's Winograd for 3x3 layers, and the
+// few-outputs kernel for layers with at most four outputs.
 struct PaddedConvImpl::BlockedKernels {
-  std::mutex mutex;
-  const void* data = nullptr;
-  int64_t version = -1;
   std::shared_ptr<OneDnnConvolution> onednn;
   std::shared_ptr<WinogradConvolution3x3> winograd;
+  std::shared_ptr<FewOutputsConvolution> few_outputs;
 };
 
 PaddedConvImpl::PaddedConvImpl(int64_t in_channels, int64_t out_channels, int64_t kernel,
                                int64_t stride)
-    : kernel_(kernel), stride_(stride), blocked_(std::make_shared<BlockedKernels>()) {
+    : kernel_(kernel), stride_(stride) {
   conv = register_module(
       "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in_channels, out_channels, kernel)
                                     .stride(stride)
@@ -116,35 +116,44 @@ torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
   return output;
 }
 
+std::shared_ptr<PaddedConvImpl::BlockedKernels> PaddedConvImpl::CurrentKernels() {
+  const torch::Tensor& weight = conv->weight;
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Weights made inside an InferenceMode have no version counter: for them only a new tensor is
+  // noticed, not an in-place change.
+  const int64_t version = weight.is_inference() ? -2 : weight._version();
+  if (kernels_ && kernels_data_ == weight.data_ptr() && kernels_version_ == version) {
+    return kernels_;
+  }
+  auto kernels = std::make_shared<BlockedKernels>();
+  const int64_t block = ChannelBlock();
+  const bool blocked_channels = weight.size(0) % block == 0 && weight.size(1) % block == 0;
+  const bool engine_winograd = kernel_ == 3 && blocked_channels && WinogradConvolution3x3::Available();
+  if (blocked_channels && OneDnnConvolution::Available()) {
+    kernels->onednn = std::make_shared<OneDnnConvolution>(
+        weight, engine_winograd ? OneDnnConvolution::Algorithms::kWinogradOnly
+                                : OneDnnConvolution::Algorithms::kWinogradOrDirect);
+  }
+  if (engine_winograd) kernels->winograd = std::make_shared<WinogradConvolution3x3>(weight, block);
+  if (weight.size(0) <= 4 && weight.size(1) % block == 0) {
+    kernels->few_outputs = std::make_shared<FewOutputsConvolution>(weight);
+  }
+  kernels_ = kernels;
+  kernels_data_ = weight.data_ptr();
+  kernels_version_ = version;
+  return kernels;
+}
+
 torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool relu) {
   TORCH_CHECK(stride_ == 1, "the blocked path is for stride-1 convolutions");
   const torch::Tensor& weight = conv->weight;
-  std::shared_ptr<OneDnnConvolution> onednn;
-  std::shared_ptr<WinogradConvolution3x3> winograd;
-  {
-    std::lock_guard<std::mutex> lock(blocked_->mutex);
-    // Weights made inside an InferenceMode have no version counter: for them only a new tensor
-    // is noticed, not an in-place change.
-    const int64_t version = weight.is_inference() ? -2 : weight._version();
-    if (!blocked_->onednn || blocked_->data != weight.data_ptr() ||
-        blocked_->version != version) {
-      const bool engine_winograd = kernel_ == 3 && WinogradConvolution3x3::Available();
-      blocked_->onednn = std::make_shared<OneDnnConvolution>(
-          weight, engine_winograd ? OneDnnConvolution::Algorithms::kWinogradOnly
-                                  : OneDnnConvolution::Algorithms::kWinogradOrDirect);
-      blocked_->winograd =
-          engine_winograd ? std::make_shared<WinogradConvolution3x3>(weight, ChannelBlock())
-                          : nullptr;
-      blocked_->data = weight.data_ptr();
-      blocked_->version = version;
-    }
-    onednn = blocked_->onednn;
-    winograd = blocked_->winograd;
-  }
+  const std::shared_ptr<BlockedKernels> kernels = CurrentKernels();
+  const std::shared_ptr<OneDnnConvolution>& onednn = kernels->onednn;
+  const std::shared_ptr<WinogradConvolution3x3>& winograd = kernels->winograd;
   // Zero padding over the whole ringed tensor gives the reflection-padded result inside; the
   // output's own ring is then rewritten from its interior. The first kernel that is not a
   // reference one serves: oneDNN's Winograd (or direct), the engine's Winograd, LibTorch's.
-  torch::Tensor output = onednn->Run(input, relu);
+  torch::Tensor output = onednn ? onednn->Run(input, relu) : torch::Tensor();
   if (output.defined()) {
     NoteKernel(layer_kind_, "oneDNN " + onednn->last_kernel());
   } else if (winograd) {
@@ -159,6 +168,17 @@ torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool r
   }
   FillReflectionRing(output, kernel_ / 2);
   return output;
+}
+
+torch::Tensor PaddedConvImpl::forward_from_blocked(const torch::Tensor& input, int64_t ring) {
+  TORCH_CHECK(stride_ == 1, "the blocked path is for stride-1 convolutions");
+  const std::shared_ptr<BlockedKernels> kernels = CurrentKernels();
+  if (kernels->few_outputs) {
+    NoteKernel(layer_kind_,
+               std::string("engine few-outputs (") + FewOutputsConvolution::Variant() + ")");
+    return kernels->few_outputs->Run(input, ring);
+  }
+  return forward(FromBlocked(input, ring));
 }
 
 ResidualBlockImpl::ResidualBlockImpl(int64_t channels) {

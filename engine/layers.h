@@ -11,6 +11,7 @@
 #include <torch/nn/modules/conv.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 namespace vmm::engine {
@@ -38,6 +39,11 @@ class PaddedConvImpl : public torch::nn::Module {
   // OneDnnConvolution::Available(). The kernel is chosen as engine/kernel_choice.h says.
   torch::Tensor forward_blocked(const torch::Tensor& input, bool relu);
 
+  // forward for a blocked input with a reflection ring of `ring` (any width): [N, C/L, H+2r,
+  // W+2r, L] in, [N, O, H, W] out, up to float rounding. Layers with at most four outputs (the
+  // decoder's last) run engine/few_outputs_convolution.h on the blocked tensor; others convert.
+  torch::Tensor forward_from_blocked(const torch::Tensor& input, int64_t ring);
+
   // What KernelsUsed() calls this layer, e.g. "3x3 conv 64->64".
   const std::string& layer_kind() const { return layer_kind_; }
 
@@ -45,11 +51,15 @@ class PaddedConvImpl : public torch::nn::Module {
 
  private:
   struct BlockedKernels;
+  // The kernels for the weights as they are now, rebuilt when they changed.
+  std::shared_ptr<BlockedKernels> CurrentKernels();
   int64_t kernel_;
   int64_t stride_;
   std::string layer_kind_;
-  std::shared_ptr<BlockedKernels> blocked_;  // the kernels' copies of the weights, rebuilt when
-                                             // the weights change
+  std::mutex mutex_;
+  const void* kernels_data_ = nullptr;  // the weights CurrentKernels() were made from
+  int64_t kernels_version_ = -1;
+  std::shared_ptr<BlockedKernels> kernels_;
 };
 TORCH_MODULE(PaddedConv);
 

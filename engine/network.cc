@@ -127,8 +127,8 @@ torch::Tensor DecoderImpl::forward(const torch::Tensor& texture, const torch::Te
       x = block->as<ResidualBlockImpl>()->forward_blocked(x);
     }
     if (stopped()) return {};
-    x = FromBlocked(up_conv->forward_blocked(UpsampleNearest2xBlocked(x, kRing), true), kRing);
-    return out_conv->forward(x);
+    return out_conv->forward_from_blocked(
+        up_conv->forward_blocked(UpsampleNearest2xBlocked(x, kRing), true), kRing);
   }
   torch::Tensor t = ReluMaybeInPlace(texture_conv->forward(UpsampleNearest2x(texture)));
   torch::Tensor x = torch::cat({t, shape}, 1);

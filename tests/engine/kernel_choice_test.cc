@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "engine/few_outputs_convolution.h"
 #include "engine/network.h"
 #include "engine/onednn_convolution.h"
 #include "engine/winograd_convolution.h"
@@ -54,7 +55,12 @@ TEST(KernelChoiceTest, EveryLayerOfTheNetworkRunsTheNamedFamilyAndNoReferenceKer
       EXPECT_EQ(kernels, std::string("engine Winograd (") +
                              WinogradConvolution3x3::TransformVariant() + ", oneDNN sgemm)");
     }
-    if (!blocked_3x3) EXPECT_EQ(kernels, "LibTorch");  // 7x7 and strided layers
+    if (layer == "7x7 conv 32->3") {
+      // The decoder's last layer: three outputs.
+      EXPECT_EQ(kernels, std::string("engine few-outputs (") + FewOutputsConvolution::Variant() + ")");
+    } else if (!blocked_3x3) {
+      EXPECT_EQ(kernels, "LibTorch");  // the other 7x7 and the strided layers
+    }
   }
   if (ChannelBlock() == 16) {
     EXPECT_NE(used.at("3x3 conv 64->64").find("wino"), std::string::npos);
