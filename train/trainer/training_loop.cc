@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "engine/kernel_choice.h"
 #include "engine/layers.h"
 #include "engine/weights_file.h"
 #include "train/data/batch_prefetcher.h"
@@ -163,6 +164,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   double interval_generation_cpu = prefetcher.generation_cpu_seconds();
   double interval_process_cpu = ProcessCpuSeconds();
   StepLosses sums;
+  bool kernels_reported = false;
   int interval_steps = 0;
   while (position.step < options.steps && !stop_requested.load()) {
     if (options.max_minutes > 0 && SecondsSince(run_start) > 60 * options.max_minutes) break;
@@ -204,6 +206,18 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
         row.validation_ssim_average = ValidationSsim(average->network(), validation);
       }
       log->Append(row);
+      if (!kernels_reported) {
+        // Once, after the first steps have chosen them: which kernels train here.
+        kernels_reported = true;
+        std::cout << "oneDNN ISA " << engine::OneDnnIsa() << "; training convolutions:";
+        bool any = false;
+        for (const auto& [layer, kernel] : engine::KernelsUsed()) {
+          if (layer.rfind("training", 0) != 0) continue;
+          std::cout << "\n  " << layer << ": " << kernel;
+          any = true;
+        }
+        std::cout << (any ? "\n  (the others LibTorch's)\n" : " LibTorch's autograd\n");
+      }
       std::cout << absl::StrFormat(
                        "step %d  loss %.5f  l1 %.5f  reg %.5f  %.2f steps/s  data %.0f%% of wall, "
                        "%.0f%% of CPU (waited %.0f%%)%s%s\n",
