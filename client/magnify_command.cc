@@ -12,6 +12,7 @@
 #include "engine/kernel_choice.h"
 #include "engine/runtime.h"
 #include "media/video_reader.h"
+#include "media/video_writer.h"
 #include "pipeline/magnify_file.h"
 
 namespace vmm::client {
@@ -67,6 +68,13 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
   auto params = ToMagnifyParams(flags.magnify, fps);
   if (params.ok() && (flags.batch < 1 || flags.batch > 256)) {
     params = absl::InvalidArgumentError("batch must be between 1 and 256");
+  }
+  if (params.ok()) {
+    media::WriterOptions writer_options;
+    writer_options.crf = flags.crf;
+    if (absl::Status usable = media::CheckOutputPath(flags.output, writer_options); !usable.ok()) {
+      params = usable;
+    }
   }
   if (!params.ok()) {
     std::fprintf(stderr, "vmm magnify: %s\n", std::string(params.status().message()).c_str());

@@ -1,5 +1,6 @@
 #include "media/frame_pattern.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace vmm::media {
@@ -22,6 +23,37 @@ bool IsFramePattern(const std::string& path) {
     }
   }
   return conversions == 1;
+}
+
+std::string FramePatternPath(const std::string& pattern, int64_t number) {
+  std::string path;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] != '%') {
+      path += pattern[i];
+      continue;
+    }
+    size_t next = i + 1;
+    if (next < pattern.size() && pattern[next] == '%') {
+      path += '%';
+      i = next;
+      continue;
+    }
+    const bool zero_padded = next < pattern.size() && pattern[next] == '0';
+    size_t width = 0;
+    while (next < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[next]))) {
+      width = std::min<size_t>(width * 10 + (pattern[next] - '0'), 64);
+      ++next;
+    }
+    std::string digits = std::to_string(number < 0 ? -number : number);
+    const size_t sign = number < 0 ? 1 : 0;
+    if (digits.size() + sign < width) {
+      digits.insert(0, width - digits.size() - sign, zero_padded ? '0' : ' ');
+    }
+    if (number < 0) digits.insert(zero_padded ? 0 : digits.find_first_not_of(' '), "-");
+    path += digits;
+    i = next;  // the 'd' (IsFramePattern holds)
+  }
+  return path;
 }
 
 }  // namespace vmm::media

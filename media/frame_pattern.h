@@ -2,11 +2,17 @@
 // "frames/%04d.png" or "out/img%d.jpg" ("%%" is a literal percent sign). Stateless.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace vmm::media {
 
 // True when `path` contains exactly one printf-style integer conversion (%d, %4d, %04d).
 bool IsFramePattern(const std::string& path);
+
+// The file name `pattern` gives frame `number`: its one %d conversion (with width and zero
+// flag) replaced by the number, "%%" by "%". Never a printf format: any other text is copied.
+// REQUIRES: IsFramePattern(pattern).
+std::string FramePatternPath(const std::string& pattern, int64_t number);
 
 }  // namespace vmm::media

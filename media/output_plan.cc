@@ -36,9 +36,23 @@ absl::StatusOr<OutputPlan> PlanOutput(const std::string& path, int width, int he
   if (extension == ".mov") return OutputPlan{"mov", AV_CODEC_ID_H264, h264_format, false};
   if (extension == ".mkv") return OutputPlan{"matroska", AV_CODEC_ID_FFV1, AV_PIX_FMT_BGR0, false};
   if (extension == ".avi") return OutputPlan{"avi", AV_CODEC_ID_FFV1, AV_PIX_FMT_BGR0, false};
+  if (path.find('%') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output '", path, "': an image-sequence pattern needs exactly one frame number such as "
+        "%d or %04d (and %% for a literal percent sign), e.g. out/%04d.png"));
+  }
   return absl::InvalidArgumentError(absl::StrCat(
-      "open output '", path, "': unsupported extension '", extension,
+      "output '", path, "': unsupported extension '", extension,
       "'; use .mp4, .mov, .mkv, .avi or an image-sequence pattern such as out/%04d.png"));
+}
+
+absl::Status CheckOutputPath(const std::string& path, const WriterOptions& options) {
+  if (absl::StatusOr<OutputPlan> plan = PlanOutput(path, 2, 2); !plan.ok()) return plan.status();
+  if (options.crf < 0 || options.crf > 51) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output '", path, "': crf ", options.crf, " is outside 0..51"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckWriterArguments(const std::string& path, int width, int height, int fps_num,

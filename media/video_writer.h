@@ -40,6 +40,11 @@ struct WriterOptions {
   std::vector<double> timestamps_seconds;  // optional: per-frame times (VFR); else constant fps
 };
 
+// OK when VideoWriter can write `path` with `options` (its extension or image-sequence pattern, the
+// CRF), so that a caller can refuse a bad output before any work; INVALID_ARGUMENT naming `path`
+// and what to use instead otherwise. Touches no file.
+absl::Status CheckOutputPath(const std::string& path, const WriterOptions& options = {});
+
 // Writes one output file (or image sequence).
 class VideoWriter {
  public:

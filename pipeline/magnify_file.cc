@@ -1,16 +1,15 @@
 #include "pipeline/magnify_file.h"
 
 #include <chrono>
-#include <cstdio>
 #include <filesystem>
 #include <vector>
 
 #include <torch/torch.h>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/model_loader.h"
 #include "engine/runtime.h"
+#include "media/frame_pattern.h"
 #include "media/video_reader.h"
 #include "media/video_writer.h"
 
@@ -20,7 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-bool IsPattern(const std::string& path) { return absl::StrContains(path, "%"); }
+bool IsPattern(const std::string& path) { return media::IsFramePattern(path); }
 
 // Where the output is written before it is complete: beside the output, same extension.
 std::string TemporaryOutputPath(const std::string& output) {
@@ -211,9 +210,10 @@ void RemovePartialOutput(const std::string& temporary) {
     return;
   }
   for (int number = 0;; ++number) {
-    char name[4096];
-    std::snprintf(name, sizeof(name), temporary.c_str(), number);
-    if (!std::filesystem::remove(name, ignored) && number > 4) break;
+    if (!std::filesystem::remove(media::FramePatternPath(temporary, number), ignored) &&
+        number > 4) {
+      break;
+    }
   }
 }
 
@@ -222,6 +222,12 @@ void RemovePartialOutput(const std::string& temporary) {
 absl::Status MagnifyFile(const std::string& input, const std::string& output,
                          const MagnifyFileOptions& options, const ProgressCallback& on_progress,
                          const std::atomic<bool>* cancel) {
+  media::WriterOptions writer_options;
+  writer_options.crf = options.crf;
+  // A bad output is refused under its own name, before anything is read or written.
+  if (absl::Status usable = media::CheckOutputPath(output, writer_options); !usable.ok()) {
+    return usable;
+  }
   const std::string temporary = TemporaryOutputPath(output);
   absl::Status status;
   try {

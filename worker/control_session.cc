@@ -170,6 +170,11 @@ void ControlSession::StartJob(const vmm::v1::Assignment& assignment) {
     vmm::v1::WorkerMessage message;
     *message.mutable_job_finished() = *finished;
     Send(message);
+    if (job_runner_->work_folder_unusable()) {
+      // Ends the session: the reconnect loop takes no jobs until the work folder works again.
+      Log("the work folder is unusable: disconnecting");
+      context_.TryCancel();
+    }
   });
   tasks_[assignment.job_id()] = std::move(task);
   worker_.metrics->SetBusy(true);

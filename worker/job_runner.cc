@@ -1,8 +1,5 @@
 #include "worker/job_runner.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <cctype>
 #include <filesystem>
 #include <mutex>
@@ -14,36 +11,10 @@
 #include "media/video_reader.h"
 #include "pipeline/magnify_file.h"
 #include "worker/params_conversion.h"
+#include "worker/work_folder.h"
 
 namespace vmm::worker {
 namespace {
-
-// A private folder for one job's files, removed with everything in it.
-class TempFolder {
- public:
-  static absl::StatusOr<TempFolder> Create(const std::string& parent, const std::string& job) {
-    std::string safe_job;
-    for (char c : job) safe_job.push_back(std::isalnum(static_cast<unsigned char>(c)) ? c : '_');
-    std::string base = parent;
-    while (base.size() > 1 && base.back() == '/') base.pop_back();
-    std::string pattern = absl::StrCat(base, "/vmm-job-", safe_job.substr(0, 40), "-XXXXXX");
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot create a temporary folder under '", parent, "'"));
-    }
-    return TempFolder(pattern);
-  }
-  TempFolder(TempFolder&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
-  ~TempFolder() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  explicit TempFolder(std::string path) : path_(std::move(path)) {}
-  std::string path_;
-};
 
 // ".mp4" from "wrist.mp4": the input's extension as a format hint (letters and digits only).
 std::string SafeExtension(const std::string& filename) {
@@ -84,12 +55,15 @@ std::optional<vmm::v1::JobFinished> JobRunner::Run(const vmm::v1::Assignment& as
   vmm::v1::JobFinished finished = Outcome(assignment.job_id());
   std::string limit_failure;
   absl::StatusOr<vmm::v1::JobSucceeded> result;
-  absl::StatusOr<TempFolder> folder = TempFolder::Create(config_.work_dir, assignment.job_id());
-  if (folder.ok()) {
-    result = Execute(assignment, folder->path(), control, limit_failure);
-  } else {
-    result = folder.status();
+  absl::StatusOr<JobFolder> folder = JobFolder::Create(config_.work_dir, assignment.job_id());
+  if (!folder.ok()) {
+    // The worker's fault, not the job's: hand it back so that no attempt is spent, and take no
+    // more jobs until the folder works again.
+    work_folder_unusable_ = true;
+    finished.mutable_handed_back()->set_reason(std::string(folder.status().message()));
+    return finished;
   }
+  result = Execute(assignment, folder->path(), control, limit_failure);
   switch (control.reason()) {
     case StopReason::kCancelled:
       finished.mutable_cancelled();
@@ -108,11 +82,9 @@ std::optional<vmm::v1::JobFinished> JobRunner::Run(const vmm::v1::Assignment& as
       } else {
         // The owner knows the file by its own name, not by the worker's temporary path.
         std::string reason(result.status().message());
-        if (folder.ok()) {
-          const std::string shown =
-              assignment.input_filename().empty() ? "the input" : assignment.input_filename();
-          reason = absl::StrReplaceAll(reason, {{InputPath(folder->path(), assignment), shown}});
-        }
+        const std::string shown =
+            assignment.input_filename().empty() ? "the input" : assignment.input_filename();
+        reason = absl::StrReplaceAll(reason, {{InputPath(folder->path(), assignment), shown}});
         finished.mutable_failed()->set_reason(reason);
         // Running out of memory may pass on another attempt; a bad input never will.
         finished.mutable_failed()->set_retryable(

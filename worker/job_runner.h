@@ -9,6 +9,7 @@
 // Ownership: the stub, the metrics and the sender are borrowed and must outlive every Run.
 #pragma once
 
+#include <atomic>
 #include <optional>
 #include <string>
 
@@ -38,9 +39,15 @@ class JobRunner {
             JobRunnerConfig config, WorkerMetrics& metrics, ControlSender send);
 
   // Runs `assignment`; returns the JobFinished to send, or nothing when the control stream
-  // broke (stop reason kDisconnected: the server requeues the job by itself).
+  // broke (stop reason kDisconnected: the server requeues the job by itself). A job that cannot
+  // get a folder in the work folder is handed back (no attempt spent) and sets
+  // work_folder_unusable().
   std::optional<vmm::v1::JobFinished> Run(const vmm::v1::Assignment& assignment,
                                           JobControl& control);
+
+  // Whether a job found the work folder unusable: this worker should take no more jobs until
+  // CheckWorkFolder passes again.
+  bool work_folder_unusable() const { return work_folder_unusable_; }
 
  private:
   // The outcome before the stop reason is taken into account.
@@ -53,6 +60,7 @@ class JobRunner {
   const JobRunnerConfig config_;
   WorkerMetrics& metrics_;
   const ControlSender send_;
+  std::atomic<bool> work_folder_unusable_{false};
 };
 
 }  // namespace vmm::worker

@@ -15,6 +15,7 @@
 #include "worker/live_model.h"
 #include "worker/reconnect_loop.h"
 #include "worker/shutdown_signal.h"
+#include "worker/work_folder.h"
 #include "worker/worker_log.h"
 #include "worker/worker_metrics.h"
 #include "worker/worker_options.h"
@@ -83,6 +84,11 @@ int Main(int argc, char** argv) {
     }
   });
 
+  // Job folders of this or another worker that was killed: nobody holds them any more.
+  if (const int removed = vmm::worker::RemoveAbandonedJobFolders(options.work_dir); removed > 0) {
+    vmm::worker::Log(absl::StrCat("removed ", removed, " job folder(s) left in ", options.work_dir,
+                                  " by workers that were stopped"));
+  }
   vmm::worker::LiveModel live_model(options.model, *device);
   vmm::worker::WorkerContext context;
   context.options = &options;

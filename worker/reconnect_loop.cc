@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "worker/server_channel.h"
+#include "worker/work_folder.h"
 #include "worker/worker_log.h"
 
 namespace vmm::worker {
@@ -24,6 +25,15 @@ absl::Status RunWorker(const WorkerContext& worker) {
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
   int failures = 0;
   while (!worker.shutdown->requested()) {
+    if (absl::Status usable = CheckWorkFolder(options.work_dir); !usable.ok()) {
+      // A worker that cannot store a job's files takes none: it stays away from the server.
+      const std::chrono::milliseconds delay = BackoffDelay(
+          ++failures, options.reconnect_min_seconds, options.reconnect_max_seconds, jitter(random));
+      Log(absl::StrCat("not taking jobs: ", usable.message(), "; checking again in ",
+                       delay.count(), " ms"));
+      worker.shutdown->WaitFor(delay);
+      continue;
+    }
     absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
         MakeServerChannel({options.server, options.token, options.tls_ca});
     if (!channel.ok()) return channel.status();

@@ -95,6 +95,37 @@ TEST_F(MagnifyCommandTest, VerboseNamesTheDeviceAndTheKernelsOfEveryLayerKind) {
   EXPECT_THAT(result.output, Not(HasSubstr("ref:")));
 }
 
+// User text is never a printf format: paths with conversions other than one %d are refused as
+// usage errors naming the path (they crashed once, %n writing to memory), and nothing is written.
+TEST_F(MagnifyCommandTest, OutputPathsWithOtherConversionsAreRefusedNotFormatted) {
+  for (const std::string name : {"a%s.png", "a%n.png", "a%n%d.png", "%d%d.png"}) {
+    const std::string output = Path(name);
+    Result result = RunVmm("magnify " + Path("clip.mp4") + " -o '" + output + "' --model " +
+                           Path("model.vmmw") + " --quiet");
+    EXPECT_EQ(result.exit_code, 2) << name << ": " << result.output;
+    EXPECT_THAT(result.output, HasSubstr(output)) << name;
+    EXPECT_THAT(result.output, HasSubstr("%04d")) << name;  // says what would work
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(*dir_)) {
+    EXPECT_EQ(entry.path().filename().string().find('%'), std::string::npos) << entry.path();
+  }
+  // A video file's name may hold a percent sign: it is written under exactly that name.
+  const std::string literal = Path("b%x%n.mkv");
+  Result result = RunVmm("magnify " + Path("clip.mp4") + " -o '" + literal + "' --model " +
+                         Path("model.vmmw") + " --quiet");
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_TRUE(std::filesystem::exists(literal));
+  std::filesystem::remove(literal);
+}
+
+TEST_F(MagnifyCommandTest, CrfOutsideItsRangeIsAUsageErrorNamingIt) {
+  Result result = RunVmm("magnify " + Path("clip.mp4") + " -o " + Path("crf.mp4") + " --model " +
+                         Path("model.vmmw") + " --crf 99");
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("crf 99 is outside 0..51"));
+  EXPECT_THAT(result.output, Not(HasSubstr("partial")));
+}
+
 TEST_F(MagnifyCommandTest, TemporalModeWithEveryFilterRuns) {
   for (const std::string filter : {"fir --taps 5", "butter --order 2", "iir"}) {
     Result result = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --alpha 10 --fl 1 --fh 5 --filter " + filter));

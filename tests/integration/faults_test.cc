@@ -30,6 +30,16 @@ class FaultsTest : public ServiceTest {
     EXPECT_EQ(submit.exit_code, 0) << submit.err;
     return submit.out.substr(0, submit.out.find('\n'));
   }
+
+  // The job folders (vmm-job-*) in `dir`.
+  static std::vector<std::string> JobFolders(const std::string& dir) {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind("vmm-job-", 0) == 0) found.push_back(name);
+    }
+    return found;
+  }
 };
 
 TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResult) {
@@ -50,6 +60,32 @@ TEST_F(FaultsTest, WorkerKilledMidJobCompletesOnARestartedWorkerWithTheSameResul
   ASSERT_EQ(service_->Vmm({"fetch", job, "-o", Path("remote.mkv")}).exit_code, 0);
   ASSERT_EQ(MagnifyLocally(input, Path("local.mkv"), {"--alpha", "4"}), 0);
   EXPECT_EQ(CompareVideos(Path("remote.mkv"), Path("local.mkv")), "");
+  // The killed worker's folder, with its copy of the input, went when the next one started.
+  EXPECT_TRUE(JobFolders(Path("")).empty()) << JobFolders(Path("")).front();
+}
+
+// A worker whose work folder cannot hold a job's files takes no job (none fails for it) until
+// the folder works, then runs them.
+TEST_F(FaultsTest, WorkerWithAnUnusableWorkFolderTakesNoJobsUntilItWorks) {
+  StartServer(Config(0));
+  const std::string work = Path("work");  // not there yet
+  Subprocess& worker = service_->StartWorker("w1", {"--batch=1", "--work-dir=" + work});
+  const std::string job = SubmitNoWait(MakeInput("in.mkv", 64, 48, 5));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  absl::StatusOr<vmm::v1::Job> waiting = service_->GetJob(job);
+  ASSERT_TRUE(waiting.ok()) << waiting.status();
+  EXPECT_EQ(waiting->state(), vmm::v1::Job::QUEUED) << waiting->DebugString();
+  EXPECT_EQ(waiting->attempt_count(), 0);
+  EXPECT_NE(ReadFile(Path("w1.log")).find("not taking jobs: cannot create a job folder in the "
+                                          "work folder '" + work + "'"),
+            std::string::npos)
+      << ReadFile(Path("w1.log"));
+  std::filesystem::create_directories(work);
+  const vmm::v1::Job done = WaitForJob(
+      job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::SUCCEEDED; });
+  EXPECT_EQ(done.attempt_count(), 1) << done.DebugString();
+  EXPECT_TRUE(JobFolders(work).empty());
+  (void)worker;
 }
 
 TEST_F(FaultsTest, SigtermLetsTheRunningJobFinishWithinTheGrace) {

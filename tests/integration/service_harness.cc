@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 #include <thread>
@@ -93,11 +94,16 @@ Subprocess& ServiceHarness::StartWorker(const std::string& name,
                                         const std::vector<std::string>& args,
                                         const std::string& token) {
   std::vector<std::string> argv = {
-      WorkerBinary(),       "--server=" + address_,
-      "--name=" + name,     "--model=" + model_,
-      "--metrics-port=0",   "--metrics-address=127.0.0.1",
-      "--work-dir=" + dir_, "--reconnect-max=1",
-      "--threads=1",        "--port-file=" + dir_ + "/" + name + ".metrics-port"};
+      WorkerBinary(),     "--server=" + address_,
+      "--name=" + name,   "--model=" + model_,
+      "--metrics-port=0", "--metrics-address=127.0.0.1",
+      "--reconnect-max=1", "--threads=1",
+      "--port-file=" + dir_ + "/" + name + ".metrics-port"};
+  // The test's folder is the work folder unless the test names another.
+  const bool own_work_dir = std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+    return arg.rfind("--work-dir=", 0) == 0;
+  });
+  if (!own_work_dir) argv.push_back("--work-dir=" + dir_);
   argv.insert(argv.end(), args.begin(), args.end());
   std::map<std::string, std::string> env;
   if (!token.empty()) env["VMM_TOKEN"] = token;

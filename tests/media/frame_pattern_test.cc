@@ -1,5 +1,7 @@
 #include "media/frame_pattern.h"
 
+#include <cstdio>
+
 #include "gtest/gtest.h"
 #include "media/rotation.h"
 #include "tests/media/test_util.h"
@@ -16,6 +18,19 @@ TEST(FramePatternTest, RecognisesPrintfFrameNumbers) {
   EXPECT_FALSE(IsFramePattern("a%s.png"));
   EXPECT_FALSE(IsFramePattern("%d/%d.png"));
   EXPECT_FALSE(IsFramePattern("100%%.png"));
+}
+
+TEST(FramePatternTest, NamesFramesAsPrintfWouldWithoutBeingAFormat) {
+  EXPECT_EQ(FramePatternPath("frames/%04d.png", 7), "frames/0007.png");
+  EXPECT_EQ(FramePatternPath("out/img%d.jpg", 123), "out/img123.jpg");
+  EXPECT_EQ(FramePatternPath("100%%/%3d.png", 5), "100%/  5.png");
+  EXPECT_EQ(FramePatternPath("%02d.png", 12345), "12345.png");
+  EXPECT_EQ(FramePatternPath("%04d.png", -3), "-003.png");
+  for (const char* pattern : {"frames/%04d.png", "100%%/%3d.png", "a%d.png", "%012d"}) {
+    char expected[256];
+    std::snprintf(expected, sizeof(expected), pattern, 42);  // the test's own literal formats
+    EXPECT_EQ(FramePatternPath(pattern, 42), expected) << pattern;
+  }
 }
 
 TEST(RotationTest, QuarterTurnsComposeAndSwapSize) {
