@@ -1,5 +1,7 @@
 #include "media/pixel_converter.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 extern "C" {
@@ -15,6 +17,9 @@ namespace {
 // switch off the SIMD code and make 1080p YUV->RGB six times slower (25 vs. 150 frames/s) for
 // at most one level of rounding. RGB<->RGB conversions stay exact either way.
 constexpr int kScaleFlags = SWS_BICUBIC | SWS_FULL_CHR_H_INT | SWS_FULL_CHR_H_INP;
+
+// Bytes beyond one spare row that ToPacked leaves for swscale's overruns.
+constexpr int kOverrunMargin = 256;
 
 // True for colour YUV formats, whose conversion depends on the colour space and range.
 bool IsColorYuv(AVPixelFormat format) {
@@ -102,14 +107,21 @@ absl::Status PixelConverter::ToPacked(const AVFrame& frame, AVPixelFormat output
   const auto input_format = static_cast<AVPixelFormat>(frame.format);
   const int size = av_image_get_buffer_size(output_format, frame.width, frame.height, 1);
   if (size < 0) return absl::InvalidArgumentError("bad output picture size");
-  pixels->resize(size);
+  // swscale's SIMD writers may run past the end of a row; within the picture the next row
+  // overwrites that, after the last row it would corrupt the heap. One spare row and a margin
+  // take it, then the vector is cut back to the picture.
+  const int row_bytes = av_image_get_linesize(output_format, frame.width, 0);
+  pixels->resize(static_cast<size_t>(size) + std::max(row_bytes, 0) + kOverrunMargin);
   uint8_t* planes[4] = {nullptr};
   int strides[4] = {0};
   av_image_fill_arrays(planes, strides, pixels->data(), output_format, frame.width, frame.height,
                        1);
   const bool full_range = frame.color_range == AVCOL_RANGE_JPEG || IsJpegRange(input_format);
-  return Scale(frame.data, frame.linesize, input_format, planes, strides, output_format,
-               frame.width, frame.height, frame.colorspace, full_range);
+  const absl::Status status = Scale(frame.data, frame.linesize, input_format, planes, strides,
+                                    output_format, frame.width, frame.height, frame.colorspace,
+                                    full_range);
+  pixels->resize(size);
+  return status;
 }
 
 absl::Status PixelConverter::FromPacked(const uint8_t* pixels, AVPixelFormat input_format,
@@ -124,17 +136,27 @@ absl::Status PixelConverter::FromPacked(const uint8_t* pixels, AVPixelFormat inp
 }
 
 absl::Status PixelConverter::Convert(const uint8_t* input, AVPixelFormat input_format,
-                                     uint8_t* output, AVPixelFormat output_format, int width,
-                                     int height, AVColorSpace colorspace, bool full_range) {
+                                     std::vector<uint8_t>* output, AVPixelFormat output_format,
+                                     int width, int height, AVColorSpace colorspace,
+                                     bool full_range) {
+  const int size = av_image_get_buffer_size(output_format, width, height, 1);
+  if (size < 0) return absl::InvalidArgumentError("bad output picture size");
+  // Room for swscale's overruns past the last row, as in ToPacked.
+  const int row_bytes = av_image_get_linesize(output_format, width, 0);
+  output->resize(static_cast<size_t>(size) + std::max(row_bytes, 0) + kOverrunMargin);
   const uint8_t* input_planes[4] = {nullptr};
   int input_strides[4] = {0};
   av_image_fill_arrays(const_cast<uint8_t**>(input_planes), input_strides, input, input_format,
                        width, height, 1);
   uint8_t* output_planes[4] = {nullptr};
   int output_strides[4] = {0};
-  av_image_fill_arrays(output_planes, output_strides, output, output_format, width, height, 1);
-  return Scale(input_planes, input_strides, input_format, output_planes, output_strides,
-               output_format, width, height, colorspace, full_range);
+  av_image_fill_arrays(output_planes, output_strides, output->data(), output_format, width, height,
+                       1);
+  const absl::Status status = Scale(input_planes, input_strides, input_format, output_planes,
+                                    output_strides, output_format, width, height, colorspace,
+                                    full_range);
+  output->resize(size);
+  return status;
 }
 
 }  // namespace vmm::media

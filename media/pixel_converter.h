@@ -30,11 +30,12 @@ class PixelConverter {
   // and range are already set and whose buffers are allocated and writable.
   absl::Status FromPacked(const uint8_t* pixels, AVPixelFormat input_format, AVFrame* frame);
 
-  // Converts between two tightly packed buffers (planes one after another, no row padding).
-  // `colorspace` and `full_range` describe the YUV side, if there is one.
-  absl::Status Convert(const uint8_t* input, AVPixelFormat input_format, uint8_t* output,
-                       AVPixelFormat output_format, int width, int height, AVColorSpace colorspace,
-                       bool full_range);
+  // Converts a tightly packed buffer (planes one after another, no row padding) into *output,
+  // resized to the tightly packed size of `output_format`. `colorspace` and `full_range` describe
+  // the YUV side, if there is one.
+  absl::Status Convert(const uint8_t* input, AVPixelFormat input_format,
+                       std::vector<uint8_t>* output, AVPixelFormat output_format, int width,
+                       int height, AVColorSpace colorspace, bool full_range);
 
  private:
   // Converts between planes given by pointers and strides.

@@ -70,10 +70,9 @@ absl::StatusOr<Frame> RawToRgb(const uint8_t* data, size_t size, int width, int 
   Frame frame;
   frame.width = width;
   frame.height = height;
-  frame.rgb.resize(static_cast<size_t>(width) * height * 3);
   PixelConverter converter;
-  if (absl::Status status = converter.Convert(data, *format, frame.rgb.data(), AV_PIX_FMT_RGB24,
-                                              width, height, AVCOL_SPC_BT470BG, false);
+  if (absl::Status status = converter.Convert(data, *format, &frame.rgb, AV_PIX_FMT_RGB24, width,
+                                              height, AVCOL_SPC_BT470BG, false);
       !status.ok()) {
     return status;
   }
@@ -90,10 +89,10 @@ absl::StatusOr<std::vector<uint8_t>> RgbToRaw(const Frame& frame, const std::str
   }
   absl::StatusOr<AVPixelFormat> format = FindPixelFormat(pixel_format);
   if (!format.ok()) return format.status();
-  std::vector<uint8_t> raw(BufferSize(*format, frame.width, frame.height));
+  std::vector<uint8_t> raw;
   PixelConverter converter;
   if (absl::Status status =
-          converter.Convert(frame.rgb.data(), AV_PIX_FMT_RGB24, raw.data(), *format, frame.width,
+          converter.Convert(frame.rgb.data(), AV_PIX_FMT_RGB24, &raw, *format, frame.width,
                             frame.height, AVCOL_SPC_BT470BG, false);
       !status.ok()) {
     return status;

@@ -29,6 +29,20 @@ std::string TemporaryOutputPath(const std::string& output) {
       .string();
 }
 
+// INVALID_ARGUMENT, saying what is needed, when `frames` frames are too few for the FIR filter
+// of `params` (it needs `taps` frames to give any output).
+absl::Status CheckEnoughFrames(const std::string& input, int64_t frames,
+                               const engine::MagnifyParams& params) {
+  const int taps = params.taps % 2 == 0 ? params.taps + 1 : params.taps;  // as the filter rounds
+  if (params.mode != engine::Mode::kTemporal || params.filter != engine::FilterKind::kFir ||
+      frames >= taps) {
+    return absl::OkStatus();
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "the FIR filter with ", taps, " taps needs at least ", taps, " frames, and '", input,
+      "' has ", frames, ": give fewer --taps (at least 3) or use --filter iir or butter"));
+}
+
 torch::Tensor FramesToTensor(const std::vector<media::Frame>& frames) {
   const int64_t height = frames.front().height, width = frames.front().width;
   torch::Tensor batch = torch::empty({static_cast<int64_t>(frames.size()), height, width, 3},
@@ -104,6 +118,12 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   auto reader = media::VideoReader::Open(input);
   if (!reader.ok()) return reader.status();
   const media::VideoInfo info = (*reader)->info();
+  if (info.frame_count > 0) {
+    if (absl::Status enough = CheckEnoughFrames(input, info.frame_count, options.params);
+        !enough.ok()) {
+      return enough;
+    }
+  }
 
   auto device = engine::ResolveDevice(options.device);
   if (!device.ok()) return device.status();
@@ -195,6 +215,9 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   const auto closing = Clock::now();
   if (auto status = (*writer)->Close(); !status.ok()) return status;
   encode_seconds += std::chrono::duration<double>(Clock::now() - closing).count();
+  if (absl::Status enough = CheckEnoughFrames(input, frames_read, options.params); !enough.ok()) {
+    return enough;  // the container did not say how many frames it has
+  }
   if (frames_written != frames_read) {
     return absl::InternalError(absl::StrCat("wrote ", frames_written, " frames for ", frames_read,
                                             " read"));

@@ -10,6 +10,9 @@
 #                                       fully opaque, not tiny)
 #   data-cache/heldout-backgrounds.txt  about 10% of the pictures, chosen by a hash of the name;
 #   data-cache/heldout-objects.txt      training never reads these, evaluation does
+#   data-cache/realphoto-backgrounds.txt  photographs from packages training never reads (Lomiri's
+#                                       wallpapers, unpacked apart in data-cache/realphoto-root):
+#                                       a test of generalisation (vmm-eval --split realphoto)
 # scikit-image's and OpenCV's sample images are reserved for independent evaluation: any path
 # from their sample folders is removed explicitly below, even though none of these packages
 # should contain them.
@@ -129,7 +132,37 @@ while IFS= read -r path; do
 done < <(find "${stamps_dir}" -type f -iname '*.png' ! -iname '*_mirror*' ! -iname '*_flip*' \
            | exclude_reserved | grep -v -E "${non_photographic}" | sort)
 
-for list in backgrounds heldout-backgrounds objects heldout-objects; do
+# 4. The real-photograph test set: packages training never reads, unpacked into their own root
+# so that the background search above cannot see them; the abstract renderings among them are
+# left out by name, and a picture in several packages (or resolutions) counts once.
+test_packages=(lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04)
+realphoto_root="${cache}/realphoto-root"
+mkdir -p "${realphoto_root}"
+for pkg in "${test_packages[@]}"; do
+  marker="${realphoto_root}/.unpacked-${pkg}"
+  [[ -f "${marker}" ]] && continue
+  echo "downloading ${pkg}"
+  (cd "${cache}/debs" && apt-get download -q "${pkg}" >/dev/null)
+  deb="$(ls -t "${cache}/debs/${pkg}"_*.deb | head -1)"
+  dpkg -x "${deb}" "${realphoto_root}"
+  touch "${marker}"
+done
+not_photographs='Fossa_by_|Painting-Colors_by_|lomiri-default-background|umang_by_|warty-final|Infinite-Sea_by_|analogpattern_by_'
+declare -A test_path test_size
+while IFS= read -r path; do
+  key="$(picture_key "${path}")"
+  size="$(stat -c %s "${path}")"
+  if [[ -z "${test_size[${key}]:-}" || "${size}" -gt "${test_size[${key}]}" ]]; then
+    test_size[${key}]="${size}"
+    test_path[${key}]="${path}"
+  fi
+done < <(find "${realphoto_root}/usr/share" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o \
+           -iname '*.png' -o -iname '*.webp' \) -size +20k | grep -v -E "${not_photographs}" |
+         exclude_reserved | sort)
+: > "${cache}/realphoto-backgrounds.txt.tmp"
+for key in "${!test_path[@]}"; do echo "${test_path[${key}]}" >> "${cache}/realphoto-backgrounds.txt.tmp"; done
+
+for list in backgrounds heldout-backgrounds objects heldout-objects realphoto-backgrounds; do
   sort "${cache}/${list}.txt.tmp" > "${cache}/${list}.txt"
   rm -f "${cache}/${list}.txt.tmp"
   echo "${list}: $(wc -l < "${cache}/${list}.txt") files (${cache}/${list}.txt)"

@@ -126,6 +126,15 @@ TEST_F(MagnifyCommandTest, CrfOutsideItsRangeIsAUsageErrorNamingIt) {
   EXPECT_THAT(result.output, Not(HasSubstr("partial")));
 }
 
+TEST_F(MagnifyCommandTest, FirWithFewerFramesThanTapsSaysWhatItNeeds) {
+  Result result = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --fl 1 --fh 5 --filter fir --taps 15"));
+  EXPECT_EQ(result.exit_code, 1) << result.output;
+  EXPECT_THAT(result.output, HasSubstr("needs at least 15 frames"));
+  EXPECT_THAT(result.output, HasSubstr("has 7"));
+  EXPECT_THAT(result.output, HasSubstr("fewer --taps"));
+  EXPECT_FALSE(std::filesystem::exists(Path(".out.partial.mkv")));
+}
+
 TEST_F(MagnifyCommandTest, TemporalModeWithEveryFilterRuns) {
   for (const std::string filter : {"fir --taps 5", "butter --order 2", "iir"}) {
     Result result = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --alpha 10 --fl 1 --fh 5 --filter " + filter));

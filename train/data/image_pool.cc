@@ -127,9 +127,18 @@ absl::StatusOr<std::shared_ptr<const ImagePool>> ImagePool::LoadLists(
 
 absl::StatusOr<std::shared_ptr<const ImagePool>> ImagePool::LoadDataDir(
     const std::string& data_dir, PoolSplit split, const PoolOptions& options) {
-  const std::string prefix = split == PoolSplit::kHeldOut ? "heldout-" : "";
-  return LoadLists(absl::StrCat(data_dir, "/", prefix, "backgrounds.txt"),
-                   absl::StrCat(data_dir, "/", prefix, "objects.txt"), options);
+  switch (split) {
+    case PoolSplit::kTraining:
+      return LoadLists(absl::StrCat(data_dir, "/backgrounds.txt"),
+                       absl::StrCat(data_dir, "/objects.txt"), options);
+    case PoolSplit::kHeldOut:
+      return LoadLists(absl::StrCat(data_dir, "/heldout-backgrounds.txt"),
+                       absl::StrCat(data_dir, "/heldout-objects.txt"), options);
+    case PoolSplit::kRealPhotos:
+      break;
+  }
+  return LoadLists(absl::StrCat(data_dir, "/realphoto-backgrounds.txt"),
+                   absl::StrCat(data_dir, "/heldout-objects.txt"), options);
 }
 
 std::shared_ptr<const ImagePool> ImagePool::FromImages(std::vector<ByteImage> backgrounds,

@@ -30,8 +30,12 @@ struct ImagePyramid {
   std::vector<ByteImage> levels;  // levels[0] is the largest; each next one half its size
 };
 
-// Which list files of a cache folder to read.
-enum class PoolSplit { kTraining, kHeldOut };
+// Which list files of a cache folder to read (scripts/collect-training-images.sh writes them):
+//   kTraining   backgrounds.txt, objects.txt
+//   kHeldOut    heldout-backgrounds.txt, heldout-objects.txt: the same packages, 10% by name
+//   kRealPhotos realphoto-backgrounds.txt (photographs from packages training never reads) with
+//               heldout-objects.txt: generalisation beyond the training sources
+enum class PoolSplit { kTraining, kHeldOut, kRealPhotos };
 
 // Immutable set of backgrounds and objects.
 class ImagePool {

@@ -74,6 +74,12 @@ int main(int argc, char** argv) {
   app.add_flag("--chroma-limit", chroma_limit,
                "also score the learned method through the product's chroma limit "
                "(learned-chroma-limit; vmm magnify applies it by default)");
+  std::string split_name = "heldout";
+  app.add_option("--split", split_name,
+                 "test images: heldout (10% of the training packages' pictures, never trained "
+                 "on) or realphoto (photographs from packages training never reads)")
+      ->check(CLI::IsMember({"heldout", "realphoto"}))
+      ->capture_default_str();
   app.add_flag("--examples,!--no-examples", examples,
                "write examples/<point>.png: A | B | target | each method, for sample 0");
   CLI11_PARSE(app, argc, argv);
@@ -92,7 +98,9 @@ int main(int argc, char** argv) {
   if (!device.ok()) return Fail(std::string(device.status().message()));
   absl::StatusOr<vmm::engine::LoadedModel> model = vmm::engine::LoadModel(model_path, *device);
   if (!model.ok()) return Fail(std::string(model.status().message()));
-  const auto pool = vmm::train::ImagePool::LoadDataDir(data_dir, vmm::train::PoolSplit::kHeldOut);
+  const auto pool = vmm::train::ImagePool::LoadDataDir(
+      data_dir, split_name == "realphoto" ? vmm::train::PoolSplit::kRealPhotos
+                                          : vmm::train::PoolSplit::kHeldOut);
   if (!pool.ok()) return Fail(std::string(pool.status().message()));
 
   std::vector<std::unique_ptr<eval::MagnificationMethod>> methods;
