@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 
 namespace vmm::server {
@@ -14,6 +15,24 @@ namespace {
 absl::Status Invalid(const std::string& message) { return absl::InvalidArgumentError(message); }
 
 bool IsPositiveFinite(double value) { return std::isfinite(value) && value > 0; }
+
+// `text` as an error message may quote it: at most 64 characters (the rest counted, not
+// echoed: a status travels in a header of bounded size), control characters as \xNN.
+std::string Quoted(std::string_view text) {
+  constexpr size_t kShown = 64;
+  std::string shown = "\"";
+  for (const char c : text.substr(0, kShown)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      shown += absl::StrFormat("\\x%02x", byte);
+    } else {
+      shown += c;
+    }
+  }
+  shown += "\"";
+  if (text.size() > kShown) absl::StrAppend(&shown, " (", text.size(), " characters)");
+  return shown;
+}
 
 bool IsIdCharacter(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
@@ -101,12 +120,12 @@ absl::Status ValidateLabels(const std::map<std::string, std::string>& labels) {
                       absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '_' || c == '-');
     }
     if (!good) {
-      return Invalid(absl::StrCat("labels: key \"", key,
-                                  "\" must be 1 to 63 characters of [a-z0-9_-] starting with a "
+      return Invalid(absl::StrCat("labels: key ", Quoted(key),
+                                  " must be 1 to 63 characters of [a-z0-9_-] starting with a "
                                   "lowercase letter"));
     }
     if (value.size() > 63) {
-      return Invalid(absl::StrCat("labels: value of \"", key, "\" is longer than 63 characters"));
+      return Invalid(absl::StrCat("labels: value of ", Quoted(key), " is longer than 63 characters"));
     }
   }
   return absl::OkStatus();
@@ -192,7 +211,8 @@ absl::StatusOr<std::string> ParseJobName(const std::string& name) {
   bool good = !id.empty() && id.size() <= 64;
   for (char c : id) good = good && IsIdCharacter(c);
   if (!good) {
-    return Invalid(absl::StrCat("name \"", name, "\" is not a job name (\"jobs/{id}\")"));
+    return Invalid(absl::StrCat("name ", Quoted(name),
+                                " is not a job name (\"jobs/{id}\", id 1 to 64 of [A-Za-z0-9_-])"));
   }
   return std::string(id);
 }

@@ -60,6 +60,19 @@ std::string Time(const google::protobuf::Timestamp& time) {
 
 }  // namespace
 
+std::string Printable(std::string_view text) {
+  std::string shown;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      shown += absl::StrFormat("\\x%02x", byte);  // a terminal would act on it, not show it
+    } else {
+      shown += c;  // printable ASCII and the bytes of UTF-8 sequences
+    }
+  }
+  return shown;
+}
+
 std::string StateName(vmm::v1::Job::State state) { return vmm::v1::Job::State_Name(state); }
 
 bool IsFinal(vmm::v1::Job::State state) {
@@ -78,9 +91,10 @@ std::string ToJson(const google::protobuf::Message& message) {
 
 void PrintJob(const vmm::v1::Job& job, std::ostream& out) {
   out << job.name() << "  " << StateName(job.state());
-  if (!job.display_name().empty()) out << "  \"" << job.display_name() << "\"";
+  if (!job.display_name().empty()) out << "  \"" << Printable(job.display_name()) << "\"";
   out << "\n";
-  out << "  input:    " << (job.input_filename().empty() ? "-" : job.input_filename()) << " ("
+  out << "  input:    " << (job.input_filename().empty() ? "-" : Printable(job.input_filename()))
+      << " ("
       << HumanBytes(job.input_size_bytes()) << ")\n";
   out << "  params:   " << ParamsText(job.params()) << ", output "
       << (job.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "mkv" : "mp4") << "\n";
@@ -91,7 +105,9 @@ void PrintJob(const vmm::v1::Job& job, std::ostream& out) {
       << "  ended: " << Time(job.end_time()) << "\n";
   if (!job.labels().empty()) {
     std::vector<std::string> labels;
-    for (const auto& [key, value] : job.labels()) labels.push_back(absl::StrCat(key, "=", value));
+    for (const auto& [key, value] : job.labels()) {
+      labels.push_back(Printable(absl::StrCat(key, "=", value)));
+    }
     std::sort(labels.begin(), labels.end());
     out << "  labels:   " << absl::StrJoin(labels, ", ") << "\n";
   }
@@ -99,7 +115,9 @@ void PrintJob(const vmm::v1::Job& job, std::ostream& out) {
     out << "  result:   " << HumanBytes(job.result_size_bytes()) << ", sha256 "
         << job.result_sha256() << "\n";
   }
-  if (!job.failure_reason().empty()) out << "  reason:   " << job.failure_reason() << "\n";
+  if (!job.failure_reason().empty()) {
+    out << "  reason:   " << Printable(job.failure_reason()) << "\n";
+  }
 }
 
 void PrintJobTable(const std::vector<vmm::v1::Job>& jobs, std::ostream& out) {
@@ -107,7 +125,7 @@ void PrintJobTable(const std::vector<vmm::v1::Job>& jobs, std::ostream& out) {
                          "DISPLAY NAME");
   for (const vmm::v1::Job& job : jobs) {
     out << absl::StrFormat("%-28s %-10s %-12s %-21s %s\n", job.name(), StateName(job.state()),
-                           Progress(job), Time(job.create_time()), job.display_name());
+                           Progress(job), Time(job.create_time()), Printable(job.display_name()));
   }
 }
 

@@ -6,11 +6,16 @@
 
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vmm/v1/magnification.pb.h"
 
 namespace vmm::client {
+
+// User text (names, labels, reasons) as a terminal may show it: control characters, which a
+// terminal would act on (clear the screen, move the cursor), as \xNN; everything else as is.
+std::string Printable(std::string_view text);
 
 // "QUEUED", "RUNNING", ... as the API spells them.
 std::string StateName(vmm::v1::Job::State state);

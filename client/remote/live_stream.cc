@@ -24,12 +24,15 @@ struct Flight {
   absl::Status send_error;
 };
 
-// Reads frames and sends them while fewer than `limit` are unanswered; ends with WritesDone.
+// Reads frames and sends them while fewer than `limit` are unanswered; ends with WritesDone,
+// also when `control` asks to finish.
 void SendFrames(Stream& stream, media::VideoReader& reader, int limit, int64_t frame_limit,
-                Flight& flight, int64_t* frames_sent, grpc::ClientContext& context) {
+                Flight& flight, int64_t* frames_sent, grpc::ClientContext& context,
+                const LiveStreamControl* control) {
   media::Frame frame;
   uint64_t sequence = 0;
-  while (frame_limit <= 0 || static_cast<int64_t>(sequence) < frame_limit) {
+  const auto finishing = [control] { return control != nullptr && control->finish_requested(); };
+  while ((frame_limit <= 0 || static_cast<int64_t>(sequence) < frame_limit) && !finishing()) {
     absl::StatusOr<bool> more = reader.Read(&frame);
     if (!more.ok()) {
       std::lock_guard<std::mutex> lock(flight.mutex);
@@ -38,14 +41,21 @@ void SendFrames(Stream& stream, media::VideoReader& reader, int limit, int64_t f
       return;
     }
     if (!*more) break;
-    {
+    // Wait for a free slot, looking at `control` now and then: a finish asked for while the
+    // window is full sends this frame no more.
+    bool slot = false;
+    while (!slot && !finishing()) {
       std::unique_lock<std::mutex> lock(flight.mutex);
-      flight.changed.wait(lock, [&] {
+      flight.changed.wait_for(lock, std::chrono::milliseconds(100), [&] {
         return flight.receiver_done || static_cast<int>(flight.sent.size()) < limit;
       });
       if (flight.receiver_done) return;
-      flight.sent.emplace_back(sequence, Clock::now());
+      if (static_cast<int>(flight.sent.size()) < limit) {
+        flight.sent.emplace_back(sequence, Clock::now());
+        slot = true;
+      }
     }
+    if (!slot) break;
     vmm::v1::LiveRequest request;
     request.mutable_frame()->set_sequence(sequence);
     request.mutable_frame()->set_data(frame.rgb.data(), frame.rgb.size());
@@ -58,12 +68,39 @@ void SendFrames(Stream& stream, media::VideoReader& reader, int limit, int64_t f
 
 }  // namespace
 
+void LiveStreamControl::RequestFinish() { finish_ = true; }
+
+void LiveStreamControl::RequestCancel() {
+  finish_ = true;
+  std::lock_guard<std::mutex> lock(mutex_);
+  cancelled_ = true;
+  if (context_ != nullptr) context_->TryCancel();
+}
+
+void LiveStreamControl::Attach(grpc::ClientContext* context) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  context_ = context;
+  if (cancelled_) context_->TryCancel();
+}
+
+void LiveStreamControl::Detach() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  context_ = nullptr;
+}
+
 grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
                            const vmm::v1::MagnifyParams& params, int max_frames_in_flight,
                            int64_t frame_limit, const LiveFrameSink& sink,
-                           LiveStreamReport* report) {
+                           LiveStreamReport* report, LiveStreamControl* control) {
   const media::VideoInfo& info = reader.info();
   std::unique_ptr<grpc::ClientContext> context = connection.NewContext(std::nullopt);
+  if (control != nullptr) control->Attach(context.get());
+  struct Detacher {
+    LiveStreamControl* control;
+    ~Detacher() {
+      if (control != nullptr) control->Detach();
+    }
+  } detacher{control};
   std::unique_ptr<Stream> stream = connection.stub().Live(context.get());
   vmm::v1::LiveRequest request;
   vmm::v1::LiveConfig* config = request.mutable_config();
@@ -84,7 +121,8 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
 
   Flight flight;
   std::thread sender([&] {
-    SendFrames(*stream, reader, limit, frame_limit, flight, &report->frames_sent, *context);
+    SendFrames(*stream, reader, limit, frame_limit, flight, &report->frames_sent, *context,
+               control);
   });
   absl::Status sink_error;
   while (stream->Read(&response)) {

@@ -7,10 +7,13 @@
 // caller's thread. Ownership: the connection and the reader are borrowed.
 #pragma once
 
+#include <grpcpp/client_context.h>
 #include <grpcpp/support/status.h>
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 
 #include "client/remote/connection.h"
@@ -35,11 +38,32 @@ struct LiveStreamReport {
 // Called with every magnified frame, in order; a non-OK status ends the stream.
 using LiveFrameSink = std::function<absl::Status(const media::Frame& frame)>;
 
+// Ends a running stream from another thread (e.g. on Ctrl-C). Thread-safe.
+class LiveStreamControl {
+ public:
+  // Sends no more frames; the frames already sent still come back, then the stream ends OK.
+  void RequestFinish();
+  // Ends the stream now (CANCELLED); frames still in flight are lost.
+  void RequestCancel();
+  bool finish_requested() const { return finish_; }
+
+  // For RunLiveStream: the context RequestCancel cancels while the stream runs.
+  void Attach(grpc::ClientContext* context);
+  void Detach();
+
+ private:
+  std::atomic<bool> finish_{false};
+  std::mutex mutex_;
+  grpc::ClientContext* context_ = nullptr;
+  bool cancelled_ = false;
+};
+
 // Streams every frame of `reader` with `params` (max_frames_in_flight 0: the server's default)
-// and gives the results to `sink`. At most `frame_limit` frames when > 0.
+// and gives the results to `sink`. At most `frame_limit` frames when > 0. `control` (optional)
+// may end it early.
 grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
                            const vmm::v1::MagnifyParams& params, int max_frames_in_flight,
                            int64_t frame_limit, const LiveFrameSink& sink,
-                           LiveStreamReport* report);
+                           LiveStreamReport* report, LiveStreamControl* control = nullptr);
 
 }  // namespace vmm::client

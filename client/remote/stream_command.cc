@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_format.h"
 #include "client/exit_codes.h"
+#include "client/interrupt_watch.h"
 #include "client/magnify_flags.h"
 #include "client/progress_display.h"
 #include "client/remote/connection.h"
@@ -36,6 +37,17 @@ nlohmann::json Summary(const LatencyStats& stats) {
 int RunStream(const StreamFlags& flags) {
   const std::string command = "stream";
   const bool json = flags.connection.json;
+  // Ctrl-C ends the stream cleanly: no more frames are sent, those in flight come back and the
+  // output is finished; a second Ctrl-C stops at once, keeping what was written. Set up before
+  // any thread starts, so that every thread leaves the signals to the watch.
+  LiveStreamControl control;
+  InterruptWatch interrupts(
+      [&control] {
+        std::cerr << "\nvmm stream: stopping: the frames in flight come back first (Ctrl-C again "
+                     "to stop now)\n";
+        control.RequestFinish();
+      },
+      [&control] { control.RequestCancel(); });
   absl::StatusOr<std::unique_ptr<media::VideoReader>> reader =
       media::VideoReader::Open(flags.input);
   if (!reader.ok()) {
@@ -51,9 +63,12 @@ int RunStream(const StreamFlags& flags) {
     return ReportError(command, reader.status(), json);
   }
   const media::VideoInfo info = (*reader)->info();
-  absl::StatusOr<std::unique_ptr<media::VideoWriter>> writer = media::VideoWriter::Open(
-      flags.output, info.width, info.height, info.fps_num, info.fps_den, {});
-  if (!writer.ok()) return ReportError(command, writer.status(), json);
+  // The output is refused now if it cannot be written, but created only when the first
+  // magnified frame arrives: a stream that never starts leaves no empty file behind.
+  if (absl::Status usable = media::CheckOutputPath(flags.output); !usable.ok()) {
+    std::cerr << "vmm stream: " << usable.message() << "\n";
+    return kExitUsage;
+  }
   absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(flags.connection);
   if (!connection.ok()) return ReportError(command, connection.status(), json);
 
@@ -63,12 +78,19 @@ int RunStream(const StreamFlags& flags) {
   const auto start = std::chrono::steady_clock::now();
   LiveStreamReport report;
   const int64_t total = flags.frames > 0 ? flags.frames : info.frame_count;
+  std::unique_ptr<media::VideoWriter> writer;
   const grpc::Status status = RunLiveStream(
       **connection, **reader, *params, flags.max_in_flight, flags.frames,
       [&](const media::Frame& frame) {
-        const absl::Status written = (*writer)->Write(frame);
+        if (writer == nullptr) {
+          absl::StatusOr<std::unique_ptr<media::VideoWriter>> opened = media::VideoWriter::Open(
+              flags.output, info.width, info.height, info.fps_num, info.fps_den, {});
+          if (!opened.ok()) return opened.status();
+          writer = *std::move(opened);
+        }
+        const absl::Status written = writer->Write(frame);
         if (!json) {
-          const double done = static_cast<double>((*writer)->frames_written());
+          const double done = static_cast<double>(writer->frames_written());
           const double seconds =
               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
           const double rate = seconds > 0 ? done / seconds : 0;
@@ -77,10 +99,19 @@ int RunStream(const StreamFlags& flags) {
         }
         return written;
       },
-      &report);
-  if (!status.ok()) return ReportRpcError(command, status, json, flags.connection.server);
-  if (absl::Status closed = (*writer)->Close(); !closed.ok()) {
-    return ReportError(command, closed, json);
+      &report, &control);
+  // Whatever ended the stream, the frames received so far make a complete, playable file.
+  const absl::Status closed = writer != nullptr ? writer->Close() : absl::OkStatus();
+  if (!status.ok()) {
+    if (writer != nullptr && closed.ok()) {
+      std::cerr << "vmm stream: kept the " << report.frames_received << " frames received in "
+                << flags.output << "\n";
+    }
+    return ReportRpcError(command, status, json, flags.connection.server);
+  }
+  if (!closed.ok()) return ReportError(command, closed, json);
+  if (writer == nullptr) {
+    return ReportError(command, absl::FailedPreconditionError("no frame came back"), json);
   }
   if (!json) progress.Finish(absl::StrCat(report.frames_received, " frames"));
   if (json) {

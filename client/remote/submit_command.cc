@@ -1,5 +1,7 @@
 #include "client/remote/submit_command.h"
 
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -41,6 +43,28 @@ vmm::v1::OutputFormat ChooseFormat(const SubmitFlags& flags) {
                                                         : vmm::v1::OUTPUT_FORMAT_MP4;
 }
 
+// OK when `path` is a regular file this process can open; NOT_FOUND or FAILED_PRECONDITION
+// naming it otherwise.
+absl::Status CheckInputFile(const std::string& path) {
+  std::error_code error;
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    return absl::NotFoundError(absl::StrCat("'", path, "' does not exist"));
+  }
+  if (std::filesystem::is_directory(status)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("'", path, "' is a folder: give a video file (an image sequence is streamed "
+                     "with vmm stream, or made into a video first)"));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    return absl::FailedPreconditionError(absl::StrCat("'", path, "' is not a regular file"));
+  }
+  if (std::ifstream(path, std::ios::binary).fail()) {
+    return absl::PermissionDeniedError(absl::StrCat("cannot read '", path, "'"));
+  }
+  return absl::OkStatus();
+}
+
 int RunSubmit(const SubmitFlags& flags) {
   const std::string command = "submit";
   const bool json = flags.connection.json;
@@ -50,6 +74,10 @@ int RunSubmit(const SubmitFlags& flags) {
   }
   absl::StatusOr<std::map<std::string, std::string>> labels = ParseLabels(flags.labels);
   if (!labels.ok()) return ReportError(command, labels.status(), json);
+  // A local file problem is the caller's to fix here, before any server is asked (exit 1).
+  if (absl::Status readable = CheckInputFile(flags.input); !readable.ok()) {
+    return ReportError(command, readable, json);
+  }
   absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(flags.connection);
   if (!connection.ok()) return ReportError(command, connection.status(), json);
 

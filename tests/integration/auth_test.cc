@@ -1,4 +1,5 @@
 // Authentication, ownership and parameter errors as the CLI reports them.
+#include <filesystem>
 #include <fstream>
 
 #include "tests/integration/service_test.h"
@@ -75,6 +76,21 @@ TEST_F(AuthTest, BadParametersAreInvalidArgumentsNamingTheParameter) {
   EXPECT_NE(mode.err.find("wobbly"), std::string::npos) << mode.err;
   CommandResult list = service_->Vmm({"list", "--json"});
   EXPECT_EQ(LastJson(list.out)["jobs"].size(), 0u) << "a refused job was stored";
+}
+
+// A local file problem is the caller's (exit 1, naming the file), whether or not a server is
+// there: checked before any connection.
+TEST_F(AuthTest, SubmittingAFolderOrAMissingFileIsALocalFailure) {
+  StartServer(Config(0));
+  const std::string folder = Path("a-folder");
+  std::filesystem::create_directories(folder);
+  CommandResult submitted = service_->Vmm({"submit", folder, "-o", Path("o.mp4")});
+  EXPECT_EQ(submitted.exit_code, 1) << submitted.err;
+  EXPECT_NE(submitted.err.find("'" + folder + "' is a folder"), std::string::npos) << submitted.err;
+  EXPECT_EQ(submitted.err.find("cannot reach"), std::string::npos) << submitted.err;
+  CommandResult missing = service_->Vmm({"submit", Path("nothing.mp4"), "-o", Path("o.mp4")});
+  EXPECT_EQ(missing.exit_code, 1) << missing.err;
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
 }
 
 TEST_F(AuthTest, UnreachableServerExitsWithThree) {

@@ -1,5 +1,11 @@
 // A live stream through the real service: every frame comes back, in order, and the CLI
 // reports latencies.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include "tests/integration/service_test.h"
 
 namespace vmm::integration {
@@ -48,6 +54,47 @@ TEST_F(LiveTest, FirFilterIsRefusedNamingIt) {
       {"stream", "-i", input, "-o", Path("out.mkv"), "--mode", "temporal", "--filter", "fir"});
   EXPECT_EQ(stream.exit_code, 2) << stream.err;
   EXPECT_NE(stream.err.find("params.filter"), std::string::npos) << stream.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("out.mkv"))) << "a stream that never started left a file";
+}
+
+TEST_F(LiveTest, UnreachableServerLeavesNoFileBehind) {
+  const std::string input = MakeInput("in.mkv", 64, 48, 4);
+  CommandResult stream = RunCommand({VmmBinary(), "stream", "-i", input, "-o", Path("out.mp4"),
+                                     "--server", "127.0.0.1:" + std::to_string(FreePort())},
+                                    {}, std::chrono::seconds(60), Path(""));
+  EXPECT_EQ(stream.exit_code, 3) << stream.err;
+  EXPECT_FALSE(std::filesystem::exists(Path("out.mp4")));
+}
+
+// A person stops a camera stream with Ctrl-C: the stream ends cleanly and the output (MP4, whose
+// index is written last) plays, with every frame that came back.
+TEST_F(LiveTest, CtrlCEndsTheStreamKeepingEveryFrameReceivedInAPlayableFile) {
+  StartServer(Config(1));
+  ASSERT_TRUE(service_->WaitForWorkers(1));
+  constexpr int kFrames = 600;
+  const std::string input = MakeInput("in.mkv", 64, 48, kFrames);
+  const std::string output = Path("out.mp4");
+  Subprocess stream({VmmBinary(), "stream", "-i", input, "-o", output, "--alpha", "5",
+                     "--max-in-flight", "2", "--json"},
+                    {{"VMM_SERVER", service_->address()}}, Path("stream.out"), Path("stream.log"));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!std::filesystem::exists(output) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(std::filesystem::exists(output)) << ReadFile(Path("stream.log"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  stream.Signal(SIGINT);
+  const std::optional<int> code = stream.Wait(std::chrono::seconds(60));
+  ASSERT_TRUE(code.has_value()) << "vmm stream did not end after Ctrl-C";
+  EXPECT_EQ(*code, 0) << ReadFile(Path("stream.log"));
+  EXPECT_NE(ReadFile(Path("stream.log")).find("stopping"), std::string::npos);
+  const nlohmann::json report = LastJson(ReadFile(Path("stream.out")));
+  const int frames = report["frames"].get<int>();
+  EXPECT_GT(frames, 0);
+  EXPECT_LT(frames, kFrames) << "the stream ran to its end before Ctrl-C";
+  absl::StatusOr<std::vector<media::Frame>> written = ReadFrames(output);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(static_cast<int>(written->size()), frames);
 }
 
 }  // namespace

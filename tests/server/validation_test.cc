@@ -113,6 +113,21 @@ TEST(ValidateSpecTest, LabelsUploadIdsAndNames) {
   ExpectInvalid(ParseJobName("").status(), "not a job name");
 }
 
+// An error quotes user text bounded and printable: a status travels in a header of limited size
+// (a 9,000-character name once came back as RESOURCE_EXHAUSTED), and a terminal shows it.
+TEST(ValidationTest, ErrorsQuoteAtMost64CharactersOfUserTextWithoutControlCharacters) {
+  const std::string long_name = "jobs/" + std::string(9000, 'x');
+  const absl::Status status = ParseJobName(long_name).status();
+  ExpectInvalid(status, "not a job name");
+  EXPECT_LT(status.message().size(), 300u) << status.message();
+  EXPECT_NE(status.message().find("(9005 characters)"), std::string::npos) << status.message();
+  const absl::Status escape = ParseJobName("jobs/a\x1b[2Jb").status();
+  EXPECT_NE(escape.message().find("a\\x1b[2Jb"), std::string::npos) << escape.message();
+  EXPECT_EQ(escape.message().find('\x1b'), std::string::npos);
+  const absl::Status key = ValidateLabels({{std::string(5000, 'K'), "v"}});
+  EXPECT_LT(key.message().size(), 300u) << key.message();
+}
+
 TEST(StatusMappingTest, KeepsCodeAndMessage) {
   grpc::Status ok = ToGrpcStatus(absl::OkStatus());
   EXPECT_TRUE(ok.ok());
