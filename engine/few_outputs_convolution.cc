@@ -1,9 +1,10 @@
 #include "engine/few_outputs_convolution.h"
 
 #include <algorithm>
-#include <cstring>
 
 #include <torch/torch.h>
+
+#include "engine/float_vectors.h"
 
 #ifdef VMM_HAVE_ONEDNN
 #include "engine/onednn_engine.h"
@@ -13,9 +14,9 @@ namespace vmm::engine {
 
 namespace {
 
-// Eight and sixteen float lanes: one AVX2 or AVX-512 register (GCC's vector extensions).
-typedef float Vec8 __attribute__((vector_size(32)));
-typedef float Vec16 __attribute__((vector_size(64)));
+using vectors::Load;
+using vectors::Vec16;
+using vectors::Vec8;
 
 // The largest kernel a row of tap columns is kept for.
 constexpr int kMaxKernel = 15;
@@ -37,13 +38,6 @@ inline int64_t Reflect(int64_t i, int64_t size) {
   if (i < 0) return -i;
   if (i >= size) return 2 * (size - 1) - i;
   return i;
-}
-
-template <typename V>
-[[gnu::always_inline]] inline V Load(const float* p) {
-  V v;
-  std::memcpy(&v, p, sizeof(V));
-  return v;
 }
 
 template <typename V>
@@ -82,7 +76,32 @@ template <typename V, int O, int P>
   }
 }
 
-// Output rows [begin, end) of the flattened [N, H] rows.
+// Output pixel x of a row whose taps near the edge are mirrored column by column.
+template <typename V, int O>
+[[gnu::always_inline]] inline void MirroredPixel(const Problem& p, int64_t n, int64_t x,
+                                                 const int64_t* rows,
+                                                 int64_t (*columns)[kMaxKernel], float* out) {
+  const int64_t half = p.kernel / 2;
+  for (int64_t kx = 0; kx < p.kernel; ++kx) {
+    columns[0][kx] = Reflect(x + kx - half, p.width) + p.ring;
+  }
+  Pixels<V, O, 1>(p, n, rows, columns, out + x);
+}
+
+// Output pixels x .. x + P - 1 of a row, all of whose taps lie in the padded tensor.
+template <typename V, int O, int P>
+[[gnu::always_inline]] inline void DirectPixels(const Problem& p, int64_t n, int64_t x,
+                                                const int64_t* rows,
+                                                int64_t (*columns)[kMaxKernel], float* out) {
+  const int64_t half = p.kernel / 2;
+  for (int pixel = 0; pixel < P; ++pixel) {
+    for (int64_t kx = 0; kx < p.kernel; ++kx) columns[pixel][kx] = x + pixel + kx - half + p.ring;
+  }
+  Pixels<V, O, P>(p, n, rows, columns, out + x);
+}
+
+// Output rows [begin, end) of the flattened [N, H] rows. Everything it calls is inlined, so
+// that each per-ISA entry point below gets its own vector code.
 template <typename V, int O>
 [[gnu::always_inline]] inline void Rows(const Problem& p, int64_t begin, int64_t end) {
   const int64_t half = p.kernel / 2;
@@ -97,28 +116,13 @@ template <typename V, int O>
       rows[ky] = Reflect(y + ky - half, p.height) + p.ring;
     }
     float* out = p.output + n * O * p.height * p.width + y * p.width;
-    auto mirrored = [&](int64_t x) {
-      for (int64_t kx = 0; kx < p.kernel; ++kx) {
-        columns[0][kx] = Reflect(x + kx - half, p.width) + p.ring;
-      }
-      Pixels<V, O, 1>(p, n, rows, columns, out + x);
-    };
-    auto direct = [&](int64_t x, auto pixels) {
-      constexpr int kPixels = decltype(pixels)::value;
-      for (int pixel = 0; pixel < kPixels; ++pixel) {
-        for (int64_t kx = 0; kx < p.kernel; ++kx) {
-          columns[pixel][kx] = x + pixel + kx - half + p.ring;
-        }
-      }
-      Pixels<V, O, kPixels>(p, n, rows, columns, out + x);
-    };
     int64_t x = 0;
-    for (; x < first_direct; ++x) mirrored(x);
+    for (; x < first_direct; ++x) MirroredPixel<V, O>(p, n, x, rows, columns, out);
     for (; x + kPixelsPerStep <= end_direct; x += kPixelsPerStep) {
-      direct(x, std::integral_constant<int, kPixelsPerStep>());
+      DirectPixels<V, O, kPixelsPerStep>(p, n, x, rows, columns, out);
     }
-    for (; x < end_direct; ++x) direct(x, std::integral_constant<int, 1>());
-    for (; x < p.width; ++x) mirrored(x);
+    for (; x < end_direct; ++x) DirectPixels<V, O, 1>(p, n, x, rows, columns, out);
+    for (; x < p.width; ++x) MirroredPixel<V, O>(p, n, x, rows, columns, out);
   }
 }
 
@@ -153,7 +157,8 @@ const CompiledVariant& Chosen() {
 #ifdef VMM_HAVE_ONEDNN
   static const CompiledVariant variant =
       OneDnnRunsWith(dnnl::cpu_isa::avx512_core) ? CompiledVariant{"avx512", RowsAvx512}
-      : OneDnnRunsWith(dnnl::cpu_isa::avx2)      ? CompiledVariant{"avx2", RowsAvx2}
+      : OneDnnRunsWith(dnnl::cpu_isa::avx2) && __builtin_cpu_supports("fma")
+          ? CompiledVariant{"avx2", RowsAvx2}
                                                  : CompiledVariant{"baseline", RowsBaseline};
 #else
   static const CompiledVariant variant{"baseline", RowsBaseline};

@@ -153,9 +153,10 @@ torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool r
   // Zero padding over the whole ringed tensor gives the reflection-padded result inside; the
   // output's own ring is then rewritten from its interior. The first kernel that is not a
   // reference one serves: oneDNN's Winograd (or direct), the engine's Winograd, LibTorch's.
-  torch::Tensor output = onednn ? onednn->Run(input, relu) : torch::Tensor();
+  std::string onednn_kernel;
+  torch::Tensor output = onednn ? onednn->Run(input, relu, &onednn_kernel) : torch::Tensor();
   if (output.defined()) {
-    NoteKernel(layer_kind_, "oneDNN " + onednn->last_kernel());
+    NoteKernel(layer_kind_, "oneDNN " + onednn_kernel);
   } else if (winograd) {
     output = winograd->Run(input, relu);
     NoteKernel(layer_kind_, std::string("engine Winograd (") +

@@ -140,7 +140,7 @@ OneDnnConvolution::OneDnnConvolution(const torch::Tensor& weight, Algorithms alg
 
 OneDnnConvolution::~OneDnnConvolution() = default;
 
-torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu) {
+torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu, std::string* kernel) {
   const int64_t block = ChannelBlock();
   TORCH_CHECK(input.dim() == 5 && input.size(4) == block && input.is_contiguous() &&
                   input.scalar_type() == torch::kFloat32 && input.device().is_cpu() &&
@@ -153,6 +153,7 @@ torch::Tensor OneDnnConvolution::Run(const torch::Tensor& input, bool relu) {
     std::lock_guard<std::mutex> lock(impl_->mutex);
     impl_->last_kernel = prepared->kernel;
   }
+  if (kernel != nullptr) *kernel = prepared->kernel;
   if (!prepared->usable) return {};
   torch::Tensor output =
       torch::empty({n, impl_->weight.size(0) / block, h, w, block}, input.options());
@@ -193,7 +194,7 @@ OneDnnConvolution::OneDnnConvolution(const torch::Tensor&, Algorithms) {
 
 OneDnnConvolution::~OneDnnConvolution() = default;
 
-torch::Tensor OneDnnConvolution::Run(const torch::Tensor&, bool) {
+torch::Tensor OneDnnConvolution::Run(const torch::Tensor&, bool, std::string*) {
   TORCH_CHECK(false, "this build has no oneDNN");
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include <torch/types.h>
 
@@ -39,7 +40,8 @@ class OneDnnConvolution {
   // Convolves `input` ([N, C/L, H, W, L], contiguous float32, L = ChannelBlock()) with zero
   // padding; returns [N, O/L, H, W, L], passed through ReLU when `relu`. Returns an undefined
   // tensor when oneDNN has no kernel for this shape among `algorithms` but a reference one.
-  torch::Tensor Run(const torch::Tensor& input, bool relu);
+  // `kernel`, when given, receives the name of the kernel that ran ("" when none did).
+  torch::Tensor Run(const torch::Tensor& input, bool relu, std::string* kernel = nullptr);
 
   // Name of the oneDNN kernel chosen for the last Run (for benchmarks), "" before any or when
   // the last Run had no kernel.

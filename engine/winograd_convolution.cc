@@ -1,10 +1,11 @@
 #include "engine/winograd_convolution.h"
 
 #include <algorithm>
-#include <cstring>
 #include <vector>
 
 #include <torch/torch.h>
+
+#include "engine/float_vectors.h"
 
 #ifdef VMM_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
@@ -18,10 +19,10 @@ namespace vmm::engine {
 
 namespace {
 
-// Eight and sixteen float lanes: one AVX2 or AVX-512 register (GCC's vector extensions; the
-// compiler splits them where the target's registers are narrower).
-typedef float Vec8 __attribute__((vector_size(32)));
-typedef float Vec16 __attribute__((vector_size(64)));
+using vectors::Load;
+using vectors::Store;
+using vectors::Vec16;
+using vectors::Vec8;
 
 // Tiles per chunk: the transformed inputs and products of a chunk stay in the core's cache
 // between the transforms and the matrix products.
@@ -43,18 +44,6 @@ struct Chunk {
   int64_t first_tile, tiles;   // the chunk: tiles [first_tile, first_tile + tiles)
   bool relu;
 };
-
-template <typename V>
-[[gnu::always_inline]] inline V Load(const float* p) {
-  V v;
-  std::memcpy(&v, p, sizeof(V));
-  return v;
-}
-
-template <typename V>
-[[gnu::always_inline]] inline void Store(float* p, V v) {
-  std::memcpy(p, &v, sizeof(V));
-}
 
 // B^T z for six values at stride `s` of `z`, into `out` at stride `t`.
 template <typename V>
@@ -164,7 +153,8 @@ struct Variant {
 const Variant& ChosenVariant() {
   static const Variant variant =
       OneDnnRunsWith(dnnl::cpu_isa::avx512_core) ? Variant{"avx512", RunChunkAvx512}
-      : OneDnnRunsWith(dnnl::cpu_isa::avx2)      ? Variant{"avx2", RunChunkAvx2}
+      : OneDnnRunsWith(dnnl::cpu_isa::avx2) && __builtin_cpu_supports("fma")
+          ? Variant{"avx2", RunChunkAvx2}
                                                  : Variant{"baseline", RunChunkBaseline};
   return variant;
 }

@@ -38,18 +38,16 @@ std::string FramePatternPath(const std::string& pattern, int64_t number) {
       i = next;
       continue;
     }
-    const bool zero_padded = next < pattern.size() && pattern[next] == '0';
+    // FFmpeg's image2 names frames with "%0*d" whatever the flags: always zero-padded.
     size_t width = 0;
     while (next < pattern.size() && std::isdigit(static_cast<unsigned char>(pattern[next]))) {
-      width = std::min<size_t>(width * 10 + (pattern[next] - '0'), 64);
+      width = std::min<size_t>(width * 10 + (pattern[next] - '0'), 1000);
       ++next;
     }
     std::string digits = std::to_string(number < 0 ? -number : number);
     const size_t sign = number < 0 ? 1 : 0;
-    if (digits.size() + sign < width) {
-      digits.insert(0, width - digits.size() - sign, zero_padded ? '0' : ' ');
-    }
-    if (number < 0) digits.insert(zero_padded ? 0 : digits.find_first_not_of(' '), "-");
+    if (digits.size() + sign < width) digits.insert(0, width - digits.size() - sign, '0');
+    if (number < 0) digits.insert(0, "-");
     path += digits;
     i = next;  // the 'd' (IsFramePattern holds)
   }

@@ -10,8 +10,9 @@ namespace vmm::media {
 // True when `path` contains exactly one printf-style integer conversion (%d, %4d, %04d).
 bool IsFramePattern(const std::string& path);
 
-// The file name `pattern` gives frame `number`: its one %d conversion (with width and zero
-// flag) replaced by the number, "%%" by "%". Never a printf format: any other text is copied.
+// The file name `pattern` gives frame `number` as FFmpeg's image2 names it: its one %d
+// conversion replaced by the number zero-padded to the conversion's width ("%3d" and "%03d" both
+// give "005"), "%%" by "%". Never a printf format: any other text is copied.
 // REQUIRES: IsFramePattern(pattern).
 std::string FramePatternPath(const std::string& pattern, int64_t number);
 

@@ -118,12 +118,6 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   auto reader = media::VideoReader::Open(input);
   if (!reader.ok()) return reader.status();
   const media::VideoInfo info = (*reader)->info();
-  if (info.frame_count > 0) {
-    if (absl::Status enough = CheckEnoughFrames(input, info.frame_count, options.params);
-        !enough.ok()) {
-      return enough;
-    }
-  }
 
   auto device = engine::ResolveDevice(options.device);
   if (!device.ok()) return device.status();
@@ -212,12 +206,13 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   auto rest = (*magnifier)->Flush();
   if (!rest.ok()) return rest.status();
   if (auto status = write(*rest); !status.ok()) return status;
+  // Before closing: a writer closed with no frame fails with a message of its own.
+  if (absl::Status enough = CheckEnoughFrames(input, frames_read, options.params); !enough.ok()) {
+    return enough;
+  }
   const auto closing = Clock::now();
   if (auto status = (*writer)->Close(); !status.ok()) return status;
   encode_seconds += std::chrono::duration<double>(Clock::now() - closing).count();
-  if (absl::Status enough = CheckEnoughFrames(input, frames_read, options.params); !enough.ok()) {
-    return enough;  // the container did not say how many frames it has
-  }
   if (frames_written != frames_read) {
     return absl::InternalError(absl::StrCat("wrote ", frames_written, " frames for ", frames_read,
                                             " read"));

@@ -33,16 +33,24 @@ packages=(
   tuxpaint-stamps-default
 )
 
+# Downloads each package named after ROOT once and unpacks it into ROOT (nothing is installed).
+unpack_packages() {
+  local root="$1" pkg marker deb
+  shift
+  mkdir -p "${root}"
+  for pkg in "$@"; do
+    marker="${root}/.unpacked-${pkg}"
+    [[ -f "${marker}" ]] && continue
+    echo "downloading ${pkg}"
+    (cd "${cache}/debs" && apt-get download -q "${pkg}" >/dev/null)
+    deb="$(ls -t "${cache}/debs/${pkg}"_*.deb | head -1)"
+    dpkg -x "${deb}" "${root}"
+    touch "${marker}"
+  done
+}
+
 # 1. Download and unpack each package once.
-for pkg in "${packages[@]}"; do
-  marker="${cache}/root/.unpacked-${pkg}"
-  [[ -f "${marker}" ]] && continue
-  echo "downloading ${pkg}"
-  (cd "${cache}/debs" && apt-get download -q "${pkg}" >/dev/null)
-  deb="$(ls -t "${cache}/debs/${pkg}"_*.deb | head -1)"
-  dpkg -x "${deb}" "${cache}/root"
-  touch "${marker}"
-done
+unpack_packages "${cache}/root" "${packages[@]}"
 
 # Paths that must never enter the pool (evaluation-only sample images).
 exclude_reserved() {
@@ -137,16 +145,7 @@ done < <(find "${stamps_dir}" -type f -iname '*.png' ! -iname '*_mirror*' ! -ina
 # left out by name, and a picture in several packages (or resolutions) counts once.
 test_packages=(lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04)
 realphoto_root="${cache}/realphoto-root"
-mkdir -p "${realphoto_root}"
-for pkg in "${test_packages[@]}"; do
-  marker="${realphoto_root}/.unpacked-${pkg}"
-  [[ -f "${marker}" ]] && continue
-  echo "downloading ${pkg}"
-  (cd "${cache}/debs" && apt-get download -q "${pkg}" >/dev/null)
-  deb="$(ls -t "${cache}/debs/${pkg}"_*.deb | head -1)"
-  dpkg -x "${deb}" "${realphoto_root}"
-  touch "${marker}"
-done
+unpack_packages "${realphoto_root}" "${test_packages[@]}"
 not_photographs='Fossa_by_|Painting-Colors_by_|lomiri-default-background|umang_by_|warty-final|Infinite-Sea_by_|analogpattern_by_'
 declare -A test_path test_size
 while IFS= read -r path; do

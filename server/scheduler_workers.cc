@@ -65,6 +65,8 @@ void Scheduler::Heartbeat(const std::string& worker_id, const vmm::v1::Heartbeat
   if (worker == workers_.end()) return;
   const absl::Time now = clock_->Now();
   worker->second.last_heartbeat = now;
+  // A draining worker is offered nothing more: what it hands back goes to another.
+  if (heartbeat.draining()) worker->second.disconnecting = true;
   std::set<std::string> listed(heartbeat.job_ids().begin(), heartbeat.job_ids().end());
   for (const std::string& job_id : listed) {
     auto lease = leases_.find(job_id);

@@ -100,6 +100,9 @@ absl::Status ControlSession::Run(bool* registered) {
     writes_closed_ = true;
   }
   const grpc::Status status = stream_->Finish();
+  if (closing && job_runner_->work_folder_unusable()) {
+    return absl::UnavailableError("the work folder is unusable");
+  }
   if (closing) return absl::OkStatus();
   if (status.ok()) return absl::UnavailableError("the server closed the control stream");
   return FromGrpcStatus(status, "control stream");
@@ -167,14 +170,22 @@ void ControlSession::StartJob(const vmm::v1::Assignment& assignment) {
                                                    : "handed back",
                        ")"));
     }
+    if (job_runner_->work_folder_unusable()) {
+      // Told before the hand-back, so that the server does not offer the job straight back;
+      // the supervisor then drains the session and closes it cleanly, and the reconnect loop
+      // takes no jobs until the folder works again.
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        draining_ = true;
+      }
+      vmm::v1::WorkerMessage draining;
+      draining.mutable_heartbeat()->set_draining(true);
+      Send(draining);
+      changed_.notify_all();
+    }
     vmm::v1::WorkerMessage message;
     *message.mutable_job_finished() = *finished;
     Send(message);
-    if (job_runner_->work_folder_unusable()) {
-      // Ends the session: the reconnect loop takes no jobs until the work folder works again.
-      Log("the work folder is unusable: disconnecting");
-      context_.TryCancel();
-    }
   });
   tasks_[assignment.job_id()] = std::move(task);
   worker_.metrics->SetBusy(true);
@@ -241,6 +252,7 @@ void ControlSession::Supervise() {
   Clock::time_point grace_deadline = Clock::time_point::max();
   Clock::time_point close_deadline = Clock::time_point::max();
   bool handed_back = false;
+  bool drain_logged = false;
   while (true) {
     const size_t running = ReapFinishedTasks();
     const Clock::time_point now = Clock::now();
@@ -248,12 +260,18 @@ void ControlSession::Supervise() {
     if (stream_over_) return;
     if (closing_) {
       if (now >= close_deadline) context_.TryCancel();  // the server did not end the stream
-    } else if (worker_.shutdown->requested()) {
-      if (!draining_) {
+    } else if (worker_.shutdown->requested() || job_runner_->work_folder_unusable()) {
+      if (!drain_logged) {
+        drain_logged = true;
         draining_ = true;
-        grace_deadline = now + Seconds(worker_.options->shutdown_grace_seconds, 0.001);
-        Log(absl::StrCat("shutting down: ", running, " task(s) get ",
-                         worker_.options->shutdown_grace_seconds, " s to finish"));
+        if (worker_.shutdown->requested()) {
+          grace_deadline = now + Seconds(worker_.options->shutdown_grace_seconds, 0.001);
+          Log(absl::StrCat("shutting down: ", running, " task(s) get ",
+                           worker_.options->shutdown_grace_seconds, " s to finish"));
+        } else {
+          // Live sessions need no folder: they run to their end, then the session closes.
+          Log("the work folder is unusable: taking no more jobs and disconnecting");
+        }
       }
       if (!handed_back && (now >= grace_deadline || worker_.shutdown->urgent())) {
         handed_back = true;
@@ -278,7 +296,7 @@ void ControlSession::Supervise() {
           message.mutable_heartbeat()->add_job_ids(id);
         }
       }
-      message.mutable_heartbeat();
+      message.mutable_heartbeat()->set_draining(draining_);
       next_heartbeat = now + heartbeat_interval;
       lock.unlock();
       Send(message);

@@ -7,7 +7,6 @@
 
 #include <cctype>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +29,9 @@ int LockFolder(const std::string& folder, bool create) {
   const int fd = open(lock.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
   if (fd < 0) return -1;
   if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;  // close() may change it; the caller reports this one
     close(fd);
+    errno = error;
     return -1;
   }
   return fd;
@@ -94,25 +95,23 @@ absl::Status CheckWorkFolder(const std::string& work_dir) {
 int RemoveAbandonedJobFolders(const std::string& work_dir) {
   std::error_code error;
   std::filesystem::directory_iterator entries(work_dir, error);
-  if (error) return 0;
   int removed = 0;
-  const auto now = std::filesystem::file_time_type::clock::now();
-  for (const std::filesystem::directory_entry& entry : entries) {
+  for (; !error && entries != std::filesystem::directory_iterator(); entries.increment(error)) {
+    const std::filesystem::directory_entry& entry = *entries;
     const std::string name = entry.path().filename().string();
-    if (!absl::StartsWith(name, kJobFolderPrefix) || !entry.is_directory(error) ||
-        entry.is_symlink(error)) {
+    std::error_code ignored;
+    if (!absl::StartsWith(name, kJobFolderPrefix) || entry.is_symlink(ignored) ||
+        !entry.is_directory(ignored)) {
       continue;
     }
+    // Only a folder whose lock we can take is abandoned: one without a lock file belongs to a
+    // worker creating it right now (or to a worker of a version without locks) and is kept.
     const std::string folder = entry.path().string();
-    int fd = LockFolder(folder, /*create=*/false);
-    if (fd < 0) {
-      if (std::filesystem::exists(folder + kLockFile, error)) continue;  // a worker holds it
-      const auto modified = std::filesystem::last_write_time(folder, error);
-      if (error || now - modified < std::chrono::minutes(1)) continue;  // too young to tell
-    }
-    std::filesystem::remove_all(folder, error);
-    if (!error) ++removed;
-    if (fd >= 0) close(fd);
+    const int fd = LockFolder(folder, /*create=*/false);
+    if (fd < 0) continue;
+    std::filesystem::remove_all(folder, ignored);
+    if (!ignored) ++removed;
+    close(fd);
   }
   return removed;
 }

@@ -38,9 +38,9 @@ class JobFolder {
 // UNAVAILABLE naming the folder and the reason otherwise.
 absl::Status CheckWorkFolder(const std::string& work_dir);
 
-// Removes the job folders under `work_dir` that no running worker holds (left by a worker that
-// was killed), and returns how many it removed. Folders whose lock file is missing are left
-// alone for a minute after they were made (their worker may be creating it right now).
+// Removes the job folders under `work_dir` whose lock no running worker holds (left by a worker
+// that was killed), and returns how many it removed. Folders without a lock file are kept: their
+// worker may be creating it right now, or predate the locks.
 int RemoveAbandonedJobFolders(const std::string& work_dir);
 
 }  // namespace vmm::worker

@@ -85,6 +85,19 @@ TEST_F(FaultsTest, WorkerWithAnUnusableWorkFolderTakesNoJobsUntilItWorks) {
       job, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::SUCCEEDED; });
   EXPECT_EQ(done.attempt_count(), 1) << done.DebugString();
   EXPECT_TRUE(JobFolders(work).empty());
+  // The folder goes while the worker is connected: the next job is handed back, not failed,
+  // and waits until the folder is back.
+  std::filesystem::remove_all(work);
+  const std::string second = SubmitNoWait(MakeInput("in2.mkv", 64, 48, 5));
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  absl::StatusOr<vmm::v1::Job> handed_back = service_->GetJob(second);
+  ASSERT_TRUE(handed_back.ok()) << handed_back.status();
+  EXPECT_EQ(handed_back->state(), vmm::v1::Job::QUEUED) << handed_back->DebugString();
+  EXPECT_EQ(handed_back->attempt_count(), 0) << handed_back->DebugString();
+  std::filesystem::create_directories(work);
+  const vmm::v1::Job later = WaitForJob(
+      second, [](const vmm::v1::Job& j) { return j.state() == vmm::v1::Job::SUCCEEDED; });
+  EXPECT_EQ(later.attempt_count(), 1) << later.DebugString();
   (void)worker;
 }
 

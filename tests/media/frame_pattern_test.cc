@@ -1,6 +1,6 @@
 #include "media/frame_pattern.h"
 
-#include <cstdio>
+#include <filesystem>
 
 #include "gtest/gtest.h"
 #include "media/rotation.h"
@@ -20,16 +20,24 @@ TEST(FramePatternTest, RecognisesPrintfFrameNumbers) {
   EXPECT_FALSE(IsFramePattern("100%%.png"));
 }
 
-TEST(FramePatternTest, NamesFramesAsPrintfWouldWithoutBeingAFormat) {
+TEST(FramePatternTest, NamesFramesAsFfmpegWritesThemWithoutBeingAFormat) {
   EXPECT_EQ(FramePatternPath("frames/%04d.png", 7), "frames/0007.png");
   EXPECT_EQ(FramePatternPath("out/img%d.jpg", 123), "out/img123.jpg");
-  EXPECT_EQ(FramePatternPath("100%%/%3d.png", 5), "100%/  5.png");
+  EXPECT_EQ(FramePatternPath("100%%/%3d.png", 5), "100%/005.png");  // image2 always zero-pads
   EXPECT_EQ(FramePatternPath("%02d.png", 12345), "12345.png");
   EXPECT_EQ(FramePatternPath("%04d.png", -3), "-003.png");
-  for (const char* pattern : {"frames/%04d.png", "100%%/%3d.png", "a%d.png", "%012d"}) {
-    char expected[256];
-    std::snprintf(expected, sizeof(expected), pattern, 42);  // the test's own literal formats
-    EXPECT_EQ(FramePatternPath(pattern, 42), expected) << pattern;
+}
+
+// The names FFmpeg itself gives: the partial frames of a failed run are found and removed.
+TEST(FramePatternTest, MatchesTheFilesFfmpegWrites) {
+  testing::TempDir dir;
+  for (const std::string pattern : {"%3d.png", "x%05d.png", "%d.png"}) {
+    ASSERT_TRUE(testing::RunFfmpeg("-f lavfi -i color=c=red:s=8x8 -frames:v 2 " +
+                                   dir.File(pattern)));
+    for (int number : {1, 2}) {
+      EXPECT_TRUE(std::filesystem::exists(FramePatternPath(dir.File(pattern), number)))
+          << pattern << " " << number;
+    }
   }
 }
 
