@@ -5,10 +5,8 @@
 #include <torch/torch.h>
 
 #include "engine/float_vectors.h"
+#include "engine/kernel_choice.h"
 
-#ifdef VMM_HAVE_ONEDNN
-#include "engine/onednn_engine.h"
-#endif
 
 namespace vmm::engine {
 
@@ -147,23 +145,18 @@ void RowsBaseline(const Problem& p, int64_t b, int64_t e) {
   p.lanes == 8 ? RowsFor<Vec8>(p, b, e) : RowsFor<Vec16>(p, b, e);
 }
 
-struct CompiledVariant {
-  const char* name;
-  void (*rows)(const Problem&, int64_t, int64_t);
-};
-
-// The variant for the ISA oneDNN runs with (so that ONEDNN_MAX_CPU_ISA pins it too), chosen once.
-const CompiledVariant& Chosen() {
-#ifdef VMM_HAVE_ONEDNN
-  static const CompiledVariant variant =
-      OneDnnRunsWith(dnnl::cpu_isa::avx512_core) ? CompiledVariant{"avx512", RowsAvx512}
-      : OneDnnRunsWith(dnnl::cpu_isa::avx2) && __builtin_cpu_supports("fma")
-          ? CompiledVariant{"avx2", RowsAvx2}
-                                                 : CompiledVariant{"baseline", RowsBaseline};
-#else
-  static const CompiledVariant variant{"baseline", RowsBaseline};
-#endif
-  return variant;
+// The entry point for the ISA the engine's vector kernels use here.
+using RowsFunction = void (*)(const Problem&, int64_t, int64_t);
+RowsFunction ChosenRowsFunction() {
+  switch (EngineVectorIsa()) {
+    case VectorIsa::kAvx512:
+      return RowsAvx512;
+    case VectorIsa::kAvx2:
+      return RowsAvx2;
+    case VectorIsa::kBaseline:
+      break;
+  }
+  return RowsBaseline;
 }
 
 }  // namespace
@@ -180,7 +173,7 @@ FewOutputsConvolution::FewOutputsConvolution(const torch::Tensor& weight) {
   weight_ = weight.detach().to(torch::kCPU, torch::kFloat32).contiguous().clone();
 }
 
-const char* FewOutputsConvolution::Variant() { return Chosen().name; }
+const char* FewOutputsConvolution::Variant() { return VectorIsaName(EngineVectorIsa()); }
 
 torch::Tensor FewOutputsConvolution::Run(const torch::Tensor& input, int64_t ring) const {
   TORCH_CHECK(input.dim() == 5 && (input.size(4) == 8 || input.size(4) == 16) &&
@@ -214,7 +207,7 @@ torch::Tensor FewOutputsConvolution::Run(const torch::Tensor& input, int64_t rin
   p.input = input.data_ptr<float>();
   p.weight = weight.data_ptr<float>();
   p.output = output.data_ptr<float>();
-  const auto rows = Chosen().rows;
+  const RowsFunction rows = ChosenRowsFunction();
   at::parallel_for(0, n * p.height, 1,
                    [&](int64_t begin, int64_t end) { rows(p, begin, end); });
   return output;

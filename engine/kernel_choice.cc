@@ -56,13 +56,35 @@ std::string OneDnnIsa() {
   return "baseline";
 }
 
+VectorIsa EngineVectorIsa() {
+  static const VectorIsa isa =
+      OneDnnRunsWith(dnnl::cpu_isa::avx512_core) ? VectorIsa::kAvx512
+      : OneDnnRunsWith(dnnl::cpu_isa::avx2) && __builtin_cpu_supports("fma") ? VectorIsa::kAvx2
+                                                                              : VectorIsa::kBaseline;
+  return isa;
+}
+
 #else  // !VMM_HAVE_ONEDNN
 
 int64_t ChannelBlock() { return 16; }
 
 std::string OneDnnIsa() { return "none"; }
 
+VectorIsa EngineVectorIsa() { return VectorIsa::kBaseline; }
+
 #endif  // VMM_HAVE_ONEDNN
+
+const char* VectorIsaName(VectorIsa isa) {
+  switch (isa) {
+    case VectorIsa::kAvx512:
+      return "avx512";
+    case VectorIsa::kAvx2:
+      return "avx2";
+    case VectorIsa::kBaseline:
+      break;
+  }
+  return "baseline";
+}
 
 bool IsReferenceKernel(std::string_view implementation) {
   return implementation.substr(0, 4) == "ref:" || implementation == "ref";

@@ -29,6 +29,15 @@ int64_t ChannelBlock();
 // "sse41", ...); "none" in a build without oneDNN.
 std::string OneDnnIsa();
 
+// The instruction set the engine's own vector kernels (engine/winograd_convolution.h,
+// engine/few_outputs_convolution.h) run with here, chosen once from the ISA oneDNN runs with, so
+// that ONEDNN_MAX_CPU_ISA pins them too: AVX-512, AVX2 with FMA, else baseline x86-64.
+enum class VectorIsa { kAvx512, kAvx2, kBaseline };
+VectorIsa EngineVectorIsa();
+
+// "avx512", "avx2" or "baseline".
+const char* VectorIsaName(VectorIsa isa);
+
 // Whether a oneDNN implementation name (primitive_desc::impl_info_str) is a reference kernel.
 bool IsReferenceKernel(std::string_view implementation);
 

@@ -6,11 +6,10 @@
 #include <torch/torch.h>
 
 #include "engine/float_vectors.h"
+#include "engine/kernel_choice.h"
 
 #ifdef VMM_HAVE_ONEDNN
 #include <oneapi/dnnl/dnnl.h>
-
-#include "engine/onednn_engine.h"
 #endif
 
 namespace vmm::engine {
@@ -143,20 +142,18 @@ void RunChunkBaseline(const Chunk& c, int64_t lanes) {
   lanes == 8 ? RunChunk<Vec8>(c) : RunChunk<Vec16>(c);
 }
 
-// A compiled variant of the chunk code and its name.
-struct Variant {
-  const char* name;
-  void (*function)(const Chunk&, int64_t lanes);
-};
-
-// The variant for the ISA oneDNN runs with, chosen once.
-const Variant& ChosenVariant() {
-  static const Variant variant =
-      OneDnnRunsWith(dnnl::cpu_isa::avx512_core) ? Variant{"avx512", RunChunkAvx512}
-      : OneDnnRunsWith(dnnl::cpu_isa::avx2) && __builtin_cpu_supports("fma")
-          ? Variant{"avx2", RunChunkAvx2}
-                                                 : Variant{"baseline", RunChunkBaseline};
-  return variant;
+// The entry point for the ISA the engine's vector kernels use here.
+using ChunkFunction = void (*)(const Chunk&, int64_t lanes);
+ChunkFunction ChosenChunkFunction() {
+  switch (EngineVectorIsa()) {
+    case VectorIsa::kAvx512:
+      return RunChunkAvx512;
+    case VectorIsa::kAvx2:
+      return RunChunkAvx2;
+    case VectorIsa::kBaseline:
+      break;
+  }
+  return RunChunkBaseline;
 }
 
 // G g G^T for every [O, C] pair, as [36, C, O].
@@ -180,7 +177,9 @@ torch::Tensor TransformWeights(const torch::Tensor& weight) {
 
 bool WinogradConvolution3x3::Available() { return true; }
 
-const char* WinogradConvolution3x3::TransformVariant() { return ChosenVariant().name; }
+const char* WinogradConvolution3x3::TransformVariant() {
+  return VectorIsaName(EngineVectorIsa());
+}
 
 WinogradConvolution3x3::WinogradConvolution3x3(const torch::Tensor& weight,
                                                int64_t channel_block)
@@ -219,7 +218,7 @@ torch::Tensor WinogradConvolution3x3::Run(const torch::Tensor& input, bool relu)
   base.relu = relu;
   const int64_t tiles = n * base.tiles_y * base.tiles_x;
   const int64_t chunks = (tiles + kTilesPerChunk - 1) / kTilesPerChunk;
-  const auto run_chunk = ChosenVariant().function;
+  const ChunkFunction run_chunk = ChosenChunkFunction();
   at::parallel_for(0, chunks, 1, [&](int64_t begin, int64_t end) {
     // Each thread keeps its scratch between calls: fresh pages would cost a fault each.
     thread_local std::vector<float> scratch;

@@ -91,25 +91,31 @@ is_heldout() {
   (( 16#${first} < 26 ))
 }
 
-declare -A best_path best_size
-while IFS= read -r path; do
-  key="$(picture_key "${path}")"
-  size="$(stat -c %s "${path}")"
-  if [[ -z "${best_size[${key}]:-}" || "${size}" -gt "${best_size[${key}]}" ]]; then
-    best_size[${key}]="${size}"
-    best_path[${key}]="${path}"
-  fi
-done < <(list_background_candidates | exclude_reserved | sort)
+# Reads paths on stdin and prints "key<TAB>path" for the largest file of each picture key: one
+# file per picture, whatever resolutions or packages it comes in.
+largest_per_picture() {
+  local path key size
+  local -A best_path best_size
+  while IFS= read -r path; do
+    key="$(picture_key "${path}")"
+    size="$(stat -c %s "${path}")"
+    if [[ -z "${best_size[${key}]:-}" || "${size}" -gt "${best_size[${key}]}" ]]; then
+      best_size[${key}]="${size}"
+      best_path[${key}]="${path}"
+    fi
+  done
+  for key in "${!best_path[@]}"; do printf '%s\t%s\n' "${key}" "${best_path[${key}]}"; done
+}
 
 : > "${cache}/backgrounds.txt.tmp"
 : > "${cache}/heldout-backgrounds.txt.tmp"
-for key in "${!best_path[@]}"; do
+while IFS=$'\t' read -r key path; do
   if is_heldout "${key}"; then
-    echo "${best_path[${key}]}" >> "${cache}/heldout-backgrounds.txt.tmp"
+    echo "${path}" >> "${cache}/heldout-backgrounds.txt.tmp"
   else
-    echo "${best_path[${key}]}" >> "${cache}/backgrounds.txt.tmp"
+    echo "${path}" >> "${cache}/backgrounds.txt.tmp"
   fi
-done
+done < <(list_background_candidates | exclude_reserved | sort | largest_per_picture)
 
 # 3. Objects: Tux Paint stamps (PNG) whose alpha channel really cuts the object out.
 # Mean alpha above 0.97 means nearly fully opaque; fewer than 64x64 pixels is tiny.
@@ -147,19 +153,9 @@ test_packages=(lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04
 realphoto_root="${cache}/realphoto-root"
 unpack_packages "${realphoto_root}" "${test_packages[@]}"
 not_photographs='Fossa_by_|Painting-Colors_by_|lomiri-default-background|umang_by_|warty-final|Infinite-Sea_by_|analogpattern_by_'
-declare -A test_path test_size
-while IFS= read -r path; do
-  key="$(picture_key "${path}")"
-  size="$(stat -c %s "${path}")"
-  if [[ -z "${test_size[${key}]:-}" || "${size}" -gt "${test_size[${key}]}" ]]; then
-    test_size[${key}]="${size}"
-    test_path[${key}]="${path}"
-  fi
-done < <(find "${realphoto_root}/usr/share" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o \
-           -iname '*.png' -o -iname '*.webp' \) -size +20k | grep -v -E "${not_photographs}" |
-         exclude_reserved | sort)
-: > "${cache}/realphoto-backgrounds.txt.tmp"
-for key in "${!test_path[@]}"; do echo "${test_path[${key}]}" >> "${cache}/realphoto-backgrounds.txt.tmp"; done
+find "${realphoto_root}/usr/share" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o \
+    -iname '*.png' -o -iname '*.webp' \) -size +20k | { grep -v -E "${not_photographs}" || true; } |
+  exclude_reserved | sort | largest_per_picture | cut -f2 > "${cache}/realphoto-backgrounds.txt.tmp"
 
 for list in backgrounds heldout-backgrounds objects heldout-objects realphoto-backgrounds; do
   sort "${cache}/${list}.txt.tmp" > "${cache}/${list}.txt"
