@@ -58,9 +58,10 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
       -DVMM_BUILD_BENCH=OFF \
       -DVMM_DEFAULT_MODEL=/opt/vmm/models/vmm-base.vmmw \
       -DVMM_USE_ONEDNN=$([ "${VARIANT}" = cuda ] && echo OFF || echo ON) \
- && cmake --build /src/build --parallel --target vmm-server vmm-worker vmm \
+ && cmake --build /src/build --parallel --target vmm-server vmm-worker vmm vmm-health-probe \
  && mkdir -p /out/bin \
- && cp build/server/vmm-server build/worker/vmm-worker build/client/vmm /out/bin/ \
+ && cp build/server/vmm-server build/server/vmm-health-probe build/worker/vmm-worker build/client/vmm \
+      /out/bin/ \
  && strip --strip-unneeded /out/bin/* \
  && if [ "${VARIANT}" = cuda ]; then sed -i '/^libtorch/d' scripts/runtime-packages.txt; fi \
  && LD_LIBRARY_PATH=/opt/libtorch/lib scripts/check-deploy.sh runtime-libs /out/bin/*

@@ -222,8 +222,8 @@ int main(int argc, char** argv) {
 
   // Fast path: the Magnifier, channels-last, each frame encoded once.
   vmm::engine::ConvertToChannelsLast(*net);
-  vmm::engine::MagnifyParams params;
-  params.mode = vmm::engine::Mode::kStatic;
+  vmm::common::MagnifyParams params;
+  params.mode = vmm::common::Mode::kStatic;
   params.alpha = 10;
   auto magnifier = vmm::engine::Magnifier::Create(net, params, torch::kCPU);
   if (!magnifier.ok()) {

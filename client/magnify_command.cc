@@ -1,5 +1,6 @@
 #include "client/magnify_command.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -7,9 +8,11 @@
 #include <ATen/Parallel.h>
 
 #include "client/exit_codes.h"
+#include "client/interrupt_watch.h"
 #include "client/magnify_flags.h"
 #include "client/progress_display.h"
 #include "engine/kernel_choice.h"
+#include "engine/model_loader.h"
 #include "engine/runtime.h"
 #include "media/video_reader.h"
 #include "media/video_writer.h"
@@ -35,12 +38,10 @@ struct MagnifyCommandFlags {
 
 // With --verbose: the device, threads and convolution kernels, so that a slow run can be told
 // from a slow machine.
-void PrintRunDetails(const MagnifyCommandFlags& flags) {
-  absl::StatusOr<torch::Device> device = engine::ResolveDevice(flags.device);
-  if (!device.ok()) return;  // the run itself reports it
+void PrintRunDetails(const torch::Device& device) {
   std::fprintf(stderr, "vmm magnify: device %s, %d CPU threads, oneDNN ISA %s, convolutions: %s\n",
-               device->str().c_str(), flags.threads > 0 ? flags.threads : torch::get_num_threads(),
-               engine::OneDnnIsa().c_str(), engine::ConvolutionKernelFamily(*device).c_str());
+               device.str().c_str(), torch::get_num_threads(), engine::OneDnnIsa().c_str(),
+               engine::ConvolutionKernelFamily(device).c_str());
 }
 
 // With --verbose, after the run: the kernel each kind of layer ran on.
@@ -57,6 +58,18 @@ int ExitCodeFor(const absl::Status& status) {
 }
 
 int RunMagnify(const MagnifyCommandFlags& flags) {
+  // Ctrl-C keeps what was done: no more frames are read, those read are magnified and the
+  // output is completed with them; a second Ctrl-C stops at once and removes the partial output.
+  // Set up before any thread starts (decoders, LibTorch's pool), so every thread leaves the
+  // signals to the watch.
+  std::atomic<bool> finish{false}, cancel{false};
+  InterruptWatch interrupts(
+      [&finish] {
+        std::fprintf(stderr, "\nvmm magnify: stopping: the frames read so far are finished and "
+                             "kept (Ctrl-C again to stop now and keep nothing)\n");
+        finish = true;
+      },
+      [&cancel] { cancel = true; });
   // The frame rate fills in --fs; the pipeline opens the input again for the real work.
   auto reader = media::VideoReader::Open(flags.input);
   if (!reader.ok()) {
@@ -65,7 +78,8 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
   }
   const double fps = (*reader)->info().fps();
   reader->reset();
-  auto params = ToMagnifyParams(flags.magnify, fps);
+  absl::StatusOr<common::MagnifyParams> params = ToMagnifyParams(flags.magnify);
+  if (params.ok()) params = common::WithSampleRate(*params, fps);
   if (params.ok() && (flags.batch < 1 || flags.batch > 256)) {
     params = absl::InvalidArgumentError("batch must be between 1 and 256");
   }
@@ -82,26 +96,45 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
   }
   pipeline::MagnifyFileOptions options;
   options.params = *params;
-  options.model_path = flags.model;
-  options.device = flags.device;
   options.batch_size = flags.batch;
-  options.threads = flags.threads;
   options.crf = flags.crf;
 
+  // The device, LibTorch's threads and the model, once for the run.
+  absl::StatusOr<torch::Device> device = engine::ResolveDevice(flags.device);
+  if (!device.ok()) {
+    std::fprintf(stderr, "vmm magnify: %s\n", std::string(device.status().message()).c_str());
+    return kExitFailure;
+  }
+  engine::ConfigureThreads(flags.threads);
+  absl::StatusOr<engine::LoadedModel> model = engine::LoadModel(flags.model, *device);
+  if (!model.ok()) {
+    std::fprintf(stderr, "vmm magnify: %s\n", std::string(model.status().message()).c_str());
+    return kExitFailure;
+  }
   engine::KeepFreedMemoryForReuse();
-  if (flags.verbose) PrintRunDetails(flags);
+  if (flags.verbose) PrintRunDetails(*device);
   ProgressDisplay display("magnify", "frames");
+  int64_t frames_done = 0;
   const auto status = pipeline::MagnifyFile(
-      flags.input, flags.output, options, [&](const pipeline::Progress& progress) {
+      flags.input, flags.output, *model, options,
+      [&](const pipeline::Progress& progress) {
+        frames_done = progress.frames_done;
         if (!flags.quiet) {
           display.Update(progress.frames_done, progress.frames_total,
                          progress.frames_per_second, progress.eta_seconds);
         }
-      });
+      },
+      &cancel, &finish);
   if (!status.ok()) {
     if (!flags.quiet) display.Finish("failed");
     std::fprintf(stderr, "vmm magnify: %s\n", std::string(status.message()).c_str());
     return ExitCodeFor(status);
+  }
+  if (finish) {
+    if (!flags.quiet) display.Finish("stopped");
+    std::fprintf(stderr, "vmm magnify: stopped by Ctrl-C: %s holds the first %lld frames\n",
+                 flags.output.c_str(), static_cast<long long>(frames_done));
+    return kExitCancelled;
   }
   if (!flags.quiet) display.Finish("wrote " + flags.output);
   if (flags.verbose) PrintKernelsUsed();

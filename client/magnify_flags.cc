@@ -4,7 +4,8 @@ namespace vmm::client {
 
 const char kMagnifyHelpFooter[] = R"(
 Alpha is the total magnification: output motion = alpha x input motion. alpha 1 changes
-nothing, alpha 10 makes a 0.1-pixel sway a 1-pixel sway, alpha < 1 attenuates motion. The
+nothing, alpha 10 makes a 0.1-pixel sway a 1-pixel sway, alpha < 1 attenuates motion and
+alpha 0 freezes it at the reference frame. The
 network was trained for magnified motions up to about 30 pixels: large alpha on large motion
 blurs.
 
@@ -29,19 +30,30 @@ Examples:
 )";
 
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
+  common::MagnifyParams& numbers = flags->numbers;
   command->add_option("--mode", flags->mode, "static, dynamic or temporal")
       ->capture_default_str();
-  command->add_option("--alpha,-a", flags->alpha, "Total magnification factor (output = alpha x input motion)")
+  command->add_option("--alpha,-a", numbers.alpha,
+                      "Total magnification factor (output = alpha x input motion), 0 to " +
+                          std::to_string(static_cast<int>(common::kMaxAlpha)))
       ->capture_default_str();
   command->add_option("--filter", flags->filter, "Temporal filter: fir, butter or iir")
       ->capture_default_str();
-  command->add_option("--fl", flags->low_hz, "Low edge of the pass band, Hz")->capture_default_str();
-  command->add_option("--fh", flags->high_hz, "High edge of the pass band, Hz")->capture_default_str();
-  command->add_option("--fs", flags->sample_rate_hz,
+  command->add_option("--fl", numbers.low_hz, "Low edge of the pass band, Hz")
+      ->capture_default_str();
+  command->add_option("--fh", numbers.high_hz, "High edge of the pass band, Hz")
+      ->capture_default_str();
+  command->add_option("--fs", numbers.sample_rate_hz,
                       "Capture rate in Hz (default: the video's frame rate)");
-  command->add_option("--order", flags->order, "Butterworth order")->capture_default_str();
-  command->add_option("--taps", flags->taps, "FIR taps (odd)")->capture_default_str();
-  command->add_option("--reference", flags->reference_frame,
+  command->add_option("--order", numbers.order,
+                      "Butterworth order, " + std::to_string(common::kMinOrder) + " to " +
+                          std::to_string(common::kMaxOrder))
+      ->capture_default_str();
+  command->add_option("--taps", numbers.taps,
+                      "FIR taps (odd), " + std::to_string(common::kMinTaps) + " to " +
+                          std::to_string(common::kMaxTaps))
+      ->capture_default_str();
+  command->add_option("--reference", numbers.reference_frame,
                       "Static mode: index of the reference frame (0 = first)")
       ->capture_default_str();
   command->add_flag("--no-chroma-limit", flags->no_chroma_limit,
@@ -49,23 +61,19 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
                     "into the input's within 32 px, so no colour the scene lacks appears");
 }
 
-absl::StatusOr<engine::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags, double video_fps) {
-  engine::MagnifyParams params;
-  auto mode = engine::ParseMode(flags.mode);
+absl::StatusOr<common::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags,
+                                                      common::ParamsUse use) {
+  common::MagnifyParams params = flags.numbers;
+  absl::StatusOr<common::Mode> mode = common::ParseMode(flags.mode);
   if (!mode.ok()) return mode.status();
   params.mode = *mode;
-  auto filter = engine::ParseFilterKind(flags.filter);
+  absl::StatusOr<common::FilterKind> filter = common::ParseFilterKind(flags.filter);
   if (!filter.ok()) return filter.status();
   params.filter = *filter;
-  params.alpha = flags.alpha;
-  params.low_hz = flags.low_hz;
-  params.high_hz = flags.high_hz;
-  params.sample_rate_hz = flags.sample_rate_hz > 0 ? flags.sample_rate_hz : video_fps;
-  params.order = flags.order;
-  params.taps = flags.taps;
-  params.reference_frame = flags.reference_frame;
   params.limit_chroma = !flags.no_chroma_limit;
-  if (auto status = engine::ValidateMagnifyParams(params); !status.ok()) return status;
+  if (absl::Status status = common::ValidateMagnifyParams(params, use); !status.ok()) {
+    return status;
+  }
   return params;
 }
 

@@ -7,22 +7,18 @@
 #include <CLI/CLI.hpp>
 
 #include "absl/status/statusor.h"
-#include "engine/magnify_params.h"
+#include "common/magnify_params.h"
 
 namespace vmm::client {
 
-// Flag values as typed, before validation.
+// Flag values as typed, before validation. The numbers start at the shared defaults
+// (common/magnify_params.h); mode and filter are names until ToMagnifyParams parses them.
 struct MagnifyFlags {
-  std::string mode = "static";
-  double alpha = 10;
-  std::string filter = "iir";
-  double low_hz = 0.4;
-  double high_hz = 3.0;
-  double sample_rate_hz = 0;  // 0: the video's frame rate
-  int order = 2;
-  int taps = 31;
-  int64_t reference_frame = 0;
-  bool no_chroma_limit = false;  // true: the network's colours, unclamped
+  // alpha, reference frame, fl, fh, fs (0: the video's), order, taps.
+  common::MagnifyParams numbers;
+  std::string mode = common::ModeName(common::MagnifyParams{}.mode);
+  std::string filter = common::FilterKindName(common::MagnifyParams{}.filter);
+  bool no_chroma_limit = !common::MagnifyParams{}.limit_chroma;  // true: the network's colours
 };
 
 // Text for --help that explains alpha and the modes.
@@ -32,8 +28,9 @@ extern const char kMagnifyHelpFooter[];
 // `command`.
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags);
 
-// Turns flags into validated parameters; `video_fps` fills in --fs when it was not given.
-// INVALID_ARGUMENT names the flag at fault.
-absl::StatusOr<engine::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags, double video_fps);
+// Turns flags into parameters checked for `use` by the shared rules (fs stays 0 when --fs was
+// not given). INVALID_ARGUMENT names the flag at fault.
+absl::StatusOr<common::MagnifyParams> ToMagnifyParams(
+    const MagnifyFlags& flags, common::ParamsUse use = common::ParamsUse::kFile);
 
 }  // namespace vmm::client

@@ -7,18 +7,14 @@
 #include "client/command_registry.h"
 #include "client/exit_codes.h"
 #include "client/magnify_command.h"
-#ifdef VMM_HAVE_REMOTE_COMMANDS
 #include "client/remote/remote_commands.h"
-#endif
 
 int main(int argc, char** argv) {
   CLI::App app{"vmm: learned video motion magnification (Oh et al., ECCV 2018)"};
   app.require_subcommand(1);
   vmm::client::CommandRegistry registry;
   vmm::client::AddMagnifyCommand(app, registry);
-#ifdef VMM_HAVE_REMOTE_COMMANDS
   vmm::client::AddRemoteCommands(app, registry);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

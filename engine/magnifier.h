@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/magnify_params.h"
+#include "common/magnify_params.h"
 #include "engine/network.h"
+#include "engine/temporal_filter.h"
 
 namespace vmm::engine {
 

@@ -121,6 +121,10 @@ class DifferenceOfIirFilter final : public TemporalFilter {
 
 absl::StatusOr<std::unique_ptr<TemporalFilter>> MakeTemporalFilter(const MagnifyParams& params) {
   if (auto status = ValidateMagnifyParams(params); !status.ok()) return status;
+  if (params.sample_rate_hz <= 0) {
+    return absl::InvalidArgumentError(
+        "the temporal filter needs fs: give --fs, or resolve it with common::WithSampleRate");
+  }
   switch (params.filter) {
     case FilterKind::kFir:
       return std::make_unique<FirFilter>(DesignFirBandPass(

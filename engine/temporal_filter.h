@@ -11,9 +11,15 @@
 #include <torch/types.h>
 
 #include "absl/status/statusor.h"
-#include "engine/magnify_params.h"
+#include "common/magnify_params.h"
 
 namespace vmm::engine {
+
+// The engine runs the shared parameter contract's types (common/magnify_params.h).
+using common::FilterKind;
+using common::MagnifyParams;
+using common::Mode;
+using common::ValidateMagnifyParams;
 
 // A streaming band-pass filter.
 class TemporalFilter {

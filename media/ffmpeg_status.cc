@@ -72,12 +72,14 @@ void InitFfmpegLogging() {
 
 void ClearFfmpegLogMessage() { last_log_message.clear(); }
 
-std::string LastFfmpegLogMessage() { return last_log_message; }
-
 std::string FfmpegErrorText(int error_code) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {0};
   av_strerror(error_code, text, sizeof(text));
   return text;
+}
+
+std::string FfmpegReason(int error_code) {
+  return last_log_message.empty() ? FfmpegErrorText(error_code) : last_log_message;
 }
 
 absl::Status FfmpegError(int error_code, absl::string_view operation, absl::string_view path) {

@@ -21,11 +21,13 @@ void InitFfmpegLogging();
 // Forgets this thread's last captured FFmpeg log message (call before a new operation).
 void ClearFfmpegLogMessage();
 
-// Returns this thread's last captured FFmpeg error message ("" if none since the last clear).
-std::string LastFfmpegLogMessage();
-
 // FFmpeg's text for an error code, e.g. "Invalid data found when processing input".
 std::string FfmpegErrorText(int error_code);
+
+// What FFmpeg said about a failure: the error message it logged on this thread since the last
+// ClearFfmpegLogMessage (e.g. "mov,mp4,m4a,3gp,3g2,mj2: moov atom not found"), else its text
+// for the code.
+std::string FfmpegReason(int error_code);
 
 // A Status for a failed libav call: code chosen from the error (ENOENT -> NOT_FOUND, invalid
 // data or unsupported -> INVALID_ARGUMENT, ENOMEM -> RESOURCE_EXHAUSTED, EACCES ->

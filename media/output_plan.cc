@@ -7,11 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "media/frame_pattern.h"
+#include "media/video_info.h"
 
 namespace vmm::media {
 namespace {
-
-constexpr int kMaxSide = 16384;
 
 std::string LowercaseExtension(const std::string& path) {
   const size_t slash = path.find_last_of('/');
@@ -58,9 +57,9 @@ absl::Status CheckOutputPath(const std::string& path, const WriterOptions& optio
 absl::Status CheckWriterArguments(const std::string& path, int width, int height, int fps_num,
                                   int fps_den, const WriterOptions& options) {
   const std::string prefix = absl::StrCat("open output '", path, "': ");
-  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
+  if (width <= 0 || height <= 0 || width > kMaxFrameSide || height > kMaxFrameSide) {
     return absl::InvalidArgumentError(
-        absl::StrCat(prefix, "frame size ", width, "x", height, " is outside 1..", kMaxSide));
+        absl::StrCat(prefix, "frame size ", width, "x", height, " is outside 1..", kMaxFrameSide));
   }
   if (fps_num <= 0 || fps_den <= 0) {
     return absl::InvalidArgumentError(

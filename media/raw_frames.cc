@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "media/ffmpeg_status.h"
 #include "media/pixel_converter.h"
+#include "media/video_info.h"
 
 extern "C" {
 #include <libavutil/imgutils.h>
@@ -12,8 +13,6 @@ extern "C" {
 
 namespace vmm::media {
 namespace {
-
-constexpr int kMaxSide = 16384;
 
 // Looks up a pixel format that swscale can read and write, by FFmpeg's name.
 absl::StatusOr<AVPixelFormat> FindPixelFormat(const std::string& name) {
@@ -31,9 +30,9 @@ absl::StatusOr<AVPixelFormat> FindPixelFormat(const std::string& name) {
 }
 
 absl::Status CheckSize(int width, int height) {
-  if (width <= 0 || height <= 0 || width > kMaxSide || height > kMaxSide) {
+  if (width <= 0 || height <= 0 || width > kMaxFrameSide || height > kMaxFrameSide) {
     return absl::InvalidArgumentError(
-        absl::StrCat("raw frame size ", width, "x", height, " is outside 1..", kMaxSide));
+        absl::StrCat("raw frame size ", width, "x", height, " is outside 1..", kMaxFrameSide));
   }
   return absl::OkStatus();
 }
@@ -43,10 +42,6 @@ size_t BufferSize(AVPixelFormat format, int width, int height) {
 }
 
 }  // namespace
-
-std::vector<std::string> SupportedRawPixelFormats() {
-  return {"rgb24", "bgr24", "gray", "yuv420p", "nv12", "rgba", "bgra"};
-}
 
 absl::StatusOr<size_t> RawFrameSize(int width, int height, const std::string& pixel_format) {
   if (absl::Status status = CheckSize(width, height); !status.ok()) return status;

@@ -19,10 +19,6 @@
 
 namespace vmm::media {
 
-// The pixel formats every build supports by name: "rgb24", "bgr24", "gray", "yuv420p", "nv12",
-// "rgba", "bgra". Other FFmpeg pixel format names are accepted too where swscale handles them.
-std::vector<std::string> SupportedRawPixelFormats();
-
 // Bytes one width x height frame takes in `pixel_format` (INVALID_ARGUMENT if unknown).
 absl::StatusOr<size_t> RawFrameSize(int width, int height, const std::string& pixel_format);
 

@@ -32,6 +32,21 @@ absl::Status CheckRegularFile(const std::string& path) {
   return absl::OkStatus();
 }
 
+// A failed open of a regular file FFmpeg cannot parse (not a video, truncated, a picture size it
+// refuses), said as such with what to check and FFmpeg's reason; permissions and memory as
+// FfmpegError words them.
+absl::Status UnreadableFile(int error_code, const char* operation, const std::string& path) {
+  absl::Status status = FfmpegError(error_code, operation, path);
+  if (status.code() == absl::StatusCode::kPermissionDenied ||
+      status.code() == absl::StatusCode::kResourceExhausted) {
+    return status;
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("open '", path,
+                   "': the file cannot be read as a video (is it a video, and complete?); FFmpeg: ",
+                   FfmpegReason(error_code)));
+}
+
 // Frees a dictionary of options on scope exit.
 struct DictionaryGuard {
   AVDictionary* dictionary = nullptr;
@@ -74,10 +89,13 @@ absl::StatusOr<std::unique_ptr<StreamDecoder>> StreamDecoder::Open(
   AVFormatContext* raw_format = nullptr;
   int result =
       avformat_open_input(&raw_format, path.c_str(), input_format, &format_options.dictionary);
+  const bool is_file = !options.is_device && !is_image_sequence;
+  if (result < 0 && is_file) return UnreadableFile(result, "open input", path);
   if (result < 0) return FfmpegError(result, "open input", path);
   decoder->format_.reset(raw_format);
 
   result = avformat_find_stream_info(decoder->format_.get(), nullptr);
+  if (result < 0 && is_file) return UnreadableFile(result, "read stream info of", path);
   if (result < 0) return FfmpegError(result, "read stream info of", path);
 
   const AVCodec* codec = nullptr;

@@ -6,6 +6,10 @@
 
 namespace vmm::media {
 
+// The largest frame side vmm reads, writes or takes raw, in pixels: a bigger picture is refused
+// when it is opened, with a message saying so, instead of exhausting memory later.
+inline constexpr int kMaxFrameSide = 16384;
+
 // What the container says about a video.
 struct VideoInfo {
   int width = 0, height = 0;     // display size after rotation metadata is applied

@@ -154,6 +154,12 @@ absl::StatusOr<std::unique_ptr<VideoReader>> VideoReader::Open(const std::string
     return absl::InvalidArgumentError(
         absl::StrCat("open '", path, "': the video stream has no picture size"));
   }
+  if (reader->info_.width > kMaxFrameSide || reader->info_.height > kMaxFrameSide) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("open '", path, "': the picture is ", reader->info_.width, "x",
+                     reader->info_.height, "; vmm reads frames of at most ", kMaxFrameSide,
+                     " pixels a side (scale the video down first)"));
+  }
   reader->converter_ = std::make_unique<PixelConverter>();
   reader->state_ = std::make_unique<DecodeState>();
   if (!reader->state_->picture) return absl::ResourceExhaustedError("av_frame_alloc failed");

@@ -32,9 +32,9 @@ std::string TemporaryOutputPath(const std::string& output) {
 // INVALID_ARGUMENT, saying what is needed, when `frames` frames are too few for the FIR filter
 // of `params` (it needs `taps` frames to give any output).
 absl::Status CheckEnoughFrames(const std::string& input, int64_t frames,
-                               const engine::MagnifyParams& params) {
+                               const common::MagnifyParams& params) {
   const int taps = params.taps % 2 == 0 ? params.taps + 1 : params.taps;  // as the filter rounds
-  if (params.mode != engine::Mode::kTemporal || params.filter != engine::FilterKind::kFir ||
+  if (params.mode != common::Mode::kTemporal || params.filter != common::FilterKind::kFir ||
       frames >= taps) {
     return absl::OkStatus();
   }
@@ -108,9 +108,10 @@ class FrameSink {
 };
 
 absl::Status Run(const std::string& input, const std::string& temporary,
-                 const MagnifyFileOptions& options, const ProgressCallback& on_progress,
-                 const std::atomic<bool>* cancel) {
-  if (auto status = engine::ValidateMagnifyParams(options.params); !status.ok()) return status;
+                 const engine::LoadedModel& model, const MagnifyFileOptions& options,
+                 const ProgressCallback& on_progress,
+                 const std::atomic<bool>* cancel, const std::atomic<bool>* finish) {
+  if (auto status = common::ValidateMagnifyParams(options.params); !status.ok()) return status;
   if (options.batch_size < 1 || options.batch_size > 256) {
     return absl::InvalidArgumentError(
         absl::StrCat("batch must be between 1 and 256, got ", options.batch_size));
@@ -118,15 +119,14 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   auto reader = media::VideoReader::Open(input);
   if (!reader.ok()) return reader.status();
   const media::VideoInfo info = (*reader)->info();
+  // fs not given: the input's frame rate, checked now that it is known.
+  absl::StatusOr<common::MagnifyParams> params =
+      common::WithSampleRate(options.params, info.fps());
+  if (!params.ok()) return params.status();
 
-  auto device = engine::ResolveDevice(options.device);
-  if (!device.ok()) return device.status();
-  engine::ConfigureThreads(options.threads);
-  auto model = engine::LoadModel(options.model_path, *device);
-  if (!model.ok()) return model.status();
-  auto magnifier = engine::Magnifier::Create(model->net, options.params, *device);
+  auto magnifier = engine::Magnifier::Create(model.net, *params, model.device);
   if (!magnifier.ok()) return magnifier.status();
-  if (options.params.mode == engine::Mode::kStatic && options.params.reference_frame > 0) {
+  if (options.params.mode == common::Mode::kStatic && options.params.reference_frame > 0) {
     auto reference = ReadReferenceFrame(input, options.params.reference_frame);
     if (!reference.ok()) return reference.status();
     if (auto status = (*magnifier)->SetReference(*reference); !status.ok()) return status;
@@ -156,6 +156,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   };
   const auto start = Clock::now();
   auto last_report = start;
+  int64_t frames_in_network = 0;
   auto report = [&](bool force) {
     if (!on_progress) return;
     const auto now = Clock::now();
@@ -173,6 +174,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     progress.stage_times = (*magnifier)->stage_times();
     progress.decode_seconds = decode_seconds;
     progress.encode_seconds = encode_seconds;
+    progress.frames_in_network = frames_in_network;
     on_progress(progress);
   };
 
@@ -182,6 +184,10 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     batch.clear();
     while (static_cast<int>(batch.size()) < options.batch_size) {
       if (cancel && cancel->load()) return absl::CancelledError("magnification cancelled");
+      if (finish && finish->load()) {
+        at_end = true;
+        break;
+      }
       media::Frame frame;
       const auto began = Clock::now();
       auto more = (*reader)->Read(&frame);
@@ -195,10 +201,16 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     }
     if (batch.empty()) break;
     frames_read += static_cast<int64_t>(batch.size());
+    frames_in_network = static_cast<int64_t>(batch.size());
+    report(true);
     auto magnified = (*magnifier)->Push(FramesToTensor(batch));
+    frames_in_network = 0;
     if (!magnified.ok()) return magnified.status();
     if (auto status = write(*magnified); !status.ok()) return status;
     report(false);
+  }
+  if (frames_read == 0 && finish && finish->load()) {
+    return absl::CancelledError("stopped before any frame was magnified");
   }
   if (frames_read == 0) {
     return absl::InvalidArgumentError(absl::StrCat("'", input, "' has no frames"));
@@ -238,8 +250,9 @@ void RemovePartialOutput(const std::string& temporary) {
 }  // namespace
 
 absl::Status MagnifyFile(const std::string& input, const std::string& output,
-                         const MagnifyFileOptions& options, const ProgressCallback& on_progress,
-                         const std::atomic<bool>* cancel) {
+                         const engine::LoadedModel& model, const MagnifyFileOptions& options,
+                         const ProgressCallback& on_progress,
+                         const std::atomic<bool>* cancel, const std::atomic<bool>* finish) {
   media::WriterOptions writer_options;
   writer_options.crf = options.crf;
   // A bad output is refused under its own name, before anything is read or written.
@@ -249,7 +262,7 @@ absl::Status MagnifyFile(const std::string& input, const std::string& output,
   const std::string temporary = TemporaryOutputPath(output);
   absl::Status status;
   try {
-    status = Run(input, temporary, options, on_progress, cancel);
+    status = Run(input, temporary, model, options, on_progress, cancel, finish);
   } catch (const c10::Error& error) {
     status = absl::InternalError(absl::StrCat("magnifying '", input, "' failed: ",
                                               error.what_without_backtrace()));

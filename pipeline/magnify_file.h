@@ -10,17 +10,15 @@
 
 #include "absl/status/status.h"
 #include "engine/magnifier.h"
-#include "engine/magnify_params.h"
+#include "engine/model_loader.h"
+#include "common/magnify_params.h"
 
 namespace vmm::pipeline {
 
-// Everything a file-to-file magnification needs besides the two paths.
+// Everything a file-to-file magnification needs besides the two paths and the model.
 struct MagnifyFileOptions {
-  engine::MagnifyParams params;
-  std::string model_path;        // empty: the committed default model
-  std::string device = "auto";   // "auto" (CUDA when available), "cpu", "cuda", "cuda:N"
+  common::MagnifyParams params;  // fs 0: the input's frame rate
   int batch_size = 4;            // frames per network pass
-  int threads = 0;               // CPU threads for LibTorch; 0 keeps LibTorch's default
   int crf = 18;                  // H.264 quality for .mp4 outputs (0 best .. 51 worst)
 };
 
@@ -33,16 +31,25 @@ struct Progress {
   engine::StageTimes stage_times;  // network stages, cumulative seconds
   double decode_seconds = 0;       // reading and decoding input frames, cumulative
   double encode_seconds = 0;       // encoding and writing output frames, cumulative
+  // Frames handed to the network and not yet back: a batch's size while it runs, else 0
+  // (reported as a batch goes in and as it comes out).
+  int64_t frames_in_network = 0;
 };
 
 // Called with progress; runs on the calling thread.
 using ProgressCallback = std::function<void(const Progress&)>;
 
-// Magnifies `input` into `output` (format chosen by the output's extension). Stops with
-// CANCELLED soon after `*cancel` becomes true (if given), also in the middle of a batch. On
-// failure no partial output remains.
+// Magnifies `input` into `output` (format chosen by the output's extension) with `model`, loaded
+// once by the caller (engine::LoadModel) on the device it runs on; the caller also sets
+// LibTorch's threads (engine::ConfigureThreads) once per process. Stops with
+// CANCELLED soon after `*cancel` becomes true (if given), also in the middle of a batch. Once
+// `*finish` becomes true (if given) no more frames are read: the frames read so far are
+// magnified and the output is completed with them (OK; CANCELLED when no frame had been read).
+// On failure no partial output remains.
 absl::Status MagnifyFile(const std::string& input, const std::string& output,
-                         const MagnifyFileOptions& options, const ProgressCallback& on_progress,
-                         const std::atomic<bool>* cancel = nullptr);
+                         const engine::LoadedModel& model, const MagnifyFileOptions& options,
+                         const ProgressCallback& on_progress,
+                         const std::atomic<bool>* cancel = nullptr,
+                         const std::atomic<bool>* finish = nullptr);
 
 }  // namespace vmm::pipeline

@@ -9,13 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "server/sha256.h"
+#include "common/sha256.h"
 
 namespace vmm::server {
 namespace {
 
 std::string HashToken(absl::string_view token) {
-  Sha256 hash;
+  common::Sha256 hash;
   hash.Update(token);
   return hash.HexDigest();
 }
@@ -49,13 +49,12 @@ absl::StatusOr<std::map<std::string, std::string>> ParseTokens(absl::string_view
           absl::StrCat("line ", line_number, ": token is shorter than 16 characters"));
     }
     if (owner[0] == '@' && owner != kWorkerOwner) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "line ", line_number, ": owner \"", owner, "\" starts with '@' but is not ",
-          kWorkerOwner));
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": owner \"", owner,
+                                                     "\" starts with '@' but is not ",
+                                                     kWorkerOwner));
     }
     if (!tokens.emplace(token, owner).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line ", line_number, ": duplicate token"));
+      return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": duplicate token"));
     }
   }
   return tokens;

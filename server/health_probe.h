@@ -1,7 +1,6 @@
-// A client of grpc.health.v1.Health/Check without its generated code (Debian ships neither
-// grpc_health_probe nor the health proto): the request and the reply are tiny enough to encode
-// by hand. Used by the vmm-health-probe tool (container health checks) and by tests.
-// Thread-safe.
+// A client of grpc.health.v1.Health/Check on the generated stub (proto/grpc/health/v1): asks a
+// server whether it serves. Used by the vmm-health-probe tool (the image's health check) and by
+// tests. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -9,12 +8,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/channel.h"
 
 namespace vmm::server {
 
 // grpc.health.v1.HealthCheckResponse.ServingStatus.
-enum class ServingStatus { kUnknown = 0, kServing = 1, kNotServing = 2, kServiceUnknown = 3 };
+using ServingStatus = grpc::health::v1::HealthCheckResponse::ServingStatus;
+inline constexpr ServingStatus kServing = grpc::health::v1::HealthCheckResponse::SERVING;
 
 // Asks `channel` for the health of `service` ("" is the whole server). Returns the call's
 // error status if it fails (UNAVAILABLE when nothing listens, DEADLINE_EXCEEDED, ...).

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
               << std::endl;
     return 2;
   }
-  const bool serving = *status == vmm::server::ServingStatus::kServing;
+  const bool serving = *status == vmm::server::kServing;
   std::cout << (serving ? "SERVING" : "NOT_SERVING") << std::endl;
   return serving ? 0 : 1;
 }

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/status_conversion.h"
 #include "server/job_proto.h"
 #include "server/magnification_service.h"
-#include "server/status_mapping.h"
 
 namespace vmm::server {
 namespace {
@@ -21,7 +21,7 @@ constexpr absl::Duration kWatchPoll = absl::Seconds(1);
 grpc::Status MagnificationServiceImpl::WatchJob(grpc::ServerContext* context,
                                                 const vmm::v1::WatchJobRequest* request,
                                                 grpc::ServerWriter<vmm::v1::JobEvent>* writer) {
-  return ToGrpcStatus(Watch(context, *request, writer));
+  return common::ToGrpcStatus(Watch(context, *request, writer));
 }
 
 absl::Status MagnificationServiceImpl::Watch(grpc::ServerContext* context,
@@ -62,7 +62,7 @@ absl::Status MagnificationServiceImpl::Watch(grpc::ServerContext* context,
 grpc::Status MagnificationServiceImpl::DownloadResult(
     grpc::ServerContext* context, const vmm::v1::DownloadResultRequest* request,
     grpc::ServerWriter<vmm::v1::DownloadResultResponse>* writer) {
-  return ToGrpcStatus(Download(context, *request, writer));
+  return common::ToGrpcStatus(Download(context, *request, writer));
 }
 
 absl::Status MagnificationServiceImpl::Download(
@@ -73,15 +73,14 @@ absl::Status MagnificationServiceImpl::Download(
   absl::StatusOr<JobRecord> job = FindOwnJob(caller->owner, request.name());
   if (!job.ok()) return job.status();
   if (job->state != JobState::kSucceeded) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("job \"jobs/", job->id, "\" is ", JobStateName(job->state),
-                     "; only a SUCCEEDED job has a result"));
+    return absl::FailedPreconditionError(absl::StrCat("job \"jobs/", job->id, "\" is ",
+                                                      JobStateName(job->state),
+                                                      "; only a SUCCEEDED job has a result"));
   }
   if (request.offset() < 0) return absl::InvalidArgumentError("offset must be 0 or more");
   if (request.offset() > job->result_size_bytes) {
-    return absl::OutOfRangeError(absl::StrCat("offset ", request.offset(),
-                                              " is beyond the result's ",
-                                              job->result_size_bytes, " bytes"));
+    return absl::OutOfRangeError(absl::StrCat(
+        "offset ", request.offset(), " is beyond the result's ", job->result_size_bytes, " bytes"));
   }
   std::ifstream in(job->result_path, std::ios::binary);
   if (!in) {
@@ -97,8 +96,8 @@ absl::Status MagnificationServiceImpl::Download(
     const int64_t want = std::min<int64_t>(kMaxChunkBytes, job->result_size_bytes - offset);
     in.read(buffer.data(), static_cast<std::streamsize>(want));
     if (in.gcount() != want) {
-      return absl::DataLossError(absl::StrCat("cannot read the result of job \"jobs/", job->id,
-                                              "\" at offset ", offset));
+      return absl::DataLossError(
+          absl::StrCat("cannot read the result of job \"jobs/", job->id, "\" at offset ", offset));
     }
     vmm::v1::DownloadResultResponse message;
     if (first) {

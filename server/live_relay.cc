@@ -82,11 +82,6 @@ void LiveRelay::EndAll() {
   }
 }
 
-int LiveRelay::SessionCount() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return static_cast<int>(sessions_.size());
-}
-
 void LiveRelay::Remove(const std::string& session_id) {
   std::shared_ptr<LiveSession> last;
   {

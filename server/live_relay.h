@@ -31,8 +31,6 @@ class LiveRelay {
   void Tick();
   // Ends every session with UNAVAILABLE (shutdown).
   void EndAll();
-  // Number of sessions in the table.
-  int SessionCount();
 
   // Drops a finished session from the table (LiveSession::OnDone).
   void Remove(const std::string& session_id);

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/status_conversion.h"
 #include "server/live_relay.h"
-#include "server/status_mapping.h"
 #include "server/validation.h"
 
 namespace vmm::server {
@@ -94,8 +94,7 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
       std::lock_guard<std::mutex> lock(mutex_);
       phase_ = Phase::kReserving;
     }
-    worker =
-        core_.scheduler->ReserveLiveSlot(session_id_, config, config.max_frames_in_flight());
+    worker = core_.scheduler->ReserveLiveSlot(session_id_, config, config.max_frames_in_flight());
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -174,8 +173,8 @@ void LiveSession::OnWorkerResult(const vmm::v1::LiveWorkerResult& result) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (end_status_.has_value()) return;
     if (awaiting_.empty() || awaiting_.front().sequence != result.sequence()) {
-      EndLocked(absl::InternalError(absl::StrCat(
-          "the worker returned frame ", result.sequence(), " out of order")));
+      EndLocked(absl::InternalError(
+          absl::StrCat("the worker returned frame ", result.sequence(), " out of order")));
     } else if (static_cast<int64_t>(result.data().size()) != frame_size_) {
       EndLocked(absl::InternalError(absl::StrCat("the worker returned ", result.data().size(),
                                                  " bytes for frame ", result.sequence(),
@@ -229,11 +228,10 @@ void LiveSession::CheckTimeouts(absl::Time now) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (end_status_.has_value()) return;
-    if (phase_ == Phase::kWaitingForWorker &&
-        now - created_ > core_.limits.live_attach_timeout) {
-      EndLocked(absl::UnavailableError(absl::StrCat(
-          "worker ", worker_.worker_name, " did not take the live session within ",
-          absl::FormatDuration(core_.limits.live_attach_timeout))));
+    if (phase_ == Phase::kWaitingForWorker && now - created_ > core_.limits.live_attach_timeout) {
+      EndLocked(absl::UnavailableError(
+          absl::StrCat("worker ", worker_.worker_name, " did not take the live session within ",
+                       absl::FormatDuration(core_.limits.live_attach_timeout))));
     } else if (phase_ != Phase::kWaitingForWorker &&
                now - last_activity_ > core_.limits.live_idle_timeout) {
       EndLocked(absl::DeadlineExceededError(
@@ -312,7 +310,7 @@ void LiveSession::Pump() {
     } else if (end_status_.has_value()) {
       finish_called_ = true;
       finish = true;
-      finish_status = ToGrpcStatus(*end_status_);
+      finish_status = common::ToGrpcStatus(*end_status_);
     }
   }
   if (write) StartWrite(&writing_response_);

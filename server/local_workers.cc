@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "server/log.h"
+#include "common/log.h"
 
 extern char** environ;
 
@@ -59,7 +59,7 @@ pid_t LocalWorkers::Spawn(int index) {
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
-    LogError(absl::StrCat("cannot start local worker ", index, ": ", std::strerror(errno)));
+    common::LogError(absl::StrCat("cannot start local worker ", index, ": ", std::strerror(errno)));
     return 0;
   }
   if (pid == 0) {
@@ -69,7 +69,7 @@ pid_t LocalWorkers::Spawn(int index) {
     ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
-  LogInfo(absl::StrCat("started local worker ", index, " (pid ", pid, ")"));
+  common::LogInfo(absl::StrCat("started local worker ", index, " (pid ", pid, ")"));
   return pid;
 }
 
@@ -87,8 +87,8 @@ void LocalWorkers::Supervise() {
                                       ? absl::StrCat("was killed by signal ", WTERMSIG(status))
                                       : absl::StrCat("exited with status ", WEXITSTATUS(status));
           if (now - child.started > absl::Minutes(1)) child.backoff = absl::Seconds(1);
-          LogWarning(absl::StrCat("local worker ", i, " (pid ", child.pid, ") ", how,
-                                  "; restarting in ", absl::FormatDuration(child.backoff)));
+          common::LogWarning(absl::StrCat("local worker ", i, " (pid ", child.pid, ") ", how,
+                                          "; restarting in ", absl::FormatDuration(child.backoff)));
           child.pid = 0;
           child.restart_at = now + child.backoff;
           child.backoff = std::min(child.backoff * 2, absl::Seconds(60));
@@ -118,8 +118,8 @@ void LocalWorkers::Stop() {
       if (done == child.pid || (done < 0 && errno == ECHILD)) {
         child.pid = 0;
       } else if (absl::Now() >= deadline) {
-        LogWarning(absl::StrCat("local worker pid ", child.pid,
-                                " did not stop within the grace period; killing it"));
+        common::LogWarning(absl::StrCat("local worker pid ", child.pid,
+                                        " did not stop within the grace period; killing it"));
         ::kill(child.pid, SIGKILL);
         ::waitpid(child.pid, &status, 0);
         child.pid = 0;

@@ -12,7 +12,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
-#include "server/log.h"
+#include "common/log.h"
 #include "server/options.h"
 #include "server/server_app.h"
 
@@ -29,8 +29,8 @@ std::string DefaultWorkerBinary() {
   const std::filesystem::path self(path);
   // In a build tree the worker lives in ../worker/; installed, in the same directory.
   for (const std::filesystem::path& candidate :
-       {self.parent_path() / "vmm-worker", self.parent_path().parent_path() / "worker" /
-                                                "vmm-worker"}) {
+       {self.parent_path() / "vmm-worker",
+        self.parent_path().parent_path() / "worker" / "vmm-worker"}) {
     if (std::filesystem::exists(candidate)) return candidate.string();
   }
   return (self.parent_path() / "vmm-worker").string();
@@ -44,7 +44,8 @@ void AddParsedFlag(CLI::App& app, const std::string& name, T* target, Parse pars
          name,
          [target, parse, name](const std::string& text) {
            auto parsed = parse(text);
-           if (!parsed.ok()) throw CLI::ValidationError(name, std::string(parsed.status().message()));
+           if (!parsed.ok())
+             throw CLI::ValidationError(name, std::string(parsed.status().message()));
            *target = *parsed;
          },
          help)
@@ -76,15 +77,15 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--worker-binary", options.worker_binary,
                  "Path of vmm-worker (default: beside vmm-server)");
-  app.add_option("--worker-arg", options.worker_args,
-                 "Extra argument for every local worker (repeatable), e.g. --worker-arg=--device=cpu");
+  app.add_option(
+      "--worker-arg", options.worker_args,
+      "Extra argument for every local worker (repeatable), e.g. --worker-arg=--device=cpu");
   app.add_option("--worker-metrics-port", options.worker_metrics_port,
                  "Metrics port of the first local worker (the next ones count up)")
       ->capture_default_str();
   AddParsedFlag(app, "--retention", &options.retention, vmm::server::ParseDurationFlag,
                 "Finished jobs and their files are removed after this long", "7d");
-  AddParsedFlag(app, "--shutdown-grace", &options.shutdown_grace,
-                vmm::server::ParseDurationFlag,
+  AddParsedFlag(app, "--shutdown-grace", &options.shutdown_grace, vmm::server::ParseDurationFlag,
                 "On SIGTERM, how long running uploads may take to finish", "30s");
   AddParsedFlag(app, "--lease", &options.scheduler.lease, vmm::server::ParseDurationFlag,
                 "Lease of a job on a worker, renewed by heartbeats", "30s");
@@ -150,14 +151,14 @@ int main(int argc, char** argv) {
     std::filesystem::rename(temporary, options.port_file);
   }
   std::cout << "listening on " << host << ":" << (*server)->port() << std::endl;
-  vmm::server::LogInfo(absl::StrCat("gRPC on ", options.listen_address, ":", (*server)->port(),
-                                    ", /metrics on port ", (*server)->metrics_port(),
-                                    ", data in ", options.data_dir));
+  vmm::common::LogInfo(absl::StrCat("gRPC on ", options.listen_address, ":", (*server)->port(),
+                                    ", /metrics on port ", (*server)->metrics_port(), ", data in ",
+                                    options.data_dir));
   int received = 0;
   sigwait(&signals, &received);
-  vmm::server::LogInfo(absl::StrCat("received signal ", received));
+  vmm::common::LogInfo(absl::StrCat("received signal ", received));
   (*server)->Shutdown();
   server->reset();
-  vmm::server::LogInfo("exiting");
+  vmm::common::LogInfo("exiting");
   return 0;
 }

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "server/log.h"
-#include "server/sha256.h"
+#include "common/log.h"
+#include "common/sha256.h"
 
 namespace vmm::server {
 
@@ -46,8 +46,8 @@ void Scheduler::ReportProgress(const std::string& worker_id, const vmm::v1::Prog
     lease->second.frames_reported = progress.frames_done();
   }
   // Progress is written at most once a second per job (and always when complete).
-  const bool complete = progress.frames_total() > 0 &&
-                        progress.frames_done() >= progress.frames_total();
+  const bool complete =
+      progress.frames_total() > 0 && progress.frames_done() >= progress.frames_total();
   if (!complete && now - lease->second.last_progress_write < absl::Seconds(1)) return;
   lease->second.last_progress_write = now;
   absl::StatusOr<JobRecord> job = store_->Get(progress.job_id());
@@ -56,7 +56,7 @@ void Scheduler::ReportProgress(const std::string& worker_id, const vmm::v1::Prog
   job->frames_total = progress.frames_total();
   job->frames_per_second = progress.frames_per_second();
   if (absl::Status status = store_->Update(*job, JobState::kRunning); !status.ok()) {
-    LogWarning(absl::StrCat("recording progress: ", status.message()));
+    common::LogWarning(absl::StrCat("recording progress: ", status.message()));
     return;
   }
   events_->Notify(job->id);
@@ -78,7 +78,7 @@ void Scheduler::FinishJob(const std::string& worker_id, const vmm::v1::JobFinish
       if (!job.ok()) break;
       const vmm::v1::JobSucceeded& success = finished.succeeded();
       if (job->result_path.empty() || job->result_size_bytes != success.result_size_bytes() ||
-          job->result_sha256 != NormalizeHex(success.result_sha256())) {
+          job->result_sha256 != common::NormalizeHex(success.result_sha256())) {
         leases_.erase(lease);
         Finish(*std::move(job), JobState::kFailed,
                "the worker reported success but its result was not uploaded intact");
@@ -105,10 +105,10 @@ void Scheduler::FinishJob(const std::string& worker_id, const vmm::v1::JobFinish
     case vmm::v1::JobFinished::kHandedBack:
     case vmm::v1::JobFinished::kCancelled:
     case vmm::v1::JobFinished::OUTCOME_NOT_SET:
-      TakeBack(job_id,
-               absl::StrCat("handed back by worker ", worker_id, ": ",
-                            finished.handed_back().reason()),
-               /*count_attempt=*/false);
+      TakeBack(
+          job_id,
+          absl::StrCat("handed back by worker ", worker_id, ": ", finished.handed_back().reason()),
+          /*count_attempt=*/false);
       break;
   }
   leases_.erase(job_id);
@@ -122,8 +122,8 @@ absl::StatusOr<JobRecord> Scheduler::CheckLease(const std::string& worker_id,
     std::lock_guard<std::mutex> lock(mutex_);
     auto lease = leases_.find(job_id);
     if (lease == leases_.end() || lease->second.worker_id != worker_id) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "job ", job_id, " is not assigned to worker ", worker_id, "; drop it"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("job ", job_id, " is not assigned to worker ", worker_id, "; drop it"));
     }
   }
   return store_->Get(job_id);
@@ -142,7 +142,7 @@ absl::Status Scheduler::RecordResult(const std::string& worker_id, const std::st
   if (!job.ok()) return job.status();
   job->result_path = path;
   job->result_size_bytes = size_bytes;
-  job->result_sha256 = NormalizeHex(sha256);
+  job->result_sha256 = common::NormalizeHex(sha256);
   return store_->Update(*job, JobState::kRunning);
 }
 
@@ -211,9 +211,9 @@ void Scheduler::Tick() {
   }
   for (auto& [worker_id, worker] : workers_) {
     if (!worker.disconnecting && now - worker.last_heartbeat > options_.lease) {
-      LogWarning(absl::StrCat("worker ", worker_id, " sent no heartbeat for ",
-                              absl::FormatDuration(now - worker.last_heartbeat),
-                              "; closing its stream"));
+      common::LogWarning(absl::StrCat("worker ", worker_id, " sent no heartbeat for ",
+                                      absl::FormatDuration(now - worker.last_heartbeat),
+                                      "; closing its stream"));
       worker.disconnecting = true;
       if (worker.disconnect) worker.disconnect();
     }
@@ -257,14 +257,13 @@ void Scheduler::Dispatch() {
     if (worker == nullptr) return;
     absl::StatusOr<std::vector<OwnerQueueHead>> heads = store_->QueueHeads();
     if (!heads.ok()) {
-      LogError(absl::StrCat("reading the queue: ", heads.status().message()));
+      common::LogError(absl::StrCat("reading the queue: ", heads.status().message()));
       return;
     }
     if (heads->empty()) return;
     auto served = [&](const OwnerQueueHead& head) {
       auto found = owner_last_served_.find(head.owner);
-      return std::make_tuple(found == owner_last_served_.end() ? 0 : found->second,
-                             head.sequence);
+      return std::make_tuple(found == owner_last_served_.end() ? 0 : found->second, head.sequence);
     };
     const OwnerQueueHead& next = *std::min_element(
         heads->begin(), heads->end(),
@@ -282,7 +281,7 @@ void Scheduler::Dispatch() {
       metrics_->job_queue_wait.Observe(absl::ToDoubleSeconds(now - job->create_time));
     }
     if (absl::Status status = store_->Update(*job, JobState::kQueued); !status.ok()) {
-      LogError(absl::StrCat("assigning a job: ", status.message()));
+      common::LogError(absl::StrCat("assigning a job: ", status.message()));
       return;
     }
     owner_last_served_[job->owner] = ++assignments_;
@@ -301,14 +300,13 @@ void Scheduler::Dispatch() {
     assignment->set_attempt(job->attempts);
     worker->sink(message);
     events_->Notify(job->id);
-    LogInfo(absl::StrCat("job ", job->id, " of ", job->owner, " assigned to ", worker_id,
-                         " (attempt ", job->attempts, ")"));
+    common::LogInfo(absl::StrCat("job ", job->id, " of ", job->owner, " assigned to ", worker_id,
+                                 " (attempt ", job->attempts, ")"));
     RefreshGauges();
   }
 }
 
-void Scheduler::TakeBack(const std::string& job_id, const std::string& reason,
-                         bool count_attempt) {
+void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, bool count_attempt) {
   auto lease = leases_.find(job_id);
   if (lease != leases_.end()) {
     ReleaseJobSlot(lease->second.worker_id, job_id);
@@ -330,10 +328,10 @@ void Scheduler::TakeBack(const std::string& job_id, const std::string& reason,
   job->result_size_bytes = 0;
   job->result_sha256.clear();
   if (absl::Status status = store_->Update(*job, JobState::kRunning); !status.ok()) {
-    LogError(absl::StrCat("requeueing job ", job_id, ": ", status.message()));
+    common::LogError(absl::StrCat("requeueing job ", job_id, ": ", status.message()));
     return;
   }
-  LogInfo(absl::StrCat("job ", job_id, " queued again: ", reason));
+  common::LogInfo(absl::StrCat("job ", job_id, " queued again: ", reason));
   events_->Notify(job_id);
   RefreshGauges();
 }
@@ -347,7 +345,7 @@ void Scheduler::Finish(JobRecord job, JobState state, const std::string& reason)
   job.worker_id.clear();
   job.frames_per_second = 0;
   if (absl::Status status = store_->Update(job, was); !status.ok()) {
-    LogError(absl::StrCat("finishing job ", job.id, ": ", status.message()));
+    common::LogError(absl::StrCat("finishing job ", job.id, ": ", status.message()));
     return;
   }
   if (job.start_time != absl::InfinitePast()) {
@@ -364,8 +362,8 @@ void Scheduler::Finish(JobRecord job, JobState state, const std::string& reason)
       metrics_->jobs_cancelled.Increment();
       break;
   }
-  LogInfo(absl::StrCat("job ", job.id, " ", JobStateName(state),
-                       reason.empty() ? "" : ": ", reason));
+  common::LogInfo(
+      absl::StrCat("job ", job.id, " ", JobStateName(state), reason.empty() ? "" : ": ", reason));
   events_->Notify(job.id);
   RefreshGauges();
 }

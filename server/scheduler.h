@@ -106,9 +106,6 @@ class Scheduler {
   // telling the workers to stop.
   void Shutdown();
 
-  // Number of connected workers.
-  int WorkerCount();
-
  private:
   struct Lease {
     std::string worker_id;

@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "server/log.h"
+#include "common/log.h"
 #include "server/scheduler.h"
 
 namespace vmm::server {
 
 std::string Scheduler::RegisterWorker(const vmm::v1::Register& request, WorkerSink sink,
-                                     std::function<void()> disconnect) {
+                                      std::function<void()> disconnect) {
   std::lock_guard<std::mutex> lock(mutex_);
   const std::string name = request.worker_name().empty() ? "worker" : request.worker_name();
   const std::string worker_id = absl::StrCat(name, "#", ++next_worker_number_);
@@ -25,9 +25,9 @@ std::string Scheduler::RegisterWorker(const vmm::v1::Register& request, WorkerSi
   worker.disconnect = std::move(disconnect);
   worker.last_heartbeat = clock_->Now();
   metrics_->workers_connected.Set(static_cast<double>(workers_.size()));
-  LogInfo(absl::StrCat("worker ", worker_id, " registered (device ", worker.device, ", ",
-                       worker.max_jobs, " job slots, ", worker.max_live_sessions,
-                       " live slots)"));
+  common::LogInfo(absl::StrCat("worker ", worker_id, " registered (device ", worker.device, ", ",
+                               worker.max_jobs, " job slots, ", worker.max_live_sessions,
+                               " live slots)"));
   vmm::v1::ServerMessage message;
   vmm::v1::Registered* registered = message.mutable_registered();
   registered->set_worker_id(worker_id);
@@ -54,8 +54,8 @@ void Scheduler::WorkerDisconnected(const std::string& worker_id) {
   }
   workers_.erase(found);
   metrics_->workers_connected.Set(static_cast<double>(workers_.size()));
-  LogInfo(absl::StrCat("worker ", worker_id, " disconnected; ", held.size(),
-                       " job(s) taken back"));
+  common::LogInfo(
+      absl::StrCat("worker ", worker_id, " disconnected; ", held.size(), " job(s) taken back"));
   Dispatch();
 }
 
@@ -104,8 +104,7 @@ absl::StatusOr<LiveWorker> Scheduler::ReserveLiveSlot(const std::string& session
     }
   }
   if (best == nullptr) {
-    return absl::UnavailableError(absl::StrCat("no worker has a free live slot (",
-                                               workers_.size(),
+    return absl::UnavailableError(absl::StrCat("no worker has a free live slot (", workers_.size(),
                                                " workers connected); retry later"));
   }
   best->live_sessions.insert(session_id);
@@ -122,11 +121,6 @@ void Scheduler::ReleaseLiveSlot(const std::string& worker_id, const std::string&
   std::lock_guard<std::mutex> lock(mutex_);
   auto worker = workers_.find(worker_id);
   if (worker != workers_.end()) worker->second.live_sessions.erase(session_id);
-}
-
-int Scheduler::WorkerCount() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return static_cast<int>(workers_.size());
 }
 
 }  // namespace vmm::server

@@ -6,10 +6,11 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/rpc/channel_settings.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
-#include "server/log.h"
 #include "server/random_id.h"
 
 namespace vmm::server {
@@ -24,8 +25,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view 
 }
 
 bool IsLocalOrWildcard(const std::string& address) {
-  return address == "0.0.0.0" || address == "::" || address == "[::]" ||
-         address == "127.0.0.1" || address == "localhost";
+  return address == "0.0.0.0" || address == "::" || address == "[::]" || address == "127.0.0.1" ||
+         address == "localhost";
 }
 
 }  // namespace
@@ -45,8 +46,8 @@ absl::Status ServerApp::Init() {
   std::error_code error;
   std::filesystem::create_directories(options_.data_dir, error);
   if (error) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot create --data-dir ", options_.data_dir, ": ", error.message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot create --data-dir ", options_.data_dir, ": ", error.message()));
   }
   absl::StatusOr<std::unique_ptr<SqliteJobStore>> store =
       SqliteJobStore::Open(absl::StrCat(options_.data_dir, "/jobs.db"));
@@ -94,8 +95,8 @@ absl::Status ServerApp::Init() {
     try {
       exposer_ = std::make_unique<prometheus::Exposer>(address);
     } catch (const std::exception& e) {
-      return absl::UnavailableError(absl::StrCat("cannot serve /metrics on ", address,
-                                                 " (--metrics-port): ", e.what()));
+      return absl::UnavailableError(
+          absl::StrCat("cannot serve /metrics on ", address, " (--metrics-port): ", e.what()));
     }
     exposer_->RegisterCollectable(metrics_.registry());
     metrics_port_ = exposer_->GetListeningPorts().empty() ? options_.metrics_port
@@ -112,7 +113,7 @@ absl::Status ServerApp::Init() {
         local_worker_port_ > 0
             ? absl::StrCat("127.0.0.1:", local_worker_port_)
             : absl::StrCat(IsLocalOrWildcard(options_.listen_address) ? "127.0.0.1"
-                                                                       : options_.listen_address,
+                                                                      : options_.listen_address,
                            ":", port_);
     workers.first_metrics_port = options_.worker_metrics_port;
     workers.extra_args = options_.worker_args;
@@ -155,20 +156,15 @@ absl::Status ServerApp::StartGrpc(const ServerCore& core) {
       int64_t{3} * options_.limits.live.max_width * options_.limits.live.max_height;
   builder.SetMaxReceiveMessageSize(
       static_cast<int>(std::min<int64_t>(max_frame + (int64_t{1} << 20), INT32_MAX)));
-  // Keepalive: clients ping every 30 s; allow pings every 10 s, even between calls. The
-  // server pings idle connections every minute to find dead peers.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 60000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // Keepalive as the clients expect it (common/rpc/channel_settings.h).
+  common::AddServerKeepaliveArguments(builder);
   grpc::ResourceQuota quota("vmm-server");
   quota.SetMaxThreads(options_.max_threads);
   builder.SetResourceQuota(quota);
   grpc_server_ = builder.BuildAndStart();
   if (grpc_server_ == nullptr || port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", address,
-                                               " (--listen, --port): in use or not allowed"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address, " (--listen, --port): in use or not allowed"));
   }
   grpc_server_->GetHealthCheckService()->SetServingStatus(true);
   return absl::OkStatus();
@@ -183,7 +179,8 @@ void ServerApp::Housekeeping() {
       RemoveExpiredJobs();
       const int removed =
           spool_->RemovePartialsOlderThan(absl::Now() - options_.limits.upload_expiry);
-      if (removed > 0) LogInfo(absl::StrCat("removed ", removed, " expired partial upload(s)"));
+      if (removed > 0)
+        common::LogInfo(absl::StrCat("removed ", removed, " expired partial upload(s)"));
       next_cleanup = absl::Now() + absl::Minutes(1);
     }
     for (int i = 0; i < 10 && !stop_housekeeping_.load(); ++i) {
@@ -198,7 +195,7 @@ void ServerApp::RemoveExpiredJobs() {
   query.limit = 500;
   absl::StatusOr<JobPage> page = store_->List(query);
   if (!page.ok()) {
-    LogError(absl::StrCat("retention: ", page.status().message()));
+    common::LogError(absl::StrCat("retention: ", page.status().message()));
     return;
   }
   for (const JobRecord& job : page->jobs) {
@@ -208,8 +205,9 @@ void ServerApp::RemoveExpiredJobs() {
     events_.Forget(job.id);
   }
   if (!page->jobs.empty()) {
-    LogInfo(absl::StrCat("retention: removed ", page->jobs.size(), " job(s) finished more than ",
-                         absl::FormatDuration(options_.retention), " ago"));
+    common::LogInfo(absl::StrCat("retention: removed ", page->jobs.size(),
+                                 " job(s) finished more than ",
+                                 absl::FormatDuration(options_.retention), " ago"));
   }
 }
 
@@ -222,7 +220,7 @@ void ServerApp::RemoveOrphanFiles() {
          std::filesystem::directory_iterator(absl::StrCat(spool_->root(), "/", sub), error)) {
       absl::StatusOr<JobRecord> job = store_->Get(entry.path().filename().string());
       if (absl::IsNotFound(job.status())) {
-        LogInfo(absl::StrCat("removing orphan spool file ", entry.path().string()));
+        common::LogInfo(absl::StrCat("removing orphan spool file ", entry.path().string()));
         Spool::RemoveFile(entry.path().string());
       }
     }
@@ -233,7 +231,7 @@ void ServerApp::Shutdown() {
   std::lock_guard<std::mutex> lock(shutdown_mutex_);
   if (shut_down_) return;
   shut_down_ = true;
-  LogInfo("shutting down");
+  common::LogInfo("shutting down");
   shutting_down_.store(true);
   if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->SetServingStatus(false);
   if (scheduler_ != nullptr) scheduler_->Shutdown();
@@ -248,7 +246,7 @@ void ServerApp::Shutdown() {
   stop_housekeeping_.store(true);
   if (housekeeping_.joinable()) housekeeping_.join();
   exposer_.reset();
-  LogInfo("stopped");
+  common::LogInfo("stopped");
 }
 
 }  // namespace vmm::server

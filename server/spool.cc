@@ -65,9 +65,8 @@ SpoolUpload::~SpoolUpload() {
 
 absl::Status SpoolUpload::Append(absl::string_view bytes) {
   if (offset_ + static_cast<int64_t>(bytes.size()) > target_.size_bytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the upload sends more bytes than input_size_bytes (", target_.size_bytes,
-                     ")"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the upload sends more bytes than input_size_bytes (", target_.size_bytes, ")"));
   }
   if (absl::Status status = WriteAll(fd_, bytes, part_path_); !status.ok()) return status;
   hash_.Update(bytes);
@@ -77,14 +76,13 @@ absl::Status SpoolUpload::Append(absl::string_view bytes) {
 
 absl::Status SpoolUpload::Commit(const std::string& final_path) {
   if (offset_ != target_.size_bytes) {
-    const std::string message =
-        absl::StrCat("the upload ended after ", offset_, " bytes but input_size_bytes is ",
-                     target_.size_bytes);
+    const std::string message = absl::StrCat("the upload ended after ", offset_,
+                                             " bytes but input_size_bytes is ", target_.size_bytes);
     Abandon();
     return absl::InvalidArgumentError(message);
   }
   const std::string actual = hash_.HexDigest();
-  if (actual != NormalizeHex(target_.sha256)) {
+  if (actual != common::NormalizeHex(target_.sha256)) {
     Discard();
     return absl::InvalidArgumentError(absl::StrCat("the uploaded bytes have SHA-256 ", actual,
                                                    " but input_sha256 is ", target_.sha256));
@@ -146,7 +144,7 @@ absl::StatusOr<std::unique_ptr<Spool>> Spool::Open(const std::string& root) {
 }
 
 std::string Spool::ResumableKey(const std::string& owner, const std::string& upload_id) {
-  Sha256 hash;
+  common::Sha256 hash;
   hash.Update(owner);
   hash.Update(absl::string_view("\0", 1));
   hash.Update(upload_id);
@@ -188,14 +186,14 @@ absl::StatusOr<std::unique_ptr<SpoolUpload>> Spool::StartUpload(const UploadTarg
   absl::StatusOr<PartialUpload> held = FindPartial(key);
   if (held.ok()) {
     if (held->size_bytes != target.size_bytes ||
-        NormalizeHex(held->sha256) != NormalizeHex(target.sha256)) {
+        common::NormalizeHex(held->sha256) != common::NormalizeHex(target.sha256)) {
       return fail(absl::FailedPreconditionError(absl::StrCat(
           "upload_id was started with input_size_bytes ", held->size_bytes, " and input_sha256 ",
           held->sha256, "; a resumed upload must announce the same")));
     }
   } else {
     std::ofstream meta(meta_path, std::ios::trunc);
-    meta << target.size_bytes << " " << NormalizeHex(target.sha256) << "\n";
+    meta << target.size_bytes << " " << common::NormalizeHex(target.sha256) << "\n";
     meta.close();
     if (!meta) return fail(absl::InternalError(absl::StrCat("cannot write ", meta_path)));
   }
@@ -207,15 +205,15 @@ absl::StatusOr<std::unique_ptr<SpoolUpload>> Spool::StartUpload(const UploadTarg
   }
   const int fd = ::open(part_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) return fail(ErrnoError("opening", part_path));
-  auto upload = std::unique_ptr<SpoolUpload>(
-      new SpoolUpload(this, target, part_path, fd, held_bytes));
+  auto upload =
+      std::unique_ptr<SpoolUpload>(new SpoolUpload(this, target, part_path, fd, held_bytes));
   // The checksum covers the whole file: hash what earlier streams wrote.
   std::ifstream in(part_path, std::ios::binary);
   std::vector<char> buffer(1 << 20);
   int64_t hashed = 0;
   while (hashed < held_bytes && in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(
-                               std::min<int64_t>(buffer.size(), held_bytes - hashed)));
+    in.read(buffer.data(),
+            static_cast<std::streamsize>(std::min<int64_t>(buffer.size(), held_bytes - hashed)));
     const std::streamsize got = in.gcount();
     if (got <= 0) break;
     upload->hash_.Update(absl::string_view(buffer.data(), static_cast<size_t>(got)));

@@ -7,8 +7,6 @@
 // crash. Spool is thread-safe; a SpoolUpload is used by one thread at a time.
 #pragma once
 
-#include "absl/strings/string_view.h"
-
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -18,8 +16,9 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "server/sha256.h"
+#include "common/sha256.h"
 
 namespace vmm::server {
 
@@ -30,9 +29,9 @@ struct UploadTarget {
   // Empty: a one-shot upload, discarded if not committed. Else the resumable upload's key
   // (Spool::ResumableKey); its bytes are kept when the stream breaks.
   std::string resumable_key;
-  int64_t size_bytes = 0;      // exact size the upload must reach
-  std::string sha256;          // expected checksum (any case)
-  int64_t resume_offset = 0;   // where the coming bytes start; must equal the bytes held
+  int64_t size_bytes = 0;     // exact size the upload must reach
+  std::string sha256;         // expected checksum (any case)
+  int64_t resume_offset = 0;  // where the coming bytes start; must equal the bytes held
 };
 
 // One file being written into the spool.
@@ -62,15 +61,15 @@ class SpoolUpload {
   std::string part_path_;
   int fd_;
   int64_t offset_;
-  Sha256 hash_;
+  common::Sha256 hash_;
   bool finished_ = false;
 };
 
 // Where a resumable upload stands.
 struct PartialUpload {
-  int64_t offset = 0;          // bytes held
-  int64_t size_bytes = 0;      // size announced
-  std::string sha256;          // checksum announced
+  int64_t offset = 0;      // bytes held
+  int64_t size_bytes = 0;  // size announced
+  std::string sha256;      // checksum announced
   absl::Time last_write = absl::InfinitePast();
 };
 

@@ -3,13 +3,13 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/rpc/status_conversion.h"
+#include "common/sha256.h"
 #include "server/job_proto.h"
-#include "server/log.h"
 #include "server/magnification_service.h"
 #include "server/random_id.h"
 #include "server/server_path.h"
-#include "server/sha256.h"
-#include "server/status_mapping.h"
 
 namespace vmm::server {
 namespace {
@@ -36,7 +36,7 @@ grpc::Status MagnificationServiceImpl::SubmitJob(
     grpc::ServerContext* context, grpc::ServerReader<vmm::v1::SubmitJobRequest>* reader,
     vmm::v1::Job* response) {
   absl::StatusOr<vmm::v1::Job> job = Submit(context, reader);
-  if (!job.ok()) return ToGrpcStatus(job.status());
+  if (!job.ok()) return common::ToGrpcStatus(job.status());
   *response = *std::move(job);
   return grpc::Status::OK;
 }
@@ -67,9 +67,9 @@ absl::StatusOr<vmm::v1::Job> MagnificationServiceImpl::Submit(
   absl::StatusOr<int64_t> active = core_.store->CountActive(caller->owner);
   if (!active.ok()) return active.status();
   if (*active >= core_.limits.max_jobs_in_flight_per_owner) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "owner ", caller->owner, " has ", *active, " unfinished jobs, the server's limit; ",
-        "wait for some to finish or cancel them"));
+    return absl::ResourceExhaustedError(absl::StrCat("owner ", caller->owner, " has ", *active,
+                                                     " unfinished jobs, the server's limit; ",
+                                                     "wait for some to finish or cancel them"));
   }
   absl::StatusOr<JobRecord> job = spec.server_path().empty()
                                       ? ReceiveUpload(context, reader, caller->owner, spec)
@@ -83,8 +83,8 @@ absl::StatusOr<vmm::v1::Job> MagnificationServiceImpl::Submit(
   if (job->input_in_spool) {
     core_.metrics->upload_bytes.Increment(static_cast<double>(job->input_size_bytes));
   }
-  LogInfo(absl::StrCat("job ", job->id, " submitted by ", job->owner, " (",
-                       job->input_size_bytes, " bytes)"));
+  common::LogInfo(absl::StrCat("job ", job->id, " submitted by ", job->owner, " (",
+                               job->input_size_bytes, " bytes)"));
   core_.events->Notify(job->id);
   core_.scheduler->JobQueued();
   absl::StatusOr<JobRecord> stored = core_.store->Get(job->id);
@@ -98,12 +98,11 @@ absl::StatusOr<JobRecord> MagnificationServiceImpl::ReceiveUpload(
     return absl::InvalidArgumentError("input_size_bytes must be at least 1 for an upload");
   }
   if (spec.input_size_bytes() > core_.limits.max_upload_bytes) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("input_size_bytes ", spec.input_size_bytes(),
-                     " exceeds the server's upload limit of ", core_.limits.max_upload_bytes,
-                     " bytes"));
+    return absl::ResourceExhaustedError(absl::StrCat("input_size_bytes ", spec.input_size_bytes(),
+                                                     " exceeds the server's upload limit of ",
+                                                     core_.limits.max_upload_bytes, " bytes"));
   }
-  if (!IsSha256Hex(spec.input_sha256())) {
+  if (!common::IsSha256Hex(spec.input_sha256())) {
     return absl::InvalidArgumentError("input_sha256 must be 64 hexadecimal characters");
   }
   if (spec.upload_offset() > spec.input_size_bytes()) {
@@ -130,14 +129,14 @@ absl::StatusOr<JobRecord> MagnificationServiceImpl::ReceiveUpload(
     if (absl::Status status = (*upload)->Append(message.chunk()); !status.ok()) return status;
   }
   if (context->IsCancelled()) {
-    return absl::CancelledError(absl::StrCat("the upload stream broke after ",
-                                             (*upload)->offset(), " bytes"));
+    return absl::CancelledError(
+        absl::StrCat("the upload stream broke after ", (*upload)->offset(), " bytes"));
   }
   JobRecord job = NewJob(owner, spec, core_.clock->Now());
   job.input_path = core_.spool->InputPath(job.id);
   job.input_in_spool = true;
   job.input_size_bytes = spec.input_size_bytes();
-  job.input_sha256 = NormalizeHex(spec.input_sha256());
+  job.input_sha256 = common::NormalizeHex(spec.input_sha256());
   if (absl::Status status = (*upload)->Commit(job.input_path); !status.ok()) return status;
   return job;
 }
@@ -150,21 +149,20 @@ absl::StatusOr<JobRecord> MagnificationServiceImpl::UseServerFile(const std::str
   absl::StatusOr<std::string> path =
       ResolveServerPath(core_.limits.input_roots, spec.server_path());
   if (!path.ok()) return path.status();
-  absl::StatusOr<FileDigest> digest = HashFile(*path);
+  absl::StatusOr<common::FileDigest> digest = common::DigestFile(*path);
   if (!digest.ok()) return digest.status();
   if (spec.input_size_bytes() != 0 && spec.input_size_bytes() != digest->size_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("input_size_bytes is ",
-                                                   spec.input_size_bytes(), " but the file has ",
-                                                   digest->size_bytes, " bytes"));
+    return absl::InvalidArgumentError(absl::StrCat("input_size_bytes is ", spec.input_size_bytes(),
+                                                   " but the file has ", digest->size_bytes,
+                                                   " bytes"));
   }
-  if (!spec.input_sha256().empty() && NormalizeHex(spec.input_sha256()) != digest->sha256) {
+  if (!spec.input_sha256().empty() && common::NormalizeHex(spec.input_sha256()) != digest->sha256) {
     return absl::InvalidArgumentError(absl::StrCat("input_sha256 is ", spec.input_sha256(),
-                                                   " but the file's SHA-256 is ",
-                                                   digest->sha256));
+                                                   " but the file's SHA-256 is ", digest->sha256));
   }
   if (digest->size_bytes == 0) {
-    return absl::InvalidArgumentError(absl::StrCat("server_path \"", spec.server_path(),
-                                                   "\" is empty"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("server_path \"", spec.server_path(), "\" is empty"));
   }
   JobRecord job = NewJob(owner, spec, core_.clock->Now());
   job.input_path = *path;

@@ -8,31 +8,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
+#include "common/quoted.h"
+#include "common/rpc/params_proto.h"
 
 namespace vmm::server {
 namespace {
 
+using common::Quoted;
+
 absl::Status Invalid(const std::string& message) { return absl::InvalidArgumentError(message); }
-
-bool IsPositiveFinite(double value) { return std::isfinite(value) && value > 0; }
-
-// `text` as an error message may quote it: at most 64 characters (the rest counted, not
-// echoed: a status travels in a header of bounded size), control characters as \xNN.
-std::string Quoted(std::string_view text) {
-  constexpr size_t kShown = 64;
-  std::string shown = "\"";
-  for (const char c : text.substr(0, kShown)) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      shown += absl::StrFormat("\\x%02x", byte);
-    } else {
-      shown += c;
-    }
-  }
-  shown += "\"";
-  if (text.size() > kShown) absl::StrAppend(&shown, " (", text.size(), " characters)");
-  return shown;
-}
 
 bool IsIdCharacter(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
@@ -40,71 +24,10 @@ bool IsIdCharacter(char c) {
 
 }  // namespace
 
-absl::Status ValidateAndFillParams(ParamsUse use, vmm::v1::MagnifyParams* params) {
-  if (!vmm::v1::Mode_IsValid(params->mode())) {
-    return Invalid(absl::StrCat("params.mode: unknown mode ", params->mode(),
-                                " (use static, dynamic or temporal)"));
-  }
-  if (params->mode() == vmm::v1::MODE_UNSPECIFIED) params->set_mode(vmm::v1::MODE_STATIC);
-  if (params->alpha() == 0) params->set_alpha(10);
-  if (!IsPositiveFinite(params->alpha())) {
-    return Invalid(absl::StrCat("params.alpha must be a finite number above 0, got ",
-                                params->alpha()));
-  }
-  if (params->reference_frame() < 0) {
-    return Invalid(absl::StrCat("params.reference_frame must be 0 or more, got ",
-                                params->reference_frame()));
-  }
-  if (use == ParamsUse::kLive && params->reference_frame() != 0) {
-    return Invalid("params.reference_frame must be 0 for live streams (the first frame)");
-  }
-  if (!vmm::v1::TemporalFilter_IsValid(params->filter())) {
-    return Invalid(absl::StrCat("params.filter: unknown filter ", params->filter(),
-                                " (use fir, butter or iir)"));
-  }
-  if (params->filter() == vmm::v1::FILTER_UNSPECIFIED) {
-    params->set_filter(vmm::v1::FILTER_DIFFERENCE_OF_IIR);
-  }
-  if (use == ParamsUse::kLive && params->mode() == vmm::v1::MODE_TEMPORAL &&
-      params->filter() == vmm::v1::FILTER_FIR) {
-    return Invalid(
-        "params.filter: fir needs future frames; live streams accept butter or iir");
-  }
-  if (params->low_hz() == 0) params->set_low_hz(0.4);
-  if (params->high_hz() == 0) params->set_high_hz(3.0);
-  if (params->sample_rate_hz() == 0 && use == ParamsUse::kLive) params->set_sample_rate_hz(30);
-  if (!IsPositiveFinite(params->low_hz())) {
-    return Invalid(absl::StrCat("params.low_hz must be a finite number above 0, got ",
-                                params->low_hz()));
-  }
-  if (!IsPositiveFinite(params->high_hz())) {
-    return Invalid(absl::StrCat("params.high_hz must be a finite number above 0, got ",
-                                params->high_hz()));
-  }
-  if (params->low_hz() >= params->high_hz()) {
-    return Invalid(absl::StrCat("params.low_hz (", params->low_hz(),
-                                ") must be below params.high_hz (", params->high_hz(), ")"));
-  }
-  if (params->sample_rate_hz() != 0) {
-    if (!IsPositiveFinite(params->sample_rate_hz())) {
-      return Invalid(absl::StrCat("params.sample_rate_hz must be a finite number above 0, got ",
-                                  params->sample_rate_hz()));
-    }
-    if (params->high_hz() >= params->sample_rate_hz() / 2) {
-      return Invalid(absl::StrCat("params.high_hz (", params->high_hz(),
-                                  ") must be below half of params.sample_rate_hz (",
-                                  params->sample_rate_hz(), ")"));
-    }
-  }
-  if (params->order() == 0) params->set_order(2);
-  if (params->order() < 1 || params->order() > 8) {
-    return Invalid(absl::StrCat("params.order must be 1 to 8, got ", params->order()));
-  }
-  if (params->taps() == 0) params->set_taps(31);
-  if (params->taps() < 3 || params->taps() > 1025) {
-    return Invalid(absl::StrCat("params.taps must be 3 to 1025, got ", params->taps()));
-  }
-  if (params->taps() % 2 == 0) params->set_taps(params->taps() + 1);
+absl::Status ValidateAndFillParams(common::ParamsUse use, vmm::v1::MagnifyParams* params) {
+  absl::StatusOr<common::MagnifyParams> checked = common::FromProto(*params, use);
+  if (!checked.ok()) return checked.status();
+  *params = common::ToProto(*checked);
   return absl::OkStatus();
 }
 
@@ -159,7 +82,7 @@ absl::Status ValidateAndFillSpec(vmm::v1::JobSpec* spec) {
   if (spec->upload_id().empty() && spec->upload_offset() != 0) {
     return Invalid("upload_offset must be 0 without an upload_id");
   }
-  return ValidateAndFillParams(ParamsUse::kJob, spec->mutable_params());
+  return ValidateAndFillParams(common::ParamsUse::kFile, spec->mutable_params());
 }
 
 absl::StatusOr<int64_t> FrameSizeBytes(const std::string& pixel_format, int width, int height) {
@@ -173,8 +96,8 @@ absl::StatusOr<int64_t> FrameSizeBytes(const std::string& pixel_format, int widt
     }
     return pixels * 3 / 2;
   }
-  return Invalid(absl::StrCat("pixel_format \"", pixel_format,
-                              "\" is not supported (use rgb24, gray or yuv420p)"));
+  return Invalid(absl::StrCat("pixel_format ", Quoted(pixel_format),
+                              " is not supported (use rgb24, gray or yuv420p)"));
 }
 
 absl::StatusOr<int64_t> ValidateAndFillLiveConfig(const LiveLimits& limits,
@@ -198,7 +121,8 @@ absl::StatusOr<int64_t> ValidateAndFillLiveConfig(const LiveLimits& limits,
   if (config->max_frames_in_flight() > limits.max_frames_in_flight) {
     config->set_max_frames_in_flight(limits.max_frames_in_flight);
   }
-  if (absl::Status status = ValidateAndFillParams(ParamsUse::kLive, config->mutable_params());
+  if (absl::Status status =
+          ValidateAndFillParams(common::ParamsUse::kLive, config->mutable_params());
       !status.ok()) {
     return status;
   }

@@ -9,15 +9,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/magnify_params.h"
 #include "vmm/v1/magnification.pb.h"
 
 namespace vmm::server {
 
-// Whether parameters are for a batch job or a live stream (causal filters only).
-enum class ParamsUse { kJob, kLive };
-
-// Validates `params` and replaces zero values by the documented defaults.
-absl::Status ValidateAndFillParams(ParamsUse use, vmm::v1::MagnifyParams* params);
+// Validates `params` by the shared rules (common/magnify_params.h) and sets every field left
+// out to its default (fs only for live streams: a job's is its input's frame rate).
+absl::Status ValidateAndFillParams(common::ParamsUse use, vmm::v1::MagnifyParams* params);
 
 // Validates labels (key syntax, lengths, count).
 absl::Status ValidateLabels(const std::map<std::string, std::string>& labels);

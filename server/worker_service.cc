@@ -5,18 +5,17 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/status_conversion.h"
+#include "common/sha256.h"
 #include "server/blocking_queue.h"
 #include "server/live_relay.h"
-#include "server/log.h"
-#include "server/sha256.h"
-#include "server/status_mapping.h"
 
 namespace vmm::server {
 
 grpc::Status WorkerServiceImpl::Connect(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<vmm::v1::ServerMessage, vmm::v1::WorkerMessage>* stream) {
-  return ToGrpcStatus(ServeConnect(context, stream));
+  return common::ToGrpcStatus(ServeConnect(context, stream));
 }
 
 absl::Status WorkerServiceImpl::ServeConnect(
@@ -43,8 +42,7 @@ absl::Status WorkerServiceImpl::ServeConnect(
   });
   const int64_t stream_key = streams_->Add(context);
   const std::string worker_id = core_.scheduler->RegisterWorker(
-      message.register_(),
-      [&outbox](const vmm::v1::ServerMessage& out) { outbox.Push(out); },
+      message.register_(), [&outbox](const vmm::v1::ServerMessage& out) { outbox.Push(out); },
       [context]() { context->TryCancel(); });
   absl::Status result = absl::OkStatus();
   while (stream->Read(&message)) {
@@ -76,7 +74,7 @@ absl::Status WorkerServiceImpl::ServeConnect(
 grpc::Status WorkerServiceImpl::ReadInput(grpc::ServerContext* context,
                                           const vmm::v1::ReadInputRequest* request,
                                           grpc::ServerWriter<vmm::v1::InputChunk>* writer) {
-  return ToGrpcStatus(Read(context, *request, writer));
+  return common::ToGrpcStatus(Read(context, *request, writer));
 }
 
 absl::Status WorkerServiceImpl::Read(grpc::ServerContext* context,
@@ -88,14 +86,13 @@ absl::Status WorkerServiceImpl::Read(grpc::ServerContext* context,
       core_.scheduler->CheckLease(request.worker_id(), request.job_id());
   if (!job.ok()) return job.status();
   if (request.offset() < 0 || request.offset() > job->input_size_bytes) {
-    return absl::OutOfRangeError(absl::StrCat("offset ", request.offset(),
-                                              " is outside the input's ",
-                                              job->input_size_bytes, " bytes"));
+    return absl::OutOfRangeError(absl::StrCat(
+        "offset ", request.offset(), " is outside the input's ", job->input_size_bytes, " bytes"));
   }
   std::ifstream in(job->input_path, std::ios::binary);
   if (!in) {
-    return absl::DataLossError(absl::StrCat("the input of job ", job->id, " (",
-                                            job->input_path, ") cannot be opened"));
+    return absl::DataLossError(
+        absl::StrCat("the input of job ", job->id, " (", job->input_path, ") cannot be opened"));
   }
   in.seekg(request.offset());
   int64_t offset = request.offset();
@@ -118,7 +115,7 @@ grpc::Status WorkerServiceImpl::WriteResult(grpc::ServerContext* context,
                                             grpc::ServerReader<vmm::v1::WriteResultRequest>* reader,
                                             vmm::v1::WriteResultResponse* response) {
   absl::StatusOr<vmm::v1::WriteResultResponse> written = Write(context, reader);
-  if (!written.ok()) return ToGrpcStatus(written.status());
+  if (!written.ok()) return common::ToGrpcStatus(written.status());
   *response = *std::move(written);
   return grpc::Status::OK;
 }
@@ -138,11 +135,11 @@ absl::StatusOr<vmm::v1::WriteResultResponse> WorkerServiceImpl::Write(
     return absl::InvalidArgumentError("header.size_bytes must be at least 1");
   }
   if (header.size_bytes() > core_.limits.max_result_bytes) {
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "a result of ", header.size_bytes(), " bytes exceeds the server's limit of ",
-        core_.limits.max_result_bytes));
+    return absl::ResourceExhaustedError(absl::StrCat("a result of ", header.size_bytes(),
+                                                     " bytes exceeds the server's limit of ",
+                                                     core_.limits.max_result_bytes));
   }
-  if (!IsSha256Hex(header.sha256())) {
+  if (!common::IsSha256Hex(header.sha256())) {
     return absl::InvalidArgumentError("header.sha256 must be 64 hexadecimal characters");
   }
   UploadTarget target;
@@ -171,7 +168,7 @@ absl::StatusOr<vmm::v1::WriteResultResponse> WorkerServiceImpl::Write(
   }
   vmm::v1::WriteResultResponse response;
   response.set_size_bytes(header.size_bytes());
-  response.set_sha256(NormalizeHex(header.sha256()));
+  response.set_sha256(common::NormalizeHex(header.sha256()));
   return response;
 }
 
@@ -179,8 +176,8 @@ grpc::Status WorkerServiceImpl::LiveFrames(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<vmm::v1::LiveServerMessage, vmm::v1::LiveWorkerMessage>* stream) {
   absl::StatusOr<Principal> caller = AuthenticateWorker(*core_.auth, *context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(core_.live->ServeWorker(context, stream));
+  if (!caller.ok()) return common::ToGrpcStatus(caller.status());
+  return common::ToGrpcStatus(core_.live->ServeWorker(context, stream));
 }
 
 }  // namespace vmm::server

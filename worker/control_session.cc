@@ -5,10 +5,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "common/rpc/status_conversion.h"
 #include "worker/job_runner.h"
 #include "worker/live_session.h"
 #include "worker/server_channel.h"
-#include "worker/worker_log.h"
 
 namespace vmm::worker {
 namespace {
@@ -59,28 +60,25 @@ absl::Status ControlSession::Run(bool* registered) {
   if (!replied || !reply.has_registered()) {
     if (replied) context_.TryCancel();  // else the stream has already ended with its status
     const grpc::Status status = stream_->Finish();
-    if (!status.ok()) return FromGrpcStatus(status, "registering with the server");
+    if (!status.ok()) return common::FromGrpcStatus(status, "registering with the server");
     return absl::UnavailableError("registering with the server: no Registered reply");
   }
   registered_ = reply.registered();
   *registered = true;
-  Log(absl::StrCat("registered with ", options.server, " as ", registered_.worker_id(), " on ",
-                   worker_.device_name));
+  common::LogInfo(absl::StrCat("registered with ", options.server, " as ", registered_.worker_id(),
+                               " on ", worker_.device_name));
 
   const WorkerIdentity identity{registered_.worker_id(), options.token};
   JobRunnerConfig config;
   config.work_dir = options.work_dir;
-  config.model = options.model;
-  config.device = options.device;
   config.batch_size = options.batch_size;
-  config.threads = options.threads;
   config.max_frame_width = registered_.max_frame_width();
   config.max_frame_height = registered_.max_frame_height();
   job_runner_ = std::make_unique<JobRunner>(
-      *stub_, identity, config, *worker_.metrics,
+      *stub_, identity, config, *worker_.model, *worker_.metrics,
       [this](const vmm::v1::WorkerMessage& message) { return Send(message); });
   live_runner_ =
-      std::make_unique<LiveSessionRunner>(*stub_, identity, *worker_.live_model, *worker_.metrics);
+      std::make_unique<LiveSessionRunner>(*stub_, identity, *worker_.model, *worker_.metrics);
 
   std::thread supervisor([this] { Supervise(); });
   vmm::v1::ServerMessage message;
@@ -105,7 +103,7 @@ absl::Status ControlSession::Run(bool* registered) {
   }
   if (closing) return absl::OkStatus();
   if (status.ok()) return absl::UnavailableError("the server closed the control stream");
-  return FromGrpcStatus(status, "control stream");
+  return common::FromGrpcStatus(status, "control stream");
 }
 
 void ControlSession::Dispatch(const vmm::v1::ServerMessage& message) {
@@ -120,8 +118,8 @@ void ControlSession::Dispatch(const vmm::v1::ServerMessage& message) {
       std::lock_guard<std::mutex> lock(mutex_);
       auto task = tasks_.find(message.cancel().job_id());
       if (task != tasks_.end()) {
-        Log(absl::StrCat("cancelling job ", message.cancel().job_id(), ": ",
-                         message.cancel().reason()));
+        common::LogInfo(absl::StrCat("cancelling job ", message.cancel().job_id(), ": ",
+                                     message.cancel().reason()));
         task->second->control.RequestStop(StopReason::kCancelled);
       }
       break;
@@ -148,8 +146,9 @@ void ControlSession::StartJob(const vmm::v1::Assignment& assignment) {
                 draining_ ? "worker shutting down" : "worker has no free job slot");
     return;
   }
-  Log(absl::StrCat("running job ", assignment.job_id(), " (attempt ", assignment.attempt(), ", ",
-                   assignment.input_size_bytes(), " bytes)"));
+  common::LogInfo(absl::StrCat("running job ", assignment.job_id(), " (attempt ",
+                               assignment.attempt(), ", ", assignment.input_size_bytes(),
+                               " bytes)"));
   auto task = std::make_unique<Task>();
   Task* raw = task.get();
   task->thread = std::thread([this, raw, assignment] {
@@ -158,17 +157,18 @@ void ControlSession::StartJob(const vmm::v1::Assignment& assignment) {
     raw->done = true;
     changed_.notify_all();
     if (!finished.has_value()) {
-      Log(absl::StrCat("job ", assignment.job_id(), " stopped: disconnected"));
+      common::LogInfo(absl::StrCat("job ", assignment.job_id(), " stopped: disconnected"));
       return;
     }
     if (finished->has_failed()) {
-      Log(absl::StrCat("job ", assignment.job_id(), " failed: ", finished->failed().reason()));
+      common::LogWarning(
+          absl::StrCat("job ", assignment.job_id(), " failed: ", finished->failed().reason()));
     } else {
-      Log(absl::StrCat("job ", assignment.job_id(), " ended (",
-                       finished->has_succeeded()   ? "succeeded"
-                       : finished->has_cancelled() ? "cancelled"
-                                                   : "handed back",
-                       ")"));
+      common::LogInfo(absl::StrCat("job ", assignment.job_id(), " ended (",
+                                   finished->has_succeeded()   ? "succeeded"
+                                   : finished->has_cancelled() ? "cancelled"
+                                                               : "handed back",
+                                   ")"));
     }
     if (job_runner_->work_folder_unusable()) {
       // Told before the hand-back, so that the server does not offer the job straight back;
@@ -200,7 +200,8 @@ void ControlSession::StartLive(const vmm::v1::LiveAssignment& assignment) {
   Task* raw = task.get();
   task->thread = std::thread([this, raw, assignment] {
     const absl::Status status = live_runner_->Run(assignment, raw->control);
-    Log(absl::StrCat("live session ", assignment.session_id(), " ended: ", status.ToString()));
+    common::LogInfo(
+        absl::StrCat("live session ", assignment.session_id(), " ended: ", status.ToString()));
     raw->done = true;
     changed_.notify_all();
   });
@@ -266,11 +267,11 @@ void ControlSession::Supervise() {
         draining_ = true;
         if (worker_.shutdown->requested()) {
           grace_deadline = now + Seconds(worker_.options->shutdown_grace_seconds, 0.001);
-          Log(absl::StrCat("shutting down: ", running, " task(s) get ",
-                           worker_.options->shutdown_grace_seconds, " s to finish"));
+          common::LogInfo(absl::StrCat("shutting down: ", running, " task(s) get ",
+                                       worker_.options->shutdown_grace_seconds, " s to finish"));
         } else {
           // Live sessions need no folder: they run to their end, then the session closes.
-          Log("the work folder is unusable: taking no more jobs and disconnecting");
+          common::LogWarning("the work folder is unusable: taking no more jobs and disconnecting");
         }
       }
       if (!handed_back && (now >= grace_deadline || worker_.shutdown->urgent())) {

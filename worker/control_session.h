@@ -30,7 +30,7 @@
 namespace vmm::worker {
 
 class JobRunner;
-class LiveModel;
+class WorkerModel;
 class LiveSessionRunner;
 
 // What every connection of one worker process shares.
@@ -39,7 +39,7 @@ struct WorkerContext {
   std::string device_name;    // "cpu", "cuda:0": sent in Register
   int max_live_sessions = 1;  // live sessions served at once besides the job
   WorkerMetrics* metrics = nullptr;
-  LiveModel* live_model = nullptr;
+  WorkerModel* model = nullptr;
   ShutdownSignal* shutdown = nullptr;
 };
 

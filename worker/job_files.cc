@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/status_conversion.h"
 #include "worker/server_channel.h"
 
 namespace vmm::worker {
@@ -18,8 +19,8 @@ constexpr int kReadAttempts = 4;
 
 // One ReadInput call from `offset`, appending to `file` and `sha`; advances `offset`.
 grpc::Status ReadFrom(vmm::v1::WorkerService::StubInterface& stub, const WorkerIdentity& identity,
-                      const std::string& job_id, int64_t& offset, std::ofstream& file, Sha256& sha,
-                      JobControl& control) {
+                      const std::string& job_id, int64_t& offset, std::ofstream& file,
+                      common::Sha256& sha, JobControl& control) {
   grpc::ClientContext context;
   PrepareContext(context, identity.token);
   ScopedActiveCall active(control, context);
@@ -54,7 +55,7 @@ absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub, const Worke
     return absl::UnavailableError(
         absl::StrCat("cannot create the input file '", path, "': ", std::strerror(errno)));
   }
-  Sha256 sha;
+  common::Sha256 sha;
   int64_t offset = 0;
   grpc::Status status;
   for (int attempt = 1; attempt <= kReadAttempts; ++attempt) {
@@ -62,7 +63,8 @@ absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub, const Worke
     if (control.stop_requested()) return absl::CancelledError("reading the input: stopped");
     if (status.ok() || status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
   }
-  if (!status.ok()) return FromGrpcStatus(status, "reading the job's input from the server");
+  if (!status.ok())
+    return common::FromGrpcStatus(status, "reading the job's input from the server");
   file.close();
   if (!file) return absl::UnavailableError(absl::StrCat("cannot write '", path, "'"));
   if (offset != assignment.input_size_bytes()) {
@@ -79,7 +81,8 @@ absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub, const Worke
 
 absl::Status UploadResult(vmm::v1::WorkerService::StubInterface& stub,
                           const WorkerIdentity& identity, const std::string& job_id,
-                          const std::string& path, const FileDigest& digest, JobControl& control) {
+                          const std::string& path, const common::FileDigest& digest,
+                          JobControl& control) {
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     return absl::NotFoundError(
@@ -109,7 +112,7 @@ absl::Status UploadResult(vmm::v1::WorkerService::StubInterface& stub,
   if (stream_open) writer->WritesDone();
   const grpc::Status status = writer->Finish();
   if (control.stop_requested()) return absl::CancelledError("uploading the result: stopped");
-  return FromGrpcStatus(status, "uploading the result to the server");
+  return common::FromGrpcStatus(status, "uploading the result to the server");
 }
 
 }  // namespace vmm::worker

@@ -8,9 +8,9 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "common/sha256.h"
 #include "vmm/v1/worker.grpc.pb.h"
 #include "worker/job_control.h"
-#include "worker/sha256.h"
 
 namespace vmm::worker {
 
@@ -33,6 +33,7 @@ absl::Status FetchInput(vmm::v1::WorkerService::StubInterface& stub, const Worke
 // Uploads the file at `path` (whose digest is `digest`) as the result of `job_id`.
 absl::Status UploadResult(vmm::v1::WorkerService::StubInterface& stub,
                           const WorkerIdentity& identity, const std::string& job_id,
-                          const std::string& path, const FileDigest& digest, JobControl& control);
+                          const std::string& path, const common::FileDigest& digest,
+                          JobControl& control);
 
 }  // namespace vmm::worker

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/sha256.h"
 #include "media/video_reader.h"
 #include "pipeline/magnify_file.h"
 #include "worker/params_conversion.h"
@@ -43,10 +44,12 @@ vmm::v1::JobFinished Outcome(const std::string& job_id) {
 }  // namespace
 
 JobRunner::JobRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
-                     JobRunnerConfig config, WorkerMetrics& metrics, ControlSender send)
+                     JobRunnerConfig config, WorkerModel& model, WorkerMetrics& metrics,
+                     ControlSender send)
     : stub_(stub),
       identity_(std::move(identity)),
       config_(std::move(config)),
+      model_(model),
       metrics_(metrics),
       send_(std::move(send)) {}
 
@@ -124,11 +127,13 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   const int64_t max_frames = assignment.max_frames();
 
   pipeline::MagnifyFileOptions options;
-  options.params = ToEngineParams(assignment.params(), info.fps() > 0 ? info.fps() : 30.0);
-  options.model_path = config_.model;
-  options.device = config_.device;
+  absl::StatusOr<common::MagnifyParams> params =
+      ToEngineParams(assignment.params(), common::ParamsUse::kFile, info.fps());
+  if (!params.ok()) return params.status();
+  options.params = *params;
   options.batch_size = config_.batch_size;
-  options.threads = config_.threads;
+  absl::StatusOr<engine::LoadedModel> model = model_.Get();
+  if (!model.ok()) return model.status();
   const std::string output = absl::StrCat(
       folder,
       assignment.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "/result.mkv" : "/result.mp4");
@@ -138,6 +143,7 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
     reporter.Update(progress.frames_done, progress.frames_total, progress.frames_per_second,
                     "magnifying");
     metrics_.AddFrames(progress.frames_done - frames_counted);
+    metrics_.SetFramesInNetwork(progress.frames_in_network);
     frames_counted = std::max(frames_counted, progress.frames_done);
     last_progress = progress;
     if (max_frames > 0 && progress.frames_done > max_frames &&
@@ -148,7 +154,8 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
     }
   };
   const absl::Status magnified =
-      pipeline::MagnifyFile(input, output, options, on_progress, control.flag());
+      pipeline::MagnifyFile(input, output, *model, options, on_progress, control.flag());
+  metrics_.SetFramesInNetwork(0);  // also when a stop ended the batch inside the network
   StageSeconds stages;
   stages.decode = last_progress.decode_seconds;
   stages.encode = last_progress.encode_seconds;
@@ -161,7 +168,7 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   std::filesystem::remove(input, ignored);
 
   reporter.Update(last_progress.frames_done, last_progress.frames_total, 0, "uploading the result");
-  absl::StatusOr<FileDigest> digest = DigestFile(output);
+  absl::StatusOr<common::FileDigest> digest = common::DigestFile(output);
   if (!digest.ok()) return digest.status();
   if (absl::Status uploaded =
           UploadResult(stub_, identity_, assignment.job_id(), output, *digest, control);

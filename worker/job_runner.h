@@ -6,7 +6,8 @@
 // ends the work within about a second.
 //
 // Thread-safety: one Run per thread; a JobRunner may run several jobs on different threads.
-// Ownership: the stub, the metrics and the sender are borrowed and must outlive every Run.
+// Ownership: the stub, the model, the metrics and the sender are borrowed and must outlive every
+// Run.
 #pragma once
 
 #include <atomic>
@@ -18,16 +19,14 @@
 #include "worker/job_files.h"
 #include "worker/progress_reporter.h"
 #include "worker/worker_metrics.h"
+#include "worker/worker_model.h"
 
 namespace vmm::worker {
 
 // What every job of one control session shares.
 struct JobRunnerConfig {
-  std::string work_dir;         // parent of each job's temporary folder
-  std::string model;            // weights file; empty: the committed default
-  std::string device = "auto";  // as for pipeline::MagnifyFileOptions
+  std::string work_dir;  // parent of each job's temporary folder
   int batch_size = 4;
-  int threads = 0;
   int max_frame_width = 0;  // from Registered; 0: no limit
   int max_frame_height = 0;
 };
@@ -36,7 +35,8 @@ struct JobRunnerConfig {
 class JobRunner {
  public:
   JobRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
-            JobRunnerConfig config, WorkerMetrics& metrics, ControlSender send);
+            JobRunnerConfig config, WorkerModel& model, WorkerMetrics& metrics,
+            ControlSender send);
 
   // Runs `assignment`; returns the JobFinished to send, or nothing when the control stream
   // broke (stop reason kDisconnected: the server requeues the job by itself). A job that cannot
@@ -58,6 +58,7 @@ class JobRunner {
   vmm::v1::WorkerService::StubInterface& stub_;
   const WorkerIdentity identity_;
   const JobRunnerConfig config_;
+  WorkerModel& model_;
   WorkerMetrics& metrics_;
   const ControlSender send_;
   std::atomic<bool> work_folder_unusable_{false};

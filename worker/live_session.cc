@@ -8,9 +8,10 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/rpc/status_conversion.h"
 #include "engine/magnifier.h"
 #include "media/raw_frames.h"
-#include "worker/live_model.h"
+#include "worker/worker_model.h"
 #include "worker/params_conversion.h"
 #include "worker/server_channel.h"
 
@@ -109,22 +110,19 @@ class Session {
 
 // Builds the magnifier for `config` with the shared network.
 absl::StatusOr<std::unique_ptr<engine::Magnifier>> MakeMagnifier(const vmm::v1::LiveConfig& config,
-                                                                 LiveModel& model) {
-  const engine::MagnifyParams params = ToEngineParams(config.params(), 30.0);
-  if (absl::Status valid = engine::ValidateMagnifyParams(params); !valid.ok()) return valid;
-  if (params.mode == engine::Mode::kTemporal && params.filter == engine::FilterKind::kFir) {
-    return absl::InvalidArgumentError(
-        "filter: FIR needs future frames; live streams take the causal filters butter or iir");
-  }
+                                                                 WorkerModel& model) {
+  absl::StatusOr<common::MagnifyParams> params =
+      ToEngineParams(config.params(), common::ParamsUse::kLive, common::kLiveDefaultSampleRateHz);
+  if (!params.ok()) return params.status();
   absl::StatusOr<engine::LoadedModel> loaded = model.Get();
   if (!loaded.ok()) return loaded.status();
-  return engine::Magnifier::Create(loaded->net, params, loaded->device);
+  return engine::Magnifier::Create(loaded->net, *params, loaded->device);
 }
 
 }  // namespace
 
 LiveSessionRunner::LiveSessionRunner(vmm::v1::WorkerService::StubInterface& stub,
-                                     WorkerIdentity identity, LiveModel& model,
+                                     WorkerIdentity identity, WorkerModel& model,
                                      WorkerMetrics& metrics)
     : stub_(stub), identity_(std::move(identity)), model_(model), metrics_(metrics) {}
 
@@ -169,7 +167,7 @@ absl::Status LiveSessionRunner::Run(const vmm::v1::LiveAssignment& assignment,
   const grpc::Status finished = stream->Finish();
   if (!status.ok()) return status;
   if (control.stop_requested()) return absl::CancelledError("live session stopped");
-  return FromGrpcStatus(finished, "live session");
+  return common::FromGrpcStatus(finished, "live session");
 }
 
 }  // namespace vmm::worker

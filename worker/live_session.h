@@ -15,13 +15,13 @@
 
 namespace vmm::worker {
 
-class LiveModel;
+class WorkerModel;
 
 // Runs live sessions for one control session.
 class LiveSessionRunner {
  public:
   LiveSessionRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
-                    LiveModel& model, WorkerMetrics& metrics);
+                    WorkerModel& model, WorkerMetrics& metrics);
 
   // Serves `assignment` until the server ends it, it fails (a LiveFailure with the reason is
   // sent), or `control` stops it. Returns how it ended.
@@ -30,7 +30,7 @@ class LiveSessionRunner {
  private:
   vmm::v1::WorkerService::StubInterface& stub_;
   const WorkerIdentity identity_;
-  LiveModel& model_;
+  WorkerModel& model_;
   WorkerMetrics& metrics_;
 };
 

@@ -10,13 +10,13 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "engine/kernel_choice.h"
 #include "engine/runtime.h"
-#include "worker/live_model.h"
+#include "worker/worker_model.h"
 #include "worker/reconnect_loop.h"
 #include "worker/shutdown_signal.h"
 #include "worker/work_folder.h"
-#include "worker/worker_log.h"
 #include "worker/worker_metrics.h"
 #include "worker/worker_options.h"
 
@@ -50,7 +50,7 @@ int Main(int argc, char** argv) {
     std::cerr << "vmm-worker: " << resolved.message() << "\n";
     return 2;
   }
-  vmm::worker::SetLogName(options.name);
+  vmm::common::SetLogSource(absl::StrCat("vmm-worker[", options.name, "]"));
   absl::StatusOr<torch::Device> device = vmm::engine::ResolveDevice(options.device);
   if (!device.ok()) {
     std::cerr << "vmm-worker: " << device.status().message() << "\n";
@@ -58,9 +58,16 @@ int Main(int argc, char** argv) {
   }
   const std::string device_name = vmm::worker::DeviceName(*device);
   vmm::engine::ConfigureThreads(options.threads);
+  // The one network of this process, for every job and live session: a worker whose model
+  // cannot be read stops here instead of failing every job it would take.
+  vmm::worker::WorkerModel model(options.model, *device);
+  if (absl::StatusOr<vmm::engine::LoadedModel> loaded = model.Get(); !loaded.ok()) {
+    std::cerr << "vmm-worker: " << loaded.status().message() << "\n";
+    return 1;
+  }
 
   const std::string kernels = vmm::engine::ConvolutionKernelFamily(*device);
-  vmm::worker::Log(absl::StrCat("device ", device_name, ", convolutions: ", kernels));
+  vmm::common::LogInfo(absl::StrCat("device ", device_name, ", convolutions: ", kernels));
   vmm::worker::WorkerMetrics metrics(device_name, kernels);
   if (options.metrics_port >= 0) {
     absl::StatusOr<int> port =
@@ -69,7 +76,7 @@ int Main(int argc, char** argv) {
       std::cerr << "vmm-worker: " << port.status().message() << "\n";
       return 1;
     }
-    vmm::worker::Log(absl::StrCat("metrics on port ", *port));
+    vmm::common::LogInfo(absl::StrCat("metrics on port ", *port));
     if (!options.port_file.empty()) std::ofstream(options.port_file) << *port << "\n";
   }
 
@@ -79,33 +86,32 @@ int Main(int argc, char** argv) {
       int received = 0;
       if (sigwait(&signals, &received) != 0) continue;
       if (received == SIGUSR1) return;
-      vmm::worker::Log(absl::StrCat("received signal ", received));
+      vmm::common::LogInfo(absl::StrCat("received signal ", received));
       shutdown.Request();
     }
   });
 
   // Job folders of this or another worker that was killed: nobody holds them any more.
   if (const int removed = vmm::worker::RemoveAbandonedJobFolders(options.work_dir); removed > 0) {
-    vmm::worker::Log(absl::StrCat("removed ", removed, " job folder(s) left in ", options.work_dir,
-                                  " by workers that were stopped"));
+    vmm::common::LogInfo(absl::StrCat("removed ", removed, " job folder(s) left in ",
+                                      options.work_dir, " by workers that were stopped"));
   }
-  vmm::worker::LiveModel live_model(options.model, *device);
   vmm::worker::WorkerContext context;
   context.options = &options;
   context.device_name = device_name;
   context.max_live_sessions = live_sessions;
   context.metrics = &metrics;
-  context.live_model = &live_model;
+  context.model = &model;
   context.shutdown = &shutdown;
   const absl::Status status = vmm::worker::RunWorker(context);
 
   pthread_kill(signal_thread.native_handle(), SIGUSR1);
   signal_thread.join();
   if (!status.ok()) {
-    vmm::worker::Log(absl::StrCat("stopping: ", status.ToString()));
+    vmm::common::LogInfo(absl::StrCat("stopping: ", status.ToString()));
     return 1;
   }
-  vmm::worker::Log("stopped");
+  vmm::common::LogInfo("stopped");
   return 0;
 }
 

@@ -5,9 +5,9 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "worker/server_channel.h"
 #include "worker/work_folder.h"
-#include "worker/worker_log.h"
 
 namespace vmm::worker {
 
@@ -29,8 +29,8 @@ absl::Status RunWorker(const WorkerContext& worker) {
       // A worker that cannot store a job's files takes none: it stays away from the server.
       const std::chrono::milliseconds delay = BackoffDelay(
           ++failures, options.reconnect_min_seconds, options.reconnect_max_seconds, jitter(random));
-      Log(absl::StrCat("not taking jobs: ", usable.message(), "; checking again in ",
-                       delay.count(), " ms"));
+      common::LogWarning(absl::StrCat("not taking jobs: ", usable.message(), "; checking again in ",
+                                      delay.count(), " ms"));
       worker.shutdown->WaitFor(delay);
       continue;
     }
@@ -51,8 +51,8 @@ absl::Status RunWorker(const WorkerContext& worker) {
     failures = registered ? 1 : failures + 1;
     const std::chrono::milliseconds delay = BackoffDelay(
         failures, options.reconnect_min_seconds, options.reconnect_max_seconds, jitter(random));
-    Log(absl::StrCat(registered ? "disconnected" : "cannot connect", ": ", status.message(),
-                     "; retrying in ", delay.count(), " ms"));
+    common::LogWarning(absl::StrCat(registered ? "disconnected" : "cannot connect", ": ",
+                                    status.message(), "; retrying in ", delay.count(), " ms"));
     worker.shutdown->WaitFor(delay);
   }
   return absl::OkStatus();

@@ -1,6 +1,7 @@
-// The worker's gRPC channel to vmm-server: TLS when a CA bundle is given, keepalive as DESIGN.md
-// agrees with the server (a ping every 30 s, also without calls), unlimited received message
-// size (live frames can be large), and the bearer token attached to every call's context.
+// The worker's gRPC channel to vmm-server: TLS when a CA bundle is given, and the channel and
+// keepalive settings every client of the server shares (common/rpc/channel_settings.h: a ping
+// every 30 s, also without calls; unlimited message sizes, as live frames can be large); and the
+// bearer token attached to every call's context.
 //
 // Thread-safety: the channel is shared by every call of one control session; contexts are per
 // call. Ownership: the returned channel is shared.
@@ -8,14 +9,12 @@
 
 #include <grpcpp/channel.h>
 #include <grpcpp/client_context.h>
-#include <grpcpp/support/status.h>
 
 #include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
 
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace vmm::worker {
@@ -27,14 +26,11 @@ struct ServerAddress {
   std::string tls_ca;  // PEM CA file; empty: plaintext
 };
 
-// Creates a channel to the server; INVALID_ARGUMENT/NOT_FOUND when the CA file cannot be read.
+// Creates a channel to the server; NOT_FOUND when the CA file cannot be read.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeServerChannel(const ServerAddress& address);
 
 // Prepares `context` for one call: the bearer token and, if given, a deadline.
 void PrepareContext(grpc::ClientContext& context, const std::string& token,
                     std::optional<std::chrono::milliseconds> timeout = std::nullopt);
-
-// The same error as an absl::Status (the codes map one to one), prefixed with `operation`.
-absl::Status FromGrpcStatus(const grpc::Status& status, const std::string& operation);
 
 }  // namespace vmm::worker

@@ -42,6 +42,11 @@ WorkerMetrics::WorkerMetrics(const std::string& device, const std::string& kerne
                .Help("1 while running a job or live session, else 0.")
                .Register(*registry_)
                .Add({});
+  frames_in_network_ = &prometheus::BuildGauge()
+                            .Name("vmm_worker_frames_in_network")
+                            .Help("Frames of the batch the network runs now, else 0.")
+                            .Register(*registry_)
+                            .Add({});
   prometheus::BuildGauge()
       .Name("vmm_worker_info")
       .Help("Always 1; the labels name the device this worker runs on and the convolution "
@@ -83,6 +88,10 @@ void WorkerMetrics::AddStageSeconds(const StageSeconds& seconds) {
 }
 
 void WorkerMetrics::SetBusy(bool busy) { busy_->Set(busy ? 1 : 0); }
+
+void WorkerMetrics::SetFramesInNetwork(int64_t frames) {
+  frames_in_network_->Set(static_cast<double>(frames));
+}
 
 std::string WorkerMetrics::Scrape() const {
   return prometheus::TextSerializer().Serialize(registry_->Collect());

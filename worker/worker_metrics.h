@@ -50,6 +50,9 @@ class WorkerMetrics {
   // Sets vmm_worker_busy to 1 while `busy`, else 0.
   void SetBusy(bool busy);
 
+  // Sets vmm_worker_frames_in_network: the frames of the batch the network runs now, else 0.
+  void SetFramesInNetwork(int64_t frames);
+
   // The text exposition of every family (what /metrics returns); for tests.
   std::string Scrape() const;
 
@@ -63,6 +66,7 @@ class WorkerMetrics {
   prometheus::Counter* decoder_seconds_ = nullptr;
   prometheus::Counter* encode_seconds_ = nullptr;
   prometheus::Gauge* busy_ = nullptr;
+  prometheus::Gauge* frames_in_network_ = nullptr;
 };
 
 }  // namespace vmm::worker

@@ -1,16 +1,10 @@
 #include "client/remote/connection.h"
 
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/support/channel_arguments.h>
-
-#include <fstream>
-#include <sstream>
 #include <utility>
 
-#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/rpc/channel_settings.h"
 
 namespace vmm::client {
 
@@ -24,30 +18,10 @@ void AddConnectionFlags(CLI::App* command, ConnectionFlags& flags) {
 }
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionFlags& flags) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
-  if (!flags.tls_ca.empty()) {
-    std::ifstream file(flags.tls_ca);
-    if (!file) {
-      return absl::NotFoundError(
-          absl::StrCat("--tls-ca: cannot read the CA file '", flags.tls_ca, "'"));
-    }
-    std::stringstream pem;
-    pem << file.rdbuf();
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = pem.str();
-    credentials = grpc::SslCredentials(ssl);
-  }
-  grpc::ChannelArguments arguments;
-  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  arguments.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  arguments.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
-  arguments.SetMaxReceiveMessageSize(-1);  // live frames can exceed 4 MiB
-  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
-  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(flags.server, credentials, arguments);
-  return std::unique_ptr<Connection>(new Connection(flags, std::move(channel)));
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      common::MakeClientChannel(flags.server, flags.tls_ca);
+  if (!channel.ok()) return channel.status();
+  return std::unique_ptr<Connection>(new Connection(flags, *std::move(channel)));
 }
 
 Connection::Connection(ConnectionFlags flags, std::shared_ptr<grpc::Channel> channel)

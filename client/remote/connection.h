@@ -1,7 +1,8 @@
 // How the remote commands reach the server: the flags every one of them takes (--server,
-// --token, --tls-ca, --json), the channel built from them (TLS when a CA file is given;
-// keepalive pings every 30 s as DESIGN.md agrees with the server; no whole-stream deadline),
-// and per-call contexts carrying the bearer token.
+// --token, --tls-ca, --json), the channel built from them (TLS when a CA file is given; the
+// keepalive and message-size settings of common/rpc/channel_settings.h, shared with vmm-worker
+// and agreed with the server; no whole-stream deadline), and per-call contexts carrying the
+// bearer token.
 //
 // Thread-safety: a Connection may be shared by threads; contexts are per call.
 #pragma once

@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "client/remote/job_output.h"
 #include "client/remote/retry_policy.h"
-#include "client/remote/rpc_errors.h"
-#include "worker/sha256.h"
+#include "common/rpc/status_conversion.h"
+#include "common/sha256.h"
 
 namespace vmm::client {
 namespace {
@@ -112,8 +112,8 @@ grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
         grpc::StatusCode::DATA_LOSS,
         absl::StrCat("'", path, "' has ", offset, " bytes, the result ", info.total));
   }
-  absl::StatusOr<worker::FileDigest> digest = worker::DigestFile(path);
-  if (!digest.ok()) return ToGrpcStatus(digest.status());
+  absl::StatusOr<common::FileDigest> digest = common::DigestFile(path);
+  if (!digest.ok()) return common::ToGrpcStatus(digest.status());
   if (digest->sha256 != info.sha256) {
     return grpc::Status(grpc::StatusCode::DATA_LOSS,
                         absl::StrCat("the SHA-256 of '", path, "' is ", digest->sha256,

@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "client/remote/rpc_errors.h"
+#include "common/rpc/status_conversion.h"
 
 namespace vmm::client {
 namespace {
@@ -90,8 +90,8 @@ void LiveStreamControl::Detach() {
 
 grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
                            const vmm::v1::MagnifyParams& params, int max_frames_in_flight,
-                           int64_t frame_limit, const LiveFrameSink& sink,
-                           LiveStreamReport* report, LiveStreamControl* control) {
+                           int64_t frame_limit, const LiveFrameSink& sink, LiveStreamReport* report,
+                           LiveStreamControl* control) {
   const media::VideoInfo& info = reader.info();
   std::unique_ptr<grpc::ClientContext> context = connection.NewContext(std::nullopt);
   if (control != nullptr) control->Attach(context.get());
@@ -165,8 +165,8 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
   flight.changed.notify_all();
   sender.join();
   const grpc::Status status = stream->Finish();
-  if (!flight.send_error.ok()) return ToGrpcStatus(flight.send_error);
-  if (!sink_error.ok()) return ToGrpcStatus(sink_error);
+  if (!flight.send_error.ok()) return common::ToGrpcStatus(flight.send_error);
+  if (!sink_error.ok()) return common::ToGrpcStatus(sink_error);
   if (status.ok() && report->frames_received != report->frames_sent) {
     return grpc::Status(
         grpc::StatusCode::DATA_LOSS,

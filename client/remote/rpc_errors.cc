@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "client/exit_codes.h"
+#include "common/rpc/status_conversion.h"
 
 namespace vmm::client {
 namespace {
@@ -73,15 +74,12 @@ int ReportRpcError(const std::string& command, const grpc::Status& status, bool 
 
 int ReportError(const std::string& command, const absl::Status& status, bool json) {
   Print(command, absl::StatusCodeToString(status.code()), std::string(status.message()), json);
-  return ExitCodeFor(static_cast<grpc::StatusCode>(status.code()));
+  return ExitCodeFor(common::ToGrpcStatus(status).error_code());
 }
 
-absl::Status ToAbslStatus(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
-}
-
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), std::string(status.message()));
+int ReportInputFileError(const std::string& command, const absl::Status& status, bool json) {
+  Print(command, absl::StatusCodeToString(status.code()), std::string(status.message()), json);
+  return kExitFailure;
 }
 
 }  // namespace vmm::client

@@ -24,10 +24,8 @@ int ReportRpcError(const std::string& command, const grpc::Status& status, bool 
 // The same for an absl::Status (local errors: files, flags).
 int ReportError(const std::string& command, const absl::Status& status, bool json);
 
-// An absl::Status for a gRPC status (the codes map one to one).
-absl::Status ToAbslStatus(const grpc::Status& status);
-
-// A grpc::Status for an absl::Status.
-grpc::Status ToGrpcStatus(const absl::Status& status);
+// The same for a local input file that cannot be used (missing, a folder, not a video): exit 1
+// whatever the status code, since the file is what needs fixing.
+int ReportInputFileError(const std::string& command, const absl::Status& status, bool json);
 
 }  // namespace vmm::client

@@ -52,15 +52,15 @@ int RunStream(const StreamFlags& flags) {
       media::VideoReader::Open(flags.input);
   if (!reader.ok()) {
     if (media::IsCameraDevice(flags.input)) {
-      return ReportError(command,
-                         absl::FailedPreconditionError(absl::StrCat(
-                             "cannot open the camera ", flags.input, ": ",
-                             reader.status().message(),
-                             " (is it connected, and may this user read it? `v4l2-ctl "
-                             "--list-devices` lists the cameras)")),
-                         json);
+      return ReportInputFileError(
+          command,
+          absl::FailedPreconditionError(absl::StrCat(
+              "cannot open the camera ", flags.input, ": ", reader.status().message(),
+              " (is it connected, and may this user read it? `v4l2-ctl "
+              "--list-devices` lists the cameras)")),
+          json);
     }
-    return ReportError(command, reader.status(), json);
+    return ReportInputFileError(command, reader.status(), json);
   }
   const media::VideoInfo info = (*reader)->info();
   // The output is refused now if it cannot be written, but created only when the first
@@ -69,11 +69,13 @@ int RunStream(const StreamFlags& flags) {
     std::cerr << "vmm stream: " << usable.message() << "\n";
     return kExitUsage;
   }
+  // Parameters are checked by the shared rules before any server is asked (exit 2).
+  absl::StatusOr<vmm::v1::MagnifyParams> params =
+      ToProtoParams(flags.magnify, common::ParamsUse::kLive, info.fps());
+  if (!params.ok()) return ReportError(command, params.status(), json);
   absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(flags.connection);
   if (!connection.ok()) return ReportError(command, connection.status(), json);
 
-  absl::StatusOr<vmm::v1::MagnifyParams> params = ToProtoParams(flags.magnify);
-  if (!params.ok()) return ReportError(command, params.status(), json);
   ProgressDisplay progress("stream", "frames");
   const auto start = std::chrono::steady_clock::now();
   LiveStreamReport report;
@@ -110,6 +112,14 @@ int RunStream(const StreamFlags& flags) {
     return ReportRpcError(command, status, json, flags.connection.server);
   }
   if (!closed.ok()) return ReportError(command, closed, json);
+  if (writer == nullptr && control.finish_requested()) {
+    // Ctrl-C before the first frame came back: the user stopped it, and there is nothing to keep.
+    return ReportError(
+        command,
+        absl::CancelledError(absl::StrCat("stopped before any frame came back; ", flags.output,
+                                          " was not written")),
+        json);
+  }
   if (writer == nullptr) {
     return ReportError(command, absl::FailedPreconditionError("no frame came back"), json);
   }

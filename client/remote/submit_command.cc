@@ -20,6 +20,7 @@
 #include "client/remote/rpc_errors.h"
 #include "client/remote/upload.h"
 #include "client/remote/watch.h"
+#include "media/video_reader.h"
 
 namespace vmm::client {
 namespace {
@@ -65,6 +66,30 @@ absl::Status CheckInputFile(const std::string& path) {
   return absl::OkStatus();
 }
 
+// The input's first frame, decoded here before anything is sent, so that a file that is no
+// video (empty, truncated, text, a frame too big) is the caller's to fix now (exit 1), not a
+// failed job later; the video's description on success.
+absl::StatusOr<media::VideoInfo> ProbeInput(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<media::VideoReader>> reader = media::VideoReader::Open(path);
+  if (!reader.ok()) return reader.status();
+  media::Frame first;
+  absl::StatusOr<bool> read = (*reader)->Read(&first);
+  if (!read.ok()) return read.status();
+  if (!*read) {
+    return absl::InvalidArgumentError(absl::StrCat("read '", path, "': the video has no frames"));
+  }
+  return (*reader)->info();
+}
+
+// The input's frame rate when it stands in for --fs (temporal mode without --fs), so that a pass
+// band above the Nyquist rate is refused now, not by the worker; 0 otherwise.
+double TemporalInputRate(const SubmitFlags& flags, const media::VideoInfo& info) {
+  if (flags.magnify.numbers.sample_rate_hz != 0) return 0;
+  absl::StatusOr<common::Mode> mode = common::ParseMode(flags.magnify.mode);
+  if (!mode.ok() || *mode != common::Mode::kTemporal) return 0;
+  return info.fps();
+}
+
 int RunSubmit(const SubmitFlags& flags) {
   const std::string command = "submit";
   const bool json = flags.connection.json;
@@ -76,16 +101,20 @@ int RunSubmit(const SubmitFlags& flags) {
   if (!labels.ok()) return ReportError(command, labels.status(), json);
   // A local file problem is the caller's to fix here, before any server is asked (exit 1).
   if (absl::Status readable = CheckInputFile(flags.input); !readable.ok()) {
-    return ReportError(command, readable, json);
+    return ReportInputFileError(command, readable, json);
   }
+  absl::StatusOr<media::VideoInfo> input = ProbeInput(flags.input);
+  if (!input.ok()) return ReportInputFileError(command, input.status(), json);
+  // Parameters are checked by the shared rules before any server is asked (exit 2).
+  absl::StatusOr<vmm::v1::MagnifyParams> params =
+      ToProtoParams(flags.magnify, common::ParamsUse::kFile, TemporalInputRate(flags, *input));
+  if (!params.ok()) return ReportError(command, params.status(), json);
   absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(flags.connection);
   if (!connection.ok()) return ReportError(command, connection.status(), json);
 
   vmm::v1::JobSpec spec;
   spec.set_display_name(flags.display_name);
   spec.mutable_labels()->insert(labels->begin(), labels->end());
-  absl::StatusOr<vmm::v1::MagnifyParams> params = ToProtoParams(flags.magnify);
-  if (!params.ok()) return ReportError(command, params.status(), json);
   *spec.mutable_params() = *params;
   spec.set_output_format(ChooseFormat(flags));
   vmm::v1::Job job;

@@ -9,8 +9,8 @@
 #include "absl/strings/str_format.h"
 #include "client/remote/job_output.h"
 #include "client/remote/retry_policy.h"
-#include "client/remote/rpc_errors.h"
-#include "worker/sha256.h"
+#include "common/rpc/status_conversion.h"
+#include "common/sha256.h"
 
 namespace vmm::client {
 namespace {
@@ -68,8 +68,8 @@ std::string NewUploadId() {
 
 grpc::Status UploadJob(Connection& connection, vmm::v1::JobSpec spec, const std::string& path,
                        ProgressDisplay* progress, vmm::v1::Job* job) {
-  absl::StatusOr<worker::FileDigest> digest = worker::DigestFile(path);
-  if (!digest.ok()) return ToGrpcStatus(digest.status());
+  absl::StatusOr<common::FileDigest> digest = common::DigestFile(path);
+  if (!digest.ok()) return common::ToGrpcStatus(digest.status());
   if (digest->size_bytes == 0) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         absl::StrCat("the input '", path, "' is empty"));

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Docker HEALTHCHECK of the vmm image (Kubernetes uses its own grpc.health.v1 probes instead).
-# Finds the vmm-server or vmm-worker process in the container and checks that it accepts TCP
-# connections: the server on its gRPC port (--port, 8001 by default), a worker on its metrics
-# port (--metrics-port, 8002 by default). A TCP check, not a grpc.health.v1 call: the image has
-# no gRPC health client yet (see deploy/README.md, "Health checks").
+# Finds the vmm-server or vmm-worker process in the container and checks it: a plaintext server
+# answers grpc.health.v1 SERVING on its gRPC port (--port, 8001 by default) to vmm-health-probe;
+# a server with TLS (--tls-cert), or where vmm-health-probe is missing, and a worker on its
+# metrics port (--metrics-port, 8002 by default) accept TCP connections.
 set -u
-role="" port=""
+role="" port="" tls=""
 for comm_file in /proc/[0-9]*/comm; do
   comm="$(cat "$comm_file" 2>/dev/null)" || continue
   case "$comm" in
@@ -21,12 +21,21 @@ for comm_file in /proc/[0-9]*/comm; do
     case "${args[i]}" in
       "$flag") port="${args[i + 1]:-$port}" ;;
       "$flag="*) port="${args[i]#"$flag="}" ;;
+      --tls-cert | --tls-cert=*) tls=yes ;;
     esac
   done
   break
 done
 if [ -z "$role" ]; then
   echo "unhealthy: neither vmm-server nor vmm-worker is running" >&2
+  exit 1
+fi
+probe="$(command -v vmm-health-probe || true)"
+if [ "$role" = server ] && [ -z "$tls" ] && [ -n "$probe" ]; then
+  if answer="$("$probe" --address "127.0.0.1:$port" --timeout 3 2>&1)"; then
+    exit 0
+  fi
+  echo "unhealthy: vmm-server on port $port: $answer" >&2
   exit 1
 fi
 if timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null; then

@@ -3,11 +3,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -135,10 +137,33 @@ TEST_F(MagnifyCommandTest, FirWithFewerFramesThanTapsSaysWhatItNeeds) {
   EXPECT_FALSE(std::filesystem::exists(Path(".out.partial.mkv")));
 }
 
-TEST_F(MagnifyCommandTest, TemporalModeWithEveryFilterRuns) {
+// Every temporal filter runs to the end, keeps every frame, and is applied: the three give
+// different frames.
+TEST_F(MagnifyCommandTest, TemporalModeWithEveryFilterKeepsEveryFrameAndFiltersDifferently) {
+  std::vector<std::vector<vmm::media::Frame>> outputs;
   for (const std::string filter : {"fir --taps 5", "butter --order 2", "iir"}) {
-    Result result = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --alpha 10 --fl 1 --fh 5 --filter " + filter));
-    EXPECT_EQ(result.exit_code, 0) << filter << ": " << result.output;
+    const std::string output = Path("temporal-" + filter.substr(0, filter.find(' ')) + ".mkv");
+    Result result = RunVmm("magnify " + Path("clip.mp4") + " -o " + output + " --model " +
+                           Path("model.vmmw") +
+                           " --mode temporal --alpha 10 --fl 1 --fh 5 --filter " + filter);
+    ASSERT_EQ(result.exit_code, 0) << filter << ": " << result.output;
+    auto reader = vmm::media::VideoReader::Open(output);
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    std::vector<vmm::media::Frame> frames;
+    vmm::media::Frame frame;
+    while (*(*reader)->Read(&frame)) frames.push_back(frame);
+    EXPECT_EQ(frames.size(), 7u) << filter;
+    outputs.push_back(std::move(frames));
+  }
+  ASSERT_EQ(outputs.size(), 3u);
+  for (int a = 0; a < 3; ++a) {
+    for (int b = a + 1; b < 3; ++b) {
+      bool differ = false;
+      for (size_t i = 0; i < std::min(outputs[a].size(), outputs[b].size()); ++i) {
+        differ = differ || outputs[a][i].rgb != outputs[b][i].rgb;
+      }
+      EXPECT_TRUE(differ) << "filters " << a << " and " << b << " gave the same frames";
+    }
   }
 }
 
@@ -152,7 +177,7 @@ TEST_F(MagnifyCommandTest, HelpExplainsAlphaAndTheModes) {
 
 TEST_F(MagnifyCommandTest, MissingFileNamesIt) {
   Result result = RunVmm(Magnify(Path("absent.mp4"), ""));
-  EXPECT_NE(result.exit_code, 0);
+  EXPECT_EQ(result.exit_code, 1) << result.output;  // README: 1 for a bad input file
   EXPECT_THAT(result.output, HasSubstr("absent.mp4"));
 }
 
@@ -204,10 +229,11 @@ TEST_F(MagnifyCommandTest, BadAlphaIsAUsageErrorNamingAlpha) {
 TEST_F(MagnifyCommandTest, BadBandIsAUsageErrorNamingTheFrequency) {
   Result low_above_high = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --fl 5 --fh 2"));
   EXPECT_EQ(low_above_high.exit_code, 2) << low_above_high.output;
-  EXPECT_THAT(low_above_high.output, HasSubstr("fl must be below fh"));
+  EXPECT_THAT(low_above_high.output, HasSubstr("--fh must be above --fl (5 Hz), got 2"));
   Result above_nyquist = RunVmm(Magnify(Path("clip.mp4"), "--mode temporal --fl 1 --fh 13 --fs 25"));
   EXPECT_EQ(above_nyquist.exit_code, 2) << above_nyquist.output;
-  EXPECT_THAT(above_nyquist.output, HasSubstr("fh must be below fs/2"));
+  EXPECT_THAT(above_nyquist.output,
+              HasSubstr("--fh must be below half of --fs (12.5 Hz, the Nyquist rate), got 13"));
 }
 
 TEST_F(MagnifyCommandTest, ModelFileThatIsNotAModelIsRefused) {

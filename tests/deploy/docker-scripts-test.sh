@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Tests the image's entry point and health check (deploy/docker/) outside a container:
-#   tests/deploy/docker-scripts-test.sh REPO_ROOT
+#   tests/deploy/docker-scripts-test.sh REPO_ROOT [VMM_SERVER VMM_HEALTH_PROBE]
 # The entry point must start the program its first argument names; the health check must pass
 # while a process named vmm-server accepts connections on its --port and fail, naming the
-# reason, when nothing listens or no vmm process runs.
+# reason, when nothing listens or no vmm process runs; with the real programs given, a plaintext
+# vmm-server must pass through vmm-health-probe's grpc.health.v1 call and fail while it cannot
+# answer.
 set -euo pipefail
-root="${1:?usage: docker-scripts-test.sh REPO_ROOT}"
+root="${1:?usage: docker-scripts-test.sh REPO_ROOT [VMM_SERVER VMM_HEALTH_PROBE]}"
+real_server="${2:-}"
+real_probe="${3:-}"
 entrypoint="$root/deploy/docker/entrypoint.sh"
 healthcheck="$root/deploy/docker/healthcheck.sh"
 work="$(mktemp -d)"
@@ -88,6 +92,32 @@ SCRIPT
   set -e
   expect "nothing on --port: unhealthy" "1" "$code"
   expect "nothing on --port: names the port" "1" "$(grep -c "does not accept connections on port $port\$" <<<"$message")"
+  kill "$server_pid"
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=""
+  if [ -x "$real_server" ] && [ -x "$real_probe" ]; then
+    metrics_port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})')"
+    "$real_server" --port "$port" --metrics-port "$metrics_port" --local-workers 0 \
+      --data-dir "$work/data" >"$work/server.log" 2>&1 &
+    server_pid=$!
+    probe_path="$(dirname "$real_probe"):$PATH"
+    code=1
+    for _ in $(seq 100); do
+      PATH="$probe_path" "$healthcheck" >/dev/null 2>&1 && { code=0; break; }
+      sleep 0.1
+    done
+    expect "real server: healthy through grpc.health.v1" "0" "$code"
+    kill -STOP "$server_pid"
+    set +e
+    message="$(PATH="$probe_path" "$healthcheck" 2>&1)"
+    code=$?
+    set -e
+    kill -CONT "$server_pid"
+    expect "real server not answering: unhealthy" "1" "$code"
+    expect "real server not answering: says which" "1" "$(grep -c "unhealthy: vmm-server on port $port: " <<<"$message")"
+  else
+    echo "note: no vmm-server and vmm-health-probe given; the grpc.health.v1 case is skipped"
+  fi
 fi
 [ "$failures" -eq 0 ] || { echo "$failures checks failed" >&2; exit 1; }
 echo "docker scripts: all checks pass"

@@ -60,9 +60,12 @@ class MagnifierTest : public ::testing::Test {
   }
 
   // The network's own output, which these tests compare against: the chroma limit off.
+  // Defaults without the chroma limit; fs given (the pipeline fills it from the video), so that
+  // temporal mode can be built too.
   static MagnifyParams PlainParams() {
     MagnifyParams params;
     params.limit_chroma = false;
+    params.sample_rate_hz = 30;
     return params;
   }
 
@@ -251,6 +254,7 @@ TEST_F(MagnifierTest, LimitsChromaByDefaultToEachOutputsOwnInput) {
     MagnifyParams params;
     params.mode = mode;
     params.alpha = 8;
+    params.sample_rate_hz = 30;
     params.filter = FilterKind::kFir;
     params.low_hz = 2;
     params.high_hz = 8;

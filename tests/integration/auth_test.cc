@@ -70,7 +70,7 @@ TEST_F(AuthTest, BadParametersAreInvalidArgumentsNamingTheParameter) {
   CommandResult band = service_->Vmm({"submit", input, "-o", Path("o.mp4"), "--mode", "temporal",
                                       "--fl", "5", "--fh", "2", "--fs", "30"});
   EXPECT_EQ(band.exit_code, 2) << band.err;
-  EXPECT_NE(band.err.find("low_hz"), std::string::npos) << band.err;
+  EXPECT_NE(band.err.find("--fh must be above --fl (5 Hz), got 2"), std::string::npos) << band.err;
   CommandResult mode = service_->Vmm({"submit", input, "-o", Path("o.mp4"), "--mode", "wobbly"});
   EXPECT_EQ(mode.exit_code, 2) << mode.err;
   EXPECT_NE(mode.err.find("wobbly"), std::string::npos) << mode.err;

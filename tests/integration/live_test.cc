@@ -53,7 +53,7 @@ TEST_F(LiveTest, FirFilterIsRefusedNamingIt) {
   CommandResult stream = service_->Vmm(
       {"stream", "-i", input, "-o", Path("out.mkv"), "--mode", "temporal", "--filter", "fir"});
   EXPECT_EQ(stream.exit_code, 2) << stream.err;
-  EXPECT_NE(stream.err.find("params.filter"), std::string::npos) << stream.err;
+  EXPECT_NE(stream.err.find("--filter fir needs future frames"), std::string::npos) << stream.err;
   EXPECT_FALSE(std::filesystem::exists(Path("out.mkv"))) << "a stream that never started left a file";
 }
 
@@ -95,6 +95,33 @@ TEST_F(LiveTest, CtrlCEndsTheStreamKeepingEveryFrameReceivedInAPlayableFile) {
   absl::StatusOr<std::vector<media::Frame>> written = ReadFrames(output);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(static_cast<int>(written->size()), frames);
+}
+
+// Ctrl-C before any frame came back (a large first frame takes seconds on one CPU thread): the
+// user stopped the stream and there is nothing to keep, so exit 4 and no file.
+TEST_F(LiveTest, CtrlCBeforeTheFirstFrameCameBackIsCancelledAndLeavesNoFile) {
+  StartServer(Config(1));
+  ASSERT_TRUE(service_->WaitForWorkers(1));
+  const std::string input = MakeInput("big.mkv", 1280, 720, 4);
+  const std::string output = Path("out.mkv");
+  Subprocess stream({VmmBinary(), "stream", "-i", input, "-o", output},
+                    {{"VMM_SERVER", service_->address()}}, Path("stream.out"), Path("stream.log"));
+  // Once the session runs (so the stream's Ctrl-C handling is in place), and long before the
+  // first 1280x720 frame is magnified.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (ServiceHarness::MetricValue(service_->ScrapeServer(), "vmm_live_sessions") != 1 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(ServiceHarness::MetricValue(service_->ScrapeServer(), "vmm_live_sessions"), 1);
+  stream.Signal(SIGINT);
+  const std::optional<int> code = stream.Wait(std::chrono::seconds(120));
+  ASSERT_TRUE(code.has_value()) << "vmm stream did not end after Ctrl-C";
+  EXPECT_EQ(*code, 4) << ReadFile(Path("stream.log"));
+  EXPECT_NE(ReadFile(Path("stream.log")).find("stopped before any frame came back"),
+            std::string::npos)
+      << ReadFile(Path("stream.log"));
+  EXPECT_FALSE(std::filesystem::exists(output));
 }
 
 }  // namespace

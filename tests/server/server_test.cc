@@ -24,10 +24,10 @@ TEST(ServerTest, AnswersHealthChecksAndGoesNotServingOnShutdown) {
   ASSERT_TRUE(server.started()) << server.start_status();
   absl::StatusOr<ServingStatus> health = CheckHealth(server.channel(), "", absl::Seconds(5));
   ASSERT_TRUE(health.ok()) << health.status();
-  EXPECT_EQ(*health, ServingStatus::kServing);
+  EXPECT_EQ(*health, kServing);
   server.app().Shutdown();
   absl::StatusOr<ServingStatus> after = CheckHealth(server.channel(), "", absl::Seconds(2));
-  EXPECT_FALSE(after.ok() && *after == ServingStatus::kServing);
+  EXPECT_FALSE(after.ok() && *after == kServing);
 }
 
 TEST(ServerTest, UploadIsProcessedByAWorkerAndDownloaded) {

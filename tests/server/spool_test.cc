@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "server/sha256.h"
+#include "common/sha256.h"
 #include "tests/server/temp_dir.h"
 
 namespace vmm::server {
@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string Sha256Of(const std::string& bytes) {
-  Sha256 hash;
+  common::Sha256 hash;
   hash.Update(bytes);
   return hash.HexDigest();
 }
@@ -126,8 +126,7 @@ TEST_F(SpoolTest, ResumableUploadKeepsBytesAndResumesFromTheOffset) {
 
   UploadTarget other_file = Target("a different input", key);
   other_file.resume_offset = 8;
-  EXPECT_EQ(spool_->StartUpload(other_file).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(spool_->StartUpload(other_file).status().code(), absl::StatusCode::kFailedPrecondition);
 
   UploadTarget resume = Target(bytes, key);
   resume.resume_offset = 8;

@@ -2,12 +2,12 @@
 
 #include <random>
 
-#include "server/sha256.h"
+#include "common/sha256.h"
 
 namespace vmm::server::testing {
 
 std::string Sha256Hex(const std::string& bytes) {
-  Sha256 hash;
+  common::Sha256 hash;
   hash.Update(bytes);
   return hash.HexDigest();
 }
@@ -69,8 +69,8 @@ absl::StatusOr<vmm::v1::Job> TestServer::Submit(vmm::v1::JobSpec spec, const std
   }
   writer->WritesDone();
   grpc::Status status = writer->Finish();
-  if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                        status.error_message());
+  if (!status.ok())
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   return job;
 }
 
@@ -80,8 +80,8 @@ absl::StatusOr<vmm::v1::Job> TestServer::Get(const std::string& name, const std:
   request.set_name(name);
   vmm::v1::Job job;
   grpc::Status status = api_->GetJob(context.get(), request, &job);
-  if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                        status.error_message());
+  if (!status.ok())
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   return job;
 }
 
@@ -105,8 +105,8 @@ absl::StatusOr<std::string> TestServer::Download(const std::string& name, int64_
     bytes += message.chunk();
   }
   grpc::Status status = reader->Finish();
-  if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                        status.error_message());
+  if (!status.ok())
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   return bytes;
 }
 
@@ -147,9 +147,9 @@ void FakeWorker::ReadLoop() {
 
 bool FakeWorker::WaitRegistered() {
   std::unique_lock<std::mutex> lock(mutex_);
-  return changed_.wait_for(lock, std::chrono::seconds(10),
-                           [&]() { return !worker_id_.empty() || ended_; }) &&
-         !worker_id_.empty();
+  return changed_.wait_for(lock, std::chrono::seconds(10), [&]() {
+    return !worker_id_.empty() || ended_;
+  }) && !worker_id_.empty();
 }
 
 std::optional<vmm::v1::ServerMessage> FakeWorker::Next(absl::Duration timeout) {
@@ -176,8 +176,8 @@ absl::StatusOr<std::string> FakeWorker::ReadInput(const std::string& job_id, int
   vmm::v1::InputChunk chunk;
   while (reader->Read(&chunk)) bytes += chunk.data();
   grpc::Status status = reader->Finish();
-  if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                        status.error_message());
+  if (!status.ok())
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   return bytes;
 }
 
@@ -199,8 +199,8 @@ absl::StatusOr<vmm::v1::WriteResultResponse> FakeWorker::WriteResult(const std::
   }
   writer->WritesDone();
   grpc::Status status = writer->Finish();
-  if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                                        status.error_message());
+  if (!status.ok())
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   return response;
 }
 

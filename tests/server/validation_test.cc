@@ -1,4 +1,4 @@
-// Request validation (every error names the field), status mapping, and flag value parsing.
+// Request validation (every error names the field) and flag value parsing.
 #include "server/validation.h"
 
 #include <gtest/gtest.h>
@@ -7,12 +7,11 @@
 #include <limits>
 
 #include "server/options.h"
-#include "server/status_mapping.h"
 
 namespace vmm::server {
 namespace {
 
-absl::Status CheckParams(ParamsUse use, vmm::v1::MagnifyParams params) {
+absl::Status CheckParams(common::ParamsUse use, vmm::v1::MagnifyParams params) {
   return ValidateAndFillParams(use, &params);
 }
 
@@ -23,7 +22,7 @@ void ExpectInvalid(const absl::Status& status, const std::string& names) {
 
 TEST(ValidateParamsTest, FillsDocumentedDefaults) {
   vmm::v1::MagnifyParams params;
-  ASSERT_TRUE(ValidateAndFillParams(ParamsUse::kJob, &params).ok());
+  ASSERT_TRUE(ValidateAndFillParams(common::ParamsUse::kFile, &params).ok());
   EXPECT_EQ(params.mode(), vmm::v1::MODE_STATIC);
   EXPECT_EQ(params.alpha(), 10);
   EXPECT_EQ(params.filter(), vmm::v1::FILTER_DIFFERENCE_OF_IIR);
@@ -33,48 +32,56 @@ TEST(ValidateParamsTest, FillsDocumentedDefaults) {
   EXPECT_EQ(params.order(), 2);
   EXPECT_EQ(params.taps(), 31);
   vmm::v1::MagnifyParams live;
-  ASSERT_TRUE(ValidateAndFillParams(ParamsUse::kLive, &live).ok());
+  ASSERT_TRUE(ValidateAndFillParams(common::ParamsUse::kLive, &live).ok());
   EXPECT_EQ(live.sample_rate_hz(), 30);
 }
 
 TEST(ValidateParamsTest, BadValuesNameTheParameter) {
   vmm::v1::MagnifyParams params;
   params.set_alpha(std::nan(""));
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.alpha");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "params.alpha");
   params.set_alpha(-2);
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.alpha");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "params.alpha");
   params.set_alpha(std::numeric_limits<double>::infinity());
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.alpha");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "params.alpha");
+  params.set_alpha(1e9);  // refused here, not later by the worker
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params),
+                "params.alpha must be a number from 0 to 10000");
+  params.set_alpha(0);  // set: freezes motion, as `vmm magnify --alpha 0` does
+  EXPECT_TRUE(CheckParams(common::ParamsUse::kFile, params).ok());
 
   params = vmm::v1::MagnifyParams();
   params.set_low_hz(5);
   params.set_high_hz(3);
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.low_hz (5) must be below");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params),
+                "params.high_hz must be above params.low_hz (5 Hz), got 3");
 
   params = vmm::v1::MagnifyParams();
+  params.set_mode(vmm::v1::MODE_TEMPORAL);
   params.set_high_hz(20);
   params.set_sample_rate_hz(30);
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "half of params.sample_rate_hz");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "half of params.sample_rate_hz");
 
   params = vmm::v1::MagnifyParams();
   params.set_mode(static_cast<vmm::v1::Mode>(9));
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.mode");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "params.mode");
 
   params = vmm::v1::MagnifyParams();
   params.set_order(12);
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.order");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "params.order");
 
   params = vmm::v1::MagnifyParams();
   params.set_taps(2);
-  ExpectInvalid(CheckParams(ParamsUse::kJob, params), "params.taps");
+  ExpectInvalid(CheckParams(common::ParamsUse::kFile, params), "params.taps");
 }
 
 TEST(ValidateParamsTest, LiveRefusesTheNonCausalFilter) {
   vmm::v1::MagnifyParams params;
   params.set_mode(vmm::v1::MODE_TEMPORAL);
   params.set_filter(vmm::v1::FILTER_FIR);
-  EXPECT_TRUE(CheckParams(ParamsUse::kJob, params).ok());
-  ExpectInvalid(CheckParams(ParamsUse::kLive, params), "params.filter: fir");
+  EXPECT_TRUE(CheckParams(common::ParamsUse::kFile, params).ok());
+  ExpectInvalid(CheckParams(common::ParamsUse::kLive, params),
+                "params.filter fir needs future frames");
 }
 
 TEST(ValidateLiveConfigTest, ComputesFrameSizesAndChecksLimits) {
@@ -126,23 +133,6 @@ TEST(ValidationTest, ErrorsQuoteAtMost64CharactersOfUserTextWithoutControlCharac
   EXPECT_EQ(escape.message().find('\x1b'), std::string::npos);
   const absl::Status key = ValidateLabels({{std::string(5000, 'K'), "v"}});
   EXPECT_LT(key.message().size(), 300u) << key.message();
-}
-
-TEST(StatusMappingTest, KeepsCodeAndMessage) {
-  grpc::Status ok = ToGrpcStatus(absl::OkStatus());
-  EXPECT_TRUE(ok.ok());
-  grpc::Status not_found = ToGrpcStatus(absl::NotFoundError("job \"jobs/x\" not found"));
-  EXPECT_EQ(not_found.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(not_found.error_message(), "job \"jobs/x\" not found");
-  EXPECT_EQ(ToGrpcStatus(absl::ResourceExhaustedError("big")).error_code(),
-            grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(ToGrpcStatus(absl::UnauthenticatedError("who")).error_code(),
-            grpc::StatusCode::UNAUTHENTICATED);
-  EXPECT_EQ(ToGrpcStatus(absl::Status(static_cast<absl::StatusCode>(42), "odd")).error_code(),
-            grpc::StatusCode::UNKNOWN);
-  absl::Status back = FromGrpcStatus(grpc::Status(grpc::StatusCode::ABORTED, "raced"));
-  EXPECT_EQ(back.code(), absl::StatusCode::kAborted);
-  EXPECT_EQ(back.message(), "raced");
 }
 
 TEST(FlagParsingTest, DurationsAndByteCounts) {

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "common/sha256.h"
 #include "tests/worker/fake_worker_service.h"
 #include "worker/server_channel.h"
 
@@ -31,7 +32,7 @@ class JobFilesTest : public ::testing::Test {
     fake_.service.inputs["job-1"] = input_;
     assignment_.set_job_id("job-1");
     assignment_.set_input_size_bytes(static_cast<int64_t>(input_.size()));
-    assignment_.set_input_sha256(Sha256Hex(input_));
+    assignment_.set_input_sha256(common::Sha256Hex(input_));
   }
 
   testing::FakeServer fake_;
@@ -53,7 +54,7 @@ TEST_F(JobFilesTest, ChecksumMismatchIsDataLossNamingBothValues) {
   JobControl control;
   absl::Status status = FetchInput(*stub_, identity_, assignment_, path_, control);
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss);
-  EXPECT_NE(status.message().find(Sha256Hex(input_)), std::string::npos) << status;
+  EXPECT_NE(status.message().find(common::Sha256Hex(input_)), std::string::npos) << status;
   EXPECT_NE(status.message().find(std::string(64, '0')), std::string::npos);
 }
 
@@ -91,7 +92,7 @@ TEST_F(JobFilesTest, UploadsTheResult) {
   const std::string result_path = ::testing::TempDir() + "/job_files_result";
   const std::string result(600 * 1024, 'r');  // several chunks
   std::ofstream(result_path, std::ios::binary) << result;
-  absl::StatusOr<FileDigest> digest = DigestFile(result_path);
+  absl::StatusOr<common::FileDigest> digest = common::DigestFile(result_path);
   ASSERT_TRUE(digest.ok());
   JobControl control;
   ASSERT_TRUE(UploadResult(*stub_, identity_, "job-1", result_path, *digest, control).ok());

@@ -17,12 +17,12 @@ using test_support::HttpGetMetricsResponse;
 TEST(WorkerMetricsTest, NamesAreExactlyTheDocumentedOnes) {
   const std::set<std::string> documented =
       DocumentedMetricNames(std::string(VMM_SOURCE_DIR) + "/docs/metrics.md", "vmm-worker");
-  ASSERT_EQ(documented.size(), 4u) << "docs/metrics.md's worker table changed";
+  ASSERT_EQ(documented.size(), 5u) << "docs/metrics.md's worker table changed";
   WorkerMetrics metrics("cpu", "engine Winograd");
   EXPECT_EQ(ExposedMetricNames(metrics.Scrape()), documented);
 }
 
-TEST(WorkerMetricsTest, CountsFramesStagesAndBusy) {
+TEST(WorkerMetricsTest, CountsFramesStagesBusyAndTheBatchInTheNetwork) {
   WorkerMetrics metrics("cuda:0", "LibTorch convolutions on cuda:0");
   metrics.AddFrames(7);
   metrics.AddFrames(-3);  // ignored
@@ -31,7 +31,9 @@ TEST(WorkerMetricsTest, CountsFramesStagesAndBusy) {
   stages.encoder = 1.25;
   metrics.AddStageSeconds(stages);
   metrics.SetBusy(true);
+  metrics.SetFramesInNetwork(16);
   const std::string text = metrics.Scrape();
+  EXPECT_NE(text.find("vmm_worker_frames_in_network 16"), std::string::npos) << text;
   EXPECT_NE(text.find("vmm_worker_frames_processed_total 7"), std::string::npos) << text;
   EXPECT_NE(text.find("vmm_worker_stage_seconds_total{stage=\"decode\"} 0.5"), std::string::npos);
   EXPECT_NE(text.find("vmm_worker_stage_seconds_total{stage=\"encoder\"} 1.25"), std::string::npos);

@@ -1,9 +1,10 @@
-// The network that live sessions share: loaded once per process through engine::LoadModel, on
-// the first session (jobs load their own through pipeline::MagnifyFile), in eval mode on the
-// worker's device. Also names devices the way the server and the metrics show them.
+// The one network of a worker process, shared by every job and live session: loaded once
+// through engine::LoadModel (vmm-worker loads it at start-up, so a worker whose model cannot be
+// read takes no work), in eval mode on the worker's device, which was resolved once too. Also
+// names devices the way the server and the metrics show them.
 //
 // Thread-safety: Get may be called from any thread; the network itself supports concurrent
-// inference (engine/network.h). Ownership: LiveModel owns the network.
+// inference (engine/network.h). Ownership: WorkerModel owns the network.
 #pragma once
 
 #include <torch/types.h>
@@ -21,11 +22,11 @@ namespace vmm::worker {
 // "cpu" or "cuda:N": the name the worker reports to the server and in vmm_worker_info.
 std::string DeviceName(const torch::Device& device);
 
-// Loads the live sessions' network on first use.
-class LiveModel {
+// Loads the worker's network on first use and keeps it.
+class WorkerModel {
  public:
   // `model_path` empty: the default model (engine::DefaultModelPath()).
-  LiveModel(std::string model_path, torch::Device device);
+  WorkerModel(std::string model_path, torch::Device device);
 
   // The network, loading it on the first call; the load error, naming the file, otherwise.
   absl::StatusOr<engine::LoadedModel> Get();

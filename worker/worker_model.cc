@@ -1,4 +1,4 @@
-#include "worker/live_model.h"
+#include "worker/worker_model.h"
 
 #include <utility>
 
@@ -11,10 +11,10 @@ std::string DeviceName(const torch::Device& device) {
   return "cpu";
 }
 
-LiveModel::LiveModel(std::string model_path, torch::Device device)
+WorkerModel::WorkerModel(std::string model_path, torch::Device device)
     : model_path_(std::move(model_path)), device_(device) {}
 
-absl::StatusOr<engine::LoadedModel> LiveModel::Get() {
+absl::StatusOr<engine::LoadedModel> WorkerModel::Get() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (model_.has_value()) return *model_;
   absl::StatusOr<engine::LoadedModel> loaded = engine::LoadModel(model_path_, device_);

@@ -1,0 +1,96 @@
+#include "common/rpc/params_proto.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace vmm::common {
+
+absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, ParamsUse use) {
+  MagnifyParams params;
+  switch (message.mode()) {
+    case vmm::v1::MODE_UNSPECIFIED:
+    case vmm::v1::MODE_STATIC:
+      params.mode = Mode::kStatic;
+      break;
+    case vmm::v1::MODE_DYNAMIC:
+      params.mode = Mode::kDynamic;
+      break;
+    case vmm::v1::MODE_TEMPORAL:
+      params.mode = Mode::kTemporal;
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "params.mode: unknown mode ", message.mode(), " (use static, dynamic or temporal)"));
+  }
+  switch (message.filter()) {
+    case vmm::v1::FILTER_UNSPECIFIED:
+    case vmm::v1::FILTER_DIFFERENCE_OF_IIR:
+      params.filter = FilterKind::kDifferenceOfIir;
+      break;
+    case vmm::v1::FILTER_FIR:
+      params.filter = FilterKind::kFir;
+      break;
+    case vmm::v1::FILTER_BUTTERWORTH:
+      params.filter = FilterKind::kButterworth;
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "params.filter: unknown filter ", message.filter(), " (use fir, butter or iir)"));
+  }
+  if (message.has_alpha()) params.alpha = message.alpha();
+  if (message.has_reference_frame()) params.reference_frame = message.reference_frame();
+  if (message.has_low_hz()) params.low_hz = message.low_hz();
+  if (message.has_high_hz()) params.high_hz = message.high_hz();
+  if (message.has_sample_rate_hz()) {
+    params.sample_rate_hz = message.sample_rate_hz();
+    if (params.sample_rate_hz == 0) {
+      return absl::InvalidArgumentError(
+          "params.sample_rate_hz must be above 0 Hz (or not set: the input's frame rate), got 0");
+    }
+  } else if (use == ParamsUse::kLive) {
+    params.sample_rate_hz = kLiveDefaultSampleRateHz;
+  }
+  if (message.has_order()) params.order = message.order();
+  if (message.has_taps()) params.taps = message.taps();
+  params.limit_chroma = !message.no_chroma_limit();
+  if (absl::Status status = ValidateMagnifyParams(params, use, ParamNames::kApi); !status.ok()) {
+    return status;
+  }
+  return params;
+}
+
+vmm::v1::MagnifyParams ToProto(const MagnifyParams& params) {
+  vmm::v1::MagnifyParams message;
+  switch (params.mode) {
+    case Mode::kStatic:
+      message.set_mode(vmm::v1::MODE_STATIC);
+      break;
+    case Mode::kDynamic:
+      message.set_mode(vmm::v1::MODE_DYNAMIC);
+      break;
+    case Mode::kTemporal:
+      message.set_mode(vmm::v1::MODE_TEMPORAL);
+      break;
+  }
+  switch (params.filter) {
+    case FilterKind::kFir:
+      message.set_filter(vmm::v1::FILTER_FIR);
+      break;
+    case FilterKind::kButterworth:
+      message.set_filter(vmm::v1::FILTER_BUTTERWORTH);
+      break;
+    case FilterKind::kDifferenceOfIir:
+      message.set_filter(vmm::v1::FILTER_DIFFERENCE_OF_IIR);
+      break;
+  }
+  message.set_alpha(params.alpha);
+  message.set_reference_frame(params.reference_frame);
+  message.set_low_hz(params.low_hz);
+  message.set_high_hz(params.high_hz);
+  if (params.sample_rate_hz != 0) message.set_sample_rate_hz(params.sample_rate_hz);
+  message.set_order(params.order);
+  message.set_taps(params.taps);
+  message.set_no_chroma_limit(!params.limit_chroma);
+  return message;
+}
+
+}  // namespace vmm::common
