@@ -1,7 +1,6 @@
 #include "client/magnify_command.h"
 
 #include <atomic>
-#include <cmath>
 #include <cstdio>
 #include <memory>
 
@@ -58,6 +57,7 @@ int ExitCodeFor(const absl::Status& status) {
 }
 
 int RunMagnify(const MagnifyCommandFlags& flags) {
+  engine::KeepFreedMemoryForReuse();  // before any thread exists, so it covers them all
   // Ctrl-C keeps what was done: no more frames are read, those read are magnified and the
   // output is completed with them; a second Ctrl-C stops at once and removes the partial output.
   // Set up before any thread starts (decoders, LibTorch's pool), so every thread leaves the
@@ -111,14 +111,15 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
     std::fprintf(stderr, "vmm magnify: %s\n", std::string(model.status().message()).c_str());
     return kExitFailure;
   }
-  engine::KeepFreedMemoryForReuse();
   if (flags.verbose) PrintRunDetails(*device);
   ProgressDisplay display("magnify", "frames");
   int64_t frames_done = 0;
+  bool stopped_early = false;
   const auto status = pipeline::MagnifyFile(
       flags.input, flags.output, *model, options,
       [&](const pipeline::Progress& progress) {
         frames_done = progress.frames_done;
+        stopped_early = progress.stopped_early;
         if (!flags.quiet) {
           display.Update(progress.frames_done, progress.frames_total,
                          progress.frames_per_second, progress.eta_seconds);
@@ -130,7 +131,7 @@ int RunMagnify(const MagnifyCommandFlags& flags) {
     std::fprintf(stderr, "vmm magnify: %s\n", std::string(status.message()).c_str());
     return ExitCodeFor(status);
   }
-  if (finish) {
+  if (stopped_early) {
     if (!flags.quiet) display.Finish("stopped");
     std::fprintf(stderr, "vmm magnify: stopped by Ctrl-C: %s holds the first %lld frames\n",
                  flags.output.c_str(), static_cast<long long>(frames_done));

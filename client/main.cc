@@ -4,9 +4,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "client/analyze_command.h"
 #include "client/command_registry.h"
 #include "client/exit_codes.h"
 #include "client/magnify_command.h"
+#include "client/slice_command.h"
 #include "client/remote/remote_commands.h"
 
 int main(int argc, char** argv) {
@@ -14,6 +16,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   vmm::client::CommandRegistry registry;
   vmm::client::AddMagnifyCommand(app, registry);
+  vmm::client::AddAnalyzeCommand(app, registry);
+  vmm::client::AddSliceCommand(app, registry);
   vmm::client::AddRemoteCommands(app, registry);
   try {
     app.parse(argc, argv);

@@ -29,6 +29,8 @@ absl::StatusOr<FileDigest> Digest(const std::string& path, int64_t length) {
     const std::string message =
         absl::StrCat("cannot open '", path, "' to compute its SHA-256: ", std::strerror(error));
     if (error == ENOENT || error == ENOTDIR) return absl::NotFoundError(message);
+    if (error == EACCES || error == EPERM) return absl::PermissionDeniedError(message);
+    if (error == EISDIR) return absl::FailedPreconditionError(message);
     return absl::UnavailableError(message);
   }
   Sha256 sha;
@@ -43,8 +45,11 @@ absl::StatusOr<FileDigest> Digest(const std::string& path, int64_t length) {
     if (got < want) break;
   }
   if (std::ferror(file.get()) != 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot read '", path, "' to compute its SHA-256: ", std::strerror(errno)));
+    const int error = errno;
+    const std::string message =
+        absl::StrCat("cannot read '", path, "' to compute its SHA-256: ", std::strerror(error));
+    if (error == EISDIR) return absl::FailedPreconditionError(message);
+    return absl::DataLossError(message);
   }
   if (length != std::numeric_limits<int64_t>::max() && result.size_bytes < length) {
     return absl::OutOfRangeError(

@@ -4,10 +4,13 @@
 // vmm-worker and the `vmm` CLI's remote commands.
 //
 // Error codes of the file functions:
-//   NOT_FOUND     the file (or a folder on its path) does not exist;
-//   UNAVAILABLE   it exists but cannot be opened or read (permissions, I/O error): the caller
-//                 may retry once the file system is fixed;
-//   OUT_OF_RANGE  DigestFilePrefix only: the file is shorter than the prefix asked for.
+//   NOT_FOUND            the file (or a folder on its path) does not exist;
+//   PERMISSION_DENIED    it may not be read by this process;
+//   FAILED_PRECONDITION  it is a folder;
+//   DATA_LOSS            reading it failed part way (an I/O error);
+//   UNAVAILABLE          it could not be opened for another, passing reason (too many open
+//                        files): the caller may retry;
+//   OUT_OF_RANGE         DigestFilePrefix only: the file is shorter than the prefix asked for.
 // Every message names the file in single quotes.
 //
 // Thread-safety: one Sha256 per stream (not thread-safe); the free functions are safe to call

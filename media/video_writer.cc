@@ -47,6 +47,8 @@ struct VideoWriter::Output {
   std::vector<std::string> warnings;
   std::unordered_map<int64_t, int64_t> durations;  // frame pts -> duration, encoder time base
   int64_t frames_written = 0;
+  double video_end_seconds = 0;  // end of the last video packet written
+  bool audio_to_video_end = false;  // Close copies audio only up to video_end_seconds
   bool header_written = false;
   bool closed = false;
   absl::Status failure;  // first error; later calls return it
@@ -177,6 +179,9 @@ absl::Status VideoWriter::Output::Encode(AVFrame* input) {
     packet->stream_index = stream->index;
     const double seconds =
         packet->pts == AV_NOPTS_VALUE ? 0.0 : packet->pts * av_q2d(stream->time_base);
+    video_end_seconds = std::max(
+        video_end_seconds, seconds + std::max<int64_t>(packet->duration, 0) *
+                                         av_q2d(stream->time_base));
     result = av_interleaved_write_frame(format.get(), packet.get());
     if (result < 0) return FfmpegError(result, "write packet to", path);
     if (audio) {
@@ -252,13 +257,18 @@ absl::Status VideoWriter::Write(const Frame& frame) {
   return absl::OkStatus();
 }
 
+void VideoWriter::EndAudioWithVideo() { output_->audio_to_video_end = true; }
+
 absl::Status VideoWriter::Close() {
   Output& out = *output_;
   if (out.closed) return out.close_status;
   out.closed = true;
   absl::Status status = out.failure;
   if (status.ok()) status = out.Encode(nullptr);
-  if (status.ok() && out.audio) status = out.audio->CopyRest();
+  if (status.ok() && out.audio) {
+    status = out.audio_to_video_end ? out.audio->CopyUntil(out.video_end_seconds)
+                                    : out.audio->CopyRest();
+  }
   if (out.header_written) {
     ClearFfmpegLogMessage();
     const int result = av_write_trailer(out.format.get());

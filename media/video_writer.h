@@ -65,6 +65,10 @@ class VideoWriter {
   // Flushes encoders, writes the trailer; must be called for a complete file. Idempotent.
   absl::Status Close();
 
+  // Makes Close copy the audio only up to the end of the last frame written instead of to the
+  // end of its source: for an output stopped before the end of its input.
+  void EndAudioWithVideo();
+
   // Frames accepted by Write so far.
   int64_t frames_written() const;
 

@@ -8,7 +8,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/model_loader.h"
-#include "engine/runtime.h"
 #include "media/frame_pattern.h"
 #include "media/video_reader.h"
 #include "media/video_writer.h"
@@ -157,6 +156,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   const auto start = Clock::now();
   auto last_report = start;
   int64_t frames_in_network = 0;
+  bool stopped_early = false;  // `finish` ended the reading before the input's end
   auto report = [&](bool force) {
     if (!on_progress) return;
     const auto now = Clock::now();
@@ -175,6 +175,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     progress.decode_seconds = decode_seconds;
     progress.encode_seconds = encode_seconds;
     progress.frames_in_network = frames_in_network;
+    progress.stopped_early = stopped_early;
     on_progress(progress);
   };
 
@@ -185,7 +186,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     while (static_cast<int>(batch.size()) < options.batch_size) {
       if (cancel && cancel->load()) return absl::CancelledError("magnification cancelled");
       if (finish && finish->load()) {
-        at_end = true;
+        at_end = stopped_early = true;
         break;
       }
       media::Frame frame;
@@ -207,9 +208,9 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     frames_in_network = 0;
     if (!magnified.ok()) return magnified.status();
     if (auto status = write(*magnified); !status.ok()) return status;
-    report(false);
+    report(true);  // the batch is out of the network
   }
-  if (frames_read == 0 && finish && finish->load()) {
+  if (frames_read == 0 && stopped_early) {
     return absl::CancelledError("stopped before any frame was magnified");
   }
   if (frames_read == 0) {
@@ -220,8 +221,11 @@ absl::Status Run(const std::string& input, const std::string& temporary,
   if (auto status = write(*rest); !status.ok()) return status;
   // Before closing: a writer closed with no frame fails with a message of its own.
   if (absl::Status enough = CheckEnoughFrames(input, frames_read, options.params); !enough.ok()) {
-    return enough;
+    if (!stopped_early) return enough;
+    return absl::CancelledError(absl::StrCat("stopped after ", frames_read,
+                                             " frames, too few for the FIR filter to give any"));
   }
+  if (stopped_early) (*writer)->EndAudioWithVideo();
   const auto closing = Clock::now();
   if (auto status = (*writer)->Close(); !status.ok()) return status;
   encode_seconds += std::chrono::duration<double>(Clock::now() - closing).count();

@@ -34,6 +34,9 @@ struct Progress {
   // Frames handed to the network and not yet back: a batch's size while it runs, else 0
   // (reported as a batch goes in and as it comes out).
   int64_t frames_in_network = 0;
+  // In the last report: `finish` ended the reading before the end of the input, so the output
+  // holds frames_done frames of a longer input.
+  bool stopped_early = false;
 };
 
 // Called with progress; runs on the calling thread.

@@ -35,7 +35,6 @@ if ! $line_only && { [ ! -f "$videos/baby.mp4" ] || [ ! -f "$videos/drum.mp4" ];
 fi
 "$root/scripts/build.sh" >/dev/null
 vmm="$root/build/client/vmm"
-slice="$root/build/train/eval/vmm-time-slice"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$root/models/figures"
@@ -44,8 +43,8 @@ mkdir -p "$root/models/figures"
 $line_only || while read -r name alpha column rows; do
   "$vmm" magnify "$videos/$name.mp4" -o "$work/$name.mkv" --mode static --alpha "$alpha" \
     --model "$model" --quiet
-  "$slice" --column "$column" --range "$rows" -o "$root/models/figures/$name-slice.png" \
-    "$videos/$name.mp4" "$work/$name.mkv"
+  "$vmm" slice --column "$column" --range "$rows" -o "$root/models/figures/$name-slice.png" \
+    "$videos/$name.mp4" "$work/$name.mkv" >/dev/null
   # Colour fringes over the slice's rows and 40 columns either side of it; on the baby only: the
   # drum's window holds white and bluish parts greener than its skin, which hide the fringes.
   first_row="${rows%:*}"

@@ -1,12 +1,9 @@
 #include "server/validation.h"
 
-#include <cmath>
 #include <filesystem>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/quoted.h"
 #include "common/rpc/params_proto.h"

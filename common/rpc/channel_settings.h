@@ -1,7 +1,7 @@
 // How every client of vmm-server (vmm-worker and the `vmm` CLI's remote commands) builds its
 // channel, and the server's side of the keepalive agreement, in one header so the two sides
-// cannot drift apart (DESIGN.md: clients ping every 30 s, also between calls; the server accepts
-// pings down to every 10 s and pings idle connections every minute itself).
+// cannot drift apart (the service's design: clients ping every 30 s, also between calls; the
+// server accepts pings down to every 10 s and pings idle connections every minute itself).
 //
 // Client channels: keepalive pings every kClientKeepaliveTimeMs, unlimited message sizes both
 // ways (live frames can exceed gRPC's 4 MiB default; the server enforces its own receive limit),

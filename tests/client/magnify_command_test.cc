@@ -18,27 +18,14 @@
 #include "engine/network.h"
 #include "engine/weights_file.h"
 #include "media/video_reader.h"
+#include "tests/client/run_vmm.h"
 
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct Result {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Result RunVmm(const std::string& arguments) {
-  Result result;
-  const std::string command = std::string(VMM_CLI_PATH) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::array<char, 4096> buffer{};
-  while (size_t n = fread(buffer.data(), 1, buffer.size(), pipe)) result.output.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return result;
-}
+using vmm::client::testing::Result;
+using vmm::client::testing::RunVmm;
 
 class MagnifyCommandTest : public ::testing::Test {
  protected:

@@ -158,6 +158,7 @@ TEST(ParamsProtoTest, RoundTripsEveryField) {
   params.filter = FilterKind::kButterworth;
   params.order = 4;
   params.taps = 63;
+  params.reference_frame = 7;
   params.limit_chroma = false;
   const vmm::v1::MagnifyParams message = ToProto(params);
   EXPECT_TRUE(message.has_alpha() && message.has_sample_rate_hz() && message.has_taps());
@@ -171,8 +172,22 @@ TEST(ParamsProtoTest, RoundTripsEveryField) {
   EXPECT_EQ(back->sample_rate_hz, params.sample_rate_hz);
   EXPECT_EQ(back->order, params.order);
   EXPECT_EQ(back->taps, params.taps);
+  EXPECT_EQ(back->reference_frame, params.reference_frame);
   EXPECT_EQ(back->limit_chroma, params.limit_chroma);
   EXPECT_FALSE(ToProto(MagnifyParams{}).has_sample_rate_hz());
+}
+
+// The engine runs an even tap count raised by one: a stored job says so; the range is checked
+// on the count given.
+TEST(ParamsProtoTest, EvenTapsAreRaisedToTheOddCountThatRuns) {
+  vmm::v1::MagnifyParams message;
+  message.set_taps(30);
+  absl::StatusOr<MagnifyParams> params = FromProto(message, ParamsUse::kFile);
+  ASSERT_TRUE(params.ok()) << params.status();
+  EXPECT_EQ(params->taps, 31);
+  message.set_taps(2);
+  ExpectInvalid(FromProto(message, ParamsUse::kFile).status(),
+                "params.taps must be 3 to 1025, got 2");
 }
 
 }  // namespace

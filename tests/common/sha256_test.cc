@@ -100,21 +100,21 @@ TEST(Sha256Test, MissingFileIsNotFoundNamingIt) {
             absl::StatusCode::kNotFound);
 }
 
-TEST(Sha256Test, UnreadableFileIsUnavailable) {
+TEST(Sha256Test, UnreadableFileIsPermissionDenied) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads every file";
   TempFile file("sha256_unreadable", "abc");
   ASSERT_EQ(chmod(file.path().c_str(), 0), 0);
   absl::StatusOr<FileDigest> digest = DigestFile(file.path());
-  EXPECT_EQ(digest.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(digest.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(digest.status().message(),
             "cannot open '" + file.path() + "' to compute its SHA-256: Permission denied");
 }
 
-TEST(Sha256Test, FolderIsUnavailable) {
+TEST(Sha256Test, FolderIsAFailedPrecondition) {
   const std::string folder = ::testing::TempDir() + "/sha256_folder";
   std::filesystem::create_directories(folder);
   absl::StatusOr<FileDigest> digest = DigestFile(folder);
-  EXPECT_EQ(digest.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(digest.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(digest.status().message(),
             "cannot read '" + folder + "' to compute its SHA-256: Is a directory");
   std::filesystem::remove(folder);

@@ -59,9 +59,8 @@ class MagnifierTest : public ::testing::Test {
     return torch::cat(outputs);
   }
 
-  // The network's own output, which these tests compare against: the chroma limit off.
-  // Defaults without the chroma limit; fs given (the pipeline fills it from the video), so that
-  // temporal mode can be built too.
+  // The network's own output, which these tests compare against: the chroma limit off; fs
+  // given (the pipeline fills it from the video), so that temporal mode can be built too.
   static MagnifyParams PlainParams() {
     MagnifyParams params;
     params.limit_chroma = false;

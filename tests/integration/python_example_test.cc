@@ -9,7 +9,7 @@ class PythonExampleTest : public ServiceTest {};
 
 TEST_F(PythonExampleTest, SubmitsWatchesAndDownloads) {
 #ifndef VMM_PYTHON_STUBS_DIR
-  GTEST_SKIP() << "python3-grpc-tools was not found at configure time";
+  GTEST_SKIP() << "python3-grpcio or python3-protobuf was not found at configure time";
 #else
   StartServer(Config(1));
   const std::string input = MakeInput("in.mp4", 64, 48, 8);
@@ -34,7 +34,7 @@ TEST_F(PythonExampleTest, SubmitsWatchesAndDownloads) {
 
 TEST_F(PythonExampleTest, UnreachableServerExitsWithThree) {
 #ifndef VMM_PYTHON_STUBS_DIR
-  GTEST_SKIP() << "python3-grpc-tools was not found at configure time";
+  GTEST_SKIP() << "python3-grpcio or python3-protobuf was not found at configure time";
 #else
   const std::string input = MakeInput("in.mp4", 64, 48, 4);
   CommandResult result =

@@ -86,13 +86,16 @@ TEST_F(MagnifyFileTest, KeepsEveryFrameAndReportsEachBatchInTheNetwork) {
   std::vector<int64_t> in_network;
   Progress last;
   const auto on_progress = [&](const Progress& progress) {
-    if (progress.frames_in_network > 0) in_network.push_back(progress.frames_in_network);
+    if (in_network.empty() || in_network.back() != progress.frames_in_network) {
+      in_network.push_back(progress.frames_in_network);
+    }
     last = progress;
   };
   ASSERT_TRUE(MagnifyFile(input, dir_.File("out.mkv"), model_, options_, on_progress).ok());
   EXPECT_EQ(CountFrames(dir_.File("out.mkv")), 7);
-  // Batches of 3: 3, 3, then the last frame, each reported as it goes in.
-  EXPECT_THAT(in_network, ::testing::ElementsAre(3, 3, 1));
+  // Batches of 3: 3, 3, then the last frame, each reported as it goes in and as it comes out.
+  EXPECT_THAT(in_network, ::testing::ElementsAre(3, 0, 3, 0, 1, 0));
+  EXPECT_FALSE(last.stopped_early);
   EXPECT_EQ(last.frames_done, 7);
   EXPECT_EQ(last.frames_in_network, 0);
   EXPECT_THAT(Leftovers({input}), ::testing::ElementsAre("out.mkv"));
@@ -140,14 +143,38 @@ TEST_F(MagnifyFileTest, CancelledDuringABatchStopsAndLeavesNoOutput) {
 TEST_F(MagnifyFileTest, FinishingEarlyCompletesTheOutputWithTheFramesRead) {
   const std::string input = MakeVideo("in.mkv", 9, 25);
   std::atomic<bool> finish{false};
+  bool stopped_early = false;
   const auto on_progress = [&](const Progress& progress) {
     if (progress.frames_in_network > 0) finish = true;
+    stopped_early = progress.stopped_early;
   };
   ASSERT_TRUE(
       MagnifyFile(input, dir_.File("out.mp4"), model_, options_, on_progress, nullptr, &finish)
           .ok());
   EXPECT_EQ(CountFrames(dir_.File("out.mp4")), 3);  // the first batch of 3
+  EXPECT_TRUE(stopped_early);
   EXPECT_THAT(Leftovers({input}), ::testing::ElementsAre("out.mp4"));
+}
+
+// The input's audio is kept, but only as long as the frames that were magnified.
+TEST_F(MagnifyFileTest, FinishingEarlyCutsTheAudioAtTheLastFrame) {
+  const std::string input = dir_.File("sound.mkv");
+  ASSERT_TRUE(media::testing::RunFfmpeg(
+      "-f lavfi -i testsrc2=size=40x32:rate=25 -f lavfi -i sine=frequency=440:sample_rate=48000 "
+      "-frames:v 50 -t 2 -c:v ffv1 -c:a flac " + input));
+  std::atomic<bool> finish{false};
+  const auto on_progress = [&](const Progress& progress) {
+    if (progress.frames_in_network > 0) finish = true;
+  };
+  ASSERT_TRUE(
+      MagnifyFile(input, dir_.File("out.mkv"), model_, options_, on_progress, nullptr, &finish)
+          .ok());
+  const std::string audio_seconds = media::testing::RunAndCapture(
+      "ffprobe -v error -select_streams a:0 -show_entries packet=pts_time -of csv=p=0 " +
+      dir_.File("out.mkv") + " | tail -1");
+  ASSERT_FALSE(audio_seconds.empty()) << "no audio in the output";
+  // The last audio packet starts before the end of the 3 frames kept (0.12 s), not at 2 s.
+  EXPECT_LT(std::stod(audio_seconds), 0.2) << audio_seconds;
 }
 
 TEST_F(MagnifyFileTest, FinishingBeforeAnyFrameIsCancelledAndLeavesNoOutput) {
@@ -156,6 +183,24 @@ TEST_F(MagnifyFileTest, FinishingBeforeAnyFrameIsCancelledAndLeavesNoOutput) {
   absl::Status status =
       MagnifyFile(input, dir_.File("out.mp4"), model_, options_, nullptr, nullptr, &finish);
   EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_TRUE(Leftovers({input}).empty());
+}
+
+// Stopped before the FIR had enough frames to give any: cancelled, not "too few frames", since
+// the input has more.
+TEST_F(MagnifyFileTest, FinishingBeforeTheFirCanGiveAFrameIsCancelled) {
+  const std::string input = MakeVideo("in.mkv", 12, 25);
+  options_.params.mode = common::Mode::kTemporal;
+  options_.params.filter = common::FilterKind::kFir;
+  options_.params.taps = 9;
+  std::atomic<bool> finish{false};
+  const auto on_progress = [&](const Progress& progress) {
+    if (progress.frames_in_network > 0) finish = true;
+  };
+  absl::Status status =
+      MagnifyFile(input, dir_.File("out.mkv"), model_, options_, on_progress, nullptr, &finish);
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(status.message(), "stopped after 3 frames, too few for the FIR filter to give any");
   EXPECT_TRUE(Leftovers({input}).empty());
 }
 

@@ -1,5 +1,5 @@
 // Time slices: a dot moving down one row per frame becomes a diagonal in a column's slice.
-#include "train/eval/time_slice.h"
+#include "analysis/time_slice.h"
 
 #include <filesystem>
 #include <memory>
@@ -8,7 +8,7 @@
 
 #include "media/video_writer.h"
 
-namespace vmm::train::eval {
+namespace vmm::analysis {
 namespace {
 
 // A lossless video of `frames` 16x12 black frames with a white dot at (column 5, row t).
@@ -97,5 +97,42 @@ TEST(TimeSliceTest, StackingPadsNarrowImagesWithWhite) {
   EXPECT_EQ(Red(stacked, 4, 6), 0);    // b
 }
 
+// Ticks stand at whole steps of time (longer at powers of ten, with a label), counted from the
+// first frame the slice shows, at a spacing that suits the frame rate.
+TEST(TimeSliceTest, TheTimeAxisTicksAtAStepThatSuitsTheFrameRate) {
+  media::Frame image;
+  image.width = 130;  // frames 20..149 at 50 fps: 0.4 s to 2.98 s
+  image.height = 3;
+  image.rgb.assign(130 * 3 * 3, 128);
+  const media::Frame axis = WithTimeAxis(image, 50, 20);
+  ASSERT_EQ(axis.height, 3 + kTimeAxisHeight);
+  EXPECT_EQ(Red(axis, 0, 0), 128);  // the slice is kept above
+  const int top = 3;                // the strip's first row
+  for (int x = 0; x < axis.width; ++x) {
+    const int frame = x + 20;
+    const bool tick = frame % 5 == 0;  // every 0.1 s at 50 fps
+    EXPECT_EQ(Red(axis, x, top) == 0, tick) << "column " << x;
+    EXPECT_EQ(Red(axis, x, top + 4) == 0, frame % 50 == 0) << "column " << x;  // whole seconds
+  }
+  // A label below the tick of 1 s (frame 50, column 30): some dark pixels of "1s".
+  int dark = 0;
+  for (int y = top + 6; y < top + 11; ++y) {
+    for (int x = 32; x < 40; ++x) dark += Red(axis, x, y) == 0;
+  }
+  EXPECT_GT(dark, 5);
+  // At 25 fps tenths would stand 2.5 px apart: ticks every 0.2 s (5 px), long ones every second.
+  const media::Frame sparse = WithTimeAxis(image, 25, 0);
+  for (int x = 0; x < sparse.width; ++x) {
+    EXPECT_EQ(Red(sparse, x, top) == 0, x % 5 == 0) << x;
+    EXPECT_EQ(Red(sparse, x, top + 4) == 0, x % 25 == 0) << x;
+  }
+  // A high-speed camera, 2000 fps: ticks every 2 ms (4 px), long ones every 10 ms (20 px).
+  const media::Frame fast = WithTimeAxis(image, 2000, 0);
+  for (int x = 0; x < fast.width; ++x) {
+    EXPECT_EQ(Red(fast, x, top) == 0, x % 4 == 0) << x;
+    EXPECT_EQ(Red(fast, x, top + 4) == 0, x % 20 == 0) << x;
+  }
+}
+
 }  // namespace
-}  // namespace vmm::train::eval
+}  // namespace vmm::analysis

@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "media/frame.h"
 
-namespace vmm::train::eval {
+namespace vmm::analysis {
 
 // Which line of each frame, and which part of the video.
 struct SliceSpec {
@@ -21,12 +21,22 @@ struct SliceSpec {
   int max_frames = -1;        // -1: to the end
 };
 
-// The slice of the video at `path`: an image `frames` wide and as tall as the kept line. Fails
-// with INVALID_ARGUMENT when the line lies outside the frame, NOT_FOUND and the like when the
-// video cannot be read.
-absl::StatusOr<media::Frame> TimeSlice(const std::string& path, const SliceSpec& spec);
+// The slice of the video at `path`: an image `frames` wide and as tall as the kept line; the
+// video's frame rate in `*frames_per_second` when given. Fails with INVALID_ARGUMENT when the
+// line lies outside the frame, NOT_FOUND and the like when the video cannot be read.
+absl::StatusOr<media::Frame> TimeSlice(const std::string& path, const SliceSpec& spec,
+                                       double* frames_per_second = nullptr);
 
 // `images` one above the other with a white gap of `gap` rows; narrower ones padded with white.
 media::Frame StackVertically(const std::vector<media::Frame>& images, int gap);
 
-}  // namespace vmm::train::eval
+// The height of the strip WithTimeAxis adds, in pixels.
+inline constexpr int kTimeAxisHeight = 16;
+
+// `image` (time running left to right, one column per frame) with a white strip below it: ticks
+// every 1, 2 or 5 x 10^k ms, the finest step at least 4 pixels apart, longer ones at the power
+// of ten above it labelled ("1s", "10ms") where there is room. Column x is frame
+// first_frame + x, captured at `frames_per_second` (> 0).
+media::Frame WithTimeAxis(const media::Frame& image, double frames_per_second, int first_frame);
+
+}  // namespace vmm::analysis

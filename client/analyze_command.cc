@@ -1,0 +1,368 @@
+#include "client/analyze_command.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "analysis/analyze_video.h"
+#include "client/exit_codes.h"
+#include "client/progress_display.h"
+#include "media/video_reader.h"
+
+namespace vmm::client {
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+
+// Everything `vmm analyze` was given.
+struct AnalyzeFlags {
+  std::string input;
+  std::vector<std::string> rois;
+  double sample_rate_hz = 0;
+  double mm_per_pixel = 0;
+  int peaks = 5;
+  int64_t frames = 0;
+  std::string csv_dir;
+  bool json = false;
+  bool quiet = false;
+};
+
+// "NAME=x,y,w,h" or "x,y,w,h" (named roiN). INVALID_ARGUMENT quoting the text otherwise.
+absl::StatusOr<analysis::Region> ParseRegion(const std::string& text, int index) {
+  analysis::Region region;
+  std::string numbers = text;
+  if (const size_t equals = text.find('='); equals != std::string::npos) {
+    region.name = text.substr(0, equals);
+    numbers = text.substr(equals + 1);
+  } else {
+    region.name = absl::StrCat("roi", index + 1);
+  }
+  const std::vector<std::string> parts = absl::StrSplit(numbers, ',');
+  int values[4] = {0, 0, 0, 0};
+  bool parsed = parts.size() == 4 && !region.name.empty() && region.name.size() <= 64;
+  for (size_t i = 0; parsed && i < 4; ++i) parsed = absl::SimpleAtoi(parts[i], &values[i]);
+  if (!parsed) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--roi must be NAME=x,y,width,height in pixels (NAME up to 64 characters), got '",
+        text.substr(0, 80), "'"));
+  }
+  region.x = values[0];
+  region.y = values[1];
+  region.width = values[2];
+  region.height = values[3];
+  return region;
+}
+
+// `text` as one shell word.
+std::string ShellWord(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                              "0123456789_-./:=,+%") == std::string::npos) {
+    return text;
+  }
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// `text` as one CSV field (quoted when it holds a comma, a quote or a line break).
+std::string CsvField(const std::string& text) {
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+// The output a suggested command writes, in the current folder (the input's may be read-only):
+// INPUT's stem, the frequency, .mp4.
+std::string SuggestedOutput(const std::string& input, double frequency_hz) {
+  return absl::StrFormat("%s-%.3gHz.mp4", std::filesystem::path(input).stem().string(),
+                         frequency_hz);
+}
+
+// Everything said about one peak of a region.
+struct PeakReport {
+  analysis::Peak peak;
+  double amplitude_x = 0, amplitude_y = 0;
+  analysis::Band band;
+  double alpha = 0;
+  std::string command;
+};
+
+PeakReport Describe(const analysis::Peak& peak, const analysis::Spectrum& x,
+                    const analysis::Spectrum& y, const std::string& input, double fs) {
+  PeakReport report;
+  report.peak = peak;
+  report.amplitude_x = analysis::LobeAmplitude(x, peak.bin);
+  report.amplitude_y = analysis::LobeAmplitude(y, peak.bin);
+  report.band = analysis::SuggestBand(peak, x.bin_hz, fs);
+  report.alpha = analysis::SuggestAlpha(peak.amplitude);
+  report.command = absl::StrFormat(
+      "vmm magnify %s -o %s --mode temporal --filter butter --fl %.3g --fh %.3g --fs %.6g "
+      "--alpha %.0f",
+      ShellWord(input), ShellWord(SuggestedOutput(input, peak.frequency_hz)), report.band.low_hz,
+      report.band.high_hz, fs, report.alpha);
+  return report;
+}
+
+double Rms(const std::vector<double>& values) {
+  if (values.empty()) return 0;
+  double mean = 0, squares = 0;
+  for (const double v : values) mean += v;
+  mean /= static_cast<double>(values.size());
+  for (const double v : values) squares += (v - mean) * (v - mean);
+  return std::sqrt(squares / static_cast<double>(values.size()));
+}
+
+double PeakToPeak(const std::vector<double>& values) {
+  if (values.empty()) return 0;
+  const auto [low, high] = std::minmax_element(values.begin(), values.end());
+  return *high - *low;
+}
+
+// "0.101 px" or "0.101 px (0.0505 mm)".
+std::string Length(double pixels, double mm_per_pixel) {
+  if (mm_per_pixel <= 0) return absl::StrFormat("%.4g px", pixels);
+  return absl::StrFormat("%.4g px (%.4g mm)", pixels, pixels * mm_per_pixel);
+}
+
+nlohmann::json PeakJson(const PeakReport& report, double mm_per_pixel) {
+  nlohmann::json peak = {{"frequency_hz", report.peak.frequency_hz},
+                         {"amplitude_px", report.peak.amplitude},
+                         {"amplitude_x_px", report.amplitude_x},
+                         {"amplitude_y_px", report.amplitude_y},
+                         {"velocity_px_per_s", 2 * kPi * report.peak.frequency_hz *
+                                                   report.peak.amplitude},
+                         {"band", {{"low_hz", report.band.low_hz},
+                                   {"high_hz", report.band.high_hz}}},
+                         {"alpha", report.alpha},
+                         {"command", report.command}};
+  if (mm_per_pixel > 0) peak["amplitude_mm"] = report.peak.amplitude * mm_per_pixel;
+  return peak;
+}
+
+// Waveforms (displacement and velocity per frame) and spectra as two CSV files in `folder`.
+absl::Status WriteCsv(const std::string& folder, const analysis::VideoAnalysis& analysis,
+                      double mm_per_pixel) {
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("--csv: cannot create the folder '", folder, "': ", error.message()));
+  }
+  std::ofstream waves(folder + "/waveforms.csv");
+  std::ofstream spectra(folder + "/spectra.csv");
+  if (!waves || !spectra) {
+    return absl::UnavailableError(absl::StrCat("--csv: cannot write in '", folder, "'"));
+  }
+  const double fs = analysis.sample_rate_hz;
+  waves << "region,frame,time_s,dx_px,dy_px,vx_px_per_s,vy_px_per_s";
+  if (mm_per_pixel > 0) waves << ",dx_mm,dy_mm";
+  waves << "\n";
+  for (const analysis::RegionAnalysis& region : analysis.regions) {
+    const analysis::Track& track = region.track;
+    for (size_t i = 0; i < track.dx.size(); ++i) {
+      // Central differences inside, one-sided at the ends.
+      const size_t before = i == 0 ? 0 : i - 1, after = i + 1 < track.dx.size() ? i + 1 : i;
+      const double span = static_cast<double>(after - before) / fs;
+      const double vx = span > 0 ? (track.dx[after] - track.dx[before]) / span : 0;
+      const double vy = span > 0 ? (track.dy[after] - track.dy[before]) / span : 0;
+      waves << CsvField(region.region.name) << "," << i << "," << i / fs << "," << track.dx[i]
+            << "," << track.dy[i] << "," << vx << "," << vy;
+      if (mm_per_pixel > 0) {
+        waves << "," << track.dx[i] * mm_per_pixel << "," << track.dy[i] * mm_per_pixel;
+      }
+      waves << "\n";
+    }
+  }
+  spectra << "region,frequency_hz,amplitude_px,amplitude_x_px,amplitude_y_px\n";
+  for (size_t k = 0; k < analysis.whole_frame.amplitude.size(); ++k) {
+    spectra << "(whole frame)," << k * analysis.whole_frame.bin_hz << ","
+            << analysis.whole_frame.amplitude[k] << ",,\n";
+  }
+  for (const analysis::RegionAnalysis& region : analysis.regions) {
+    for (size_t k = 0; k < region.combined.amplitude.size(); ++k) {
+      spectra << CsvField(region.region.name) << "," << k * region.combined.bin_hz << ","
+              << region.combined.amplitude[k] << "," << region.x.amplitude[k] << ","
+              << region.y.amplitude[k] << "\n";
+    }
+  }
+  waves.close();
+  spectra.close();
+  if (!waves || !spectra) {
+    return absl::UnavailableError(absl::StrCat("--csv: writing in '", folder, "' failed"));
+  }
+  return absl::OkStatus();
+}
+
+void PrintSummary(const AnalyzeFlags& flags, const analysis::VideoAnalysis& analysis) {
+  const double fs = analysis.sample_rate_hz;
+  std::cout << absl::StrFormat("%s: %dx%d, %d frames at fs %.6g Hz; spectra in bins of %.4g Hz\n",
+                               flags.input, analysis.width, analysis.height, analysis.frames, fs,
+                               analysis.whole_frame.bin_hz);
+  std::cout << absl::StrFormat("whole frame (%d textured blocks):", analysis.whole_frame_blocks);
+  if (analysis.whole_frame_peaks.empty()) std::cout << " no peak above the noise floor";
+  for (const analysis::Peak& peak : analysis.whole_frame_peaks) {
+    std::cout << absl::StrFormat(" %.4g Hz (%s)", peak.frequency_hz,
+                                 Length(peak.amplitude, flags.mm_per_pixel));
+  }
+  std::cout << "\n";
+  for (const analysis::RegionAnalysis& region : analysis.regions) {
+    const analysis::Region& r = region.region;
+    std::cout << absl::StrFormat(
+        "region %s (%d,%d,%d,%d): rms x %s, y %s; peak to peak x %s, y %s\n", r.name, r.x, r.y,
+        r.width, r.height, Length(Rms(region.track.dx), flags.mm_per_pixel),
+        Length(Rms(region.track.dy), flags.mm_per_pixel),
+        Length(PeakToPeak(region.track.dx), flags.mm_per_pixel),
+        Length(PeakToPeak(region.track.dy), flags.mm_per_pixel));
+    if (!region.track.textured) {
+      std::cout << "  too flat to measure: choose a region with texture in both directions\n";
+      continue;
+    }
+    if (region.track.lost_frames > 0) {
+      std::cout << absl::StrFormat(
+          "  lost in %d of %d frames (its content moved more than %d px or left the region; the "
+          "last good value is repeated there): choose a larger region or one that stays put\n",
+          region.track.lost_frames, analysis.frames, analysis::MaxDisplacement(r));
+    }
+    if (region.peaks.empty()) {
+      std::cout << absl::StrFormat("  no peak above the noise floor (%s per bin)\n",
+                                   Length(region.noise_floor, flags.mm_per_pixel));
+    }
+    for (const analysis::Peak& peak : region.peaks) {
+      const PeakReport report = Describe(peak, region.x, region.y, flags.input, fs);
+      std::cout << absl::StrFormat(
+          "  peak %.4g Hz: amplitude %s (x %.4g, y %.4g px), velocity %.4g px/s\n"
+          "    band %.3g-%.3g Hz: %s\n",
+          peak.frequency_hz, Length(peak.amplitude, flags.mm_per_pixel), report.amplitude_x,
+          report.amplitude_y, 2 * kPi * peak.frequency_hz * peak.amplitude, report.band.low_hz,
+          report.band.high_hz, report.command);
+    }
+  }
+}
+
+nlohmann::json ToJson(const AnalyzeFlags& flags, const analysis::VideoAnalysis& analysis) {
+  const double fs = analysis.sample_rate_hz;
+  nlohmann::json out = {{"input", flags.input},
+                        {"width", analysis.width},
+                        {"height", analysis.height},
+                        {"frames", analysis.frames},
+                        {"sample_rate_hz", fs},
+                        {"bin_hz", analysis.whole_frame.bin_hz}};
+  if (flags.mm_per_pixel > 0) out["mm_per_pixel"] = flags.mm_per_pixel;
+  nlohmann::json whole = {{"textured_blocks", analysis.whole_frame_blocks},
+                          {"noise_floor_px", analysis::NoiseFloor(analysis.whole_frame)},
+                          {"peaks", nlohmann::json::array()}};
+  for (const analysis::Peak& peak : analysis.whole_frame_peaks) {
+    whole["peaks"].push_back({{"frequency_hz", peak.frequency_hz},
+                              {"amplitude_px", peak.amplitude}});
+  }
+  out["whole_frame"] = whole;
+  out["regions"] = nlohmann::json::array();
+  for (const analysis::RegionAnalysis& region : analysis.regions) {
+    const analysis::Region& r = region.region;
+    nlohmann::json item = {{"name", r.name},
+                           {"x", r.x},
+                           {"y", r.y},
+                           {"width", r.width},
+                           {"height", r.height},
+                           {"textured", region.track.textured},
+                           {"lost_frames", region.track.lost_frames},
+                           {"rms_px", {{"x", Rms(region.track.dx)}, {"y", Rms(region.track.dy)}}},
+                           {"noise_floor_px", region.noise_floor},
+                           {"displacement_px", {{"x", region.track.dx}, {"y", region.track.dy}}},
+                           {"peaks", nlohmann::json::array()}};
+    for (const analysis::Peak& peak : region.peaks) {
+      item["peaks"].push_back(
+          PeakJson(Describe(peak, region.x, region.y, flags.input, fs), flags.mm_per_pixel));
+    }
+    out["regions"].push_back(item);
+  }
+  return out;
+}
+
+int Fail(const std::string& message, int code) {
+  std::cerr << "vmm analyze: " << message << "\n";
+  return code;
+}
+
+int RunAnalyze(const AnalyzeFlags& flags) {
+  analysis::AnalyzeOptions options;
+  for (size_t i = 0; i < flags.rois.size(); ++i) {
+    absl::StatusOr<analysis::Region> region = ParseRegion(flags.rois[i], static_cast<int>(i));
+    if (!region.ok()) return Fail(std::string(region.status().message()), kExitUsage);
+    options.regions.push_back(*region);
+  }
+  options.sample_rate_hz = flags.sample_rate_hz;
+  options.max_peaks = flags.peaks;
+  options.max_frames = flags.frames;
+  if (flags.mm_per_pixel < 0 || !std::isfinite(flags.mm_per_pixel)) {
+    return Fail(absl::StrCat("--scale must be above 0 mm per pixel, got ", flags.mm_per_pixel),
+                kExitUsage);
+  }
+  // The file first (exit 1), then the flags against it (exit 2), then the run (exit 1).
+  absl::StatusOr<std::unique_ptr<media::VideoReader>> reader =
+      media::VideoReader::Open(flags.input);
+  if (!reader.ok()) return Fail(std::string(reader.status().message()), kExitFailure);
+  if (absl::Status usable = analysis::CheckAnalyzeOptions(options, (*reader)->info());
+      !usable.ok()) {
+    return Fail(std::string(usable.message()), kExitUsage);
+  }
+  reader->reset();
+  ProgressDisplay display("analyze", "frames");
+  absl::StatusOr<analysis::VideoAnalysis> analysis =
+      analysis::AnalyzeVideo(flags.input, options, [&](int64_t done, int64_t total) {
+        if (!flags.quiet && !flags.json) display.Update(done, total, 0, -1);
+      });
+  if (!flags.quiet && !flags.json) display.Finish(analysis.ok() ? "done" : "failed");
+  if (!analysis.ok()) return Fail(std::string(analysis.status().message()), kExitFailure);
+  if (!flags.csv_dir.empty()) {
+    if (absl::Status written = WriteCsv(flags.csv_dir, *analysis, flags.mm_per_pixel);
+        !written.ok()) {
+      return Fail(std::string(written.message()), kExitFailure);
+    }
+  }
+  if (flags.json) {
+    std::cout << ToJson(flags, *analysis).dump() << "\n";
+  } else {
+    PrintSummary(flags, *analysis);
+  }
+  return kExitSuccess;
+}
+
+}  // namespace
+
+void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
+  auto flags = std::make_shared<AnalyzeFlags>();
+  CLI::App* command = app.add_subcommand(
+      "analyze", "Measure the motion of a video: displacement, spectra, bands to magnify");
+  command->add_option("input", flags->input, "Video file or image pattern (frames/%04d.png)")
+      ->required();
+  command->add_option("--roi", flags->rois,
+                      "Region to measure, NAME=x,y,width,height in pixels (repeatable; a point is "
+                      "a small region)");
+  command->add_option("--fs", flags->sample_rate_hz,
+                      "Capture rate in Hz (default: the video's frame rate)");
+  command->add_option("--scale", flags->mm_per_pixel,
+                      "Millimetres per pixel, to report displacements in mm too");
+  command->add_option("--peaks", flags->peaks, "Peaks listed per region")->capture_default_str();
+  command->add_option("--frames", flags->frames, "Analyse at most this many frames (0: all)")
+      ->capture_default_str();
+  command->add_option("--csv", flags->csv_dir,
+                      "Folder for waveforms.csv and spectra.csv (created if missing)");
+  command->add_flag("--json", flags->json, "Print everything as one JSON object");
+  command->add_flag("-q,--quiet", flags->quiet, "No progress display");
+  registry.Add(command, [flags] { return RunAnalyze(*flags); });
+}
+
+}  // namespace vmm::client
