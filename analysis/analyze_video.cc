@@ -87,6 +87,7 @@ class Analyzer {
       power.resize(both.amplitude.size(), 0);
       for (size_t k = 0; k < power.size(); ++k) power[k] += both.amplitude[k] * both.amplitude[k];
       analysis.whole_frame.bin_hz = both.bin_hz;
+      analysis.whole_frame.lobe_gain = both.lobe_gain;
       ++analysis.whole_frame_blocks;
     }
     for (double& p : power) p = std::sqrt(p / std::max(1, analysis.whole_frame_blocks));
@@ -134,6 +135,12 @@ absl::Status CheckAnalyzeOptions(const AnalyzeOptions& options, const media::Vid
   if (options.sample_rate_hz == 0 && !(info.fps() > 0 && std::isfinite(info.fps()))) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the video has no usable frame rate (", info.fps(), "); give --fs, the capture rate"));
+  }
+  if (options.max_frames < 0 ||
+      (options.max_frames > 0 && options.max_frames < kMinSpectrumSamples)) {
+    return absl::InvalidArgumentError(absl::StrCat("--frames must be 0 (all) or at least ",
+                                                   kMinSpectrumSamples, ", got ",
+                                                   options.max_frames));
   }
   if (options.max_peaks < 1) {
     return absl::InvalidArgumentError(

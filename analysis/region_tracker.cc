@@ -73,8 +73,8 @@ absl::StatusOr<RegionTracker> RegionTracker::Create(int width, int height,
       return absl::InvalidArgumentError(absl::StrCat(
           where, " is smaller than ", kMinRegionSide, "x", kMinRegionSide, " pixels"));
     }
-    if (region.x < 0 || region.y < 0 || region.x + region.width > width ||
-        region.y + region.height > height) {
+    if (region.x < 0 || region.y < 0 || region.width > width - region.x ||
+        region.height > height - region.y) {
       return absl::InvalidArgumentError(absl::StrCat(where, " lies outside the ", width, "x",
                                                      height, " frame"));
     }
@@ -107,11 +107,15 @@ void RegionTracker::MakeTemplates(const LumaImage& reference) {
         yy += gy * gy;
       }
     }
-    // Textured enough when both eigenvalues of the Hessian stand clear of zero (a flat or
-    // one-directional patch has no defined 2-D displacement).
+    // Textured enough when the Hessian's smaller eigenvalue stands clear of noise, both per pixel
+    // (an RMS gradient of half a level in the weakest direction) and against the larger one (a
+    // one-directional edge has no defined 2-D displacement).
     const double determinant = xx * yy - xy * xy;
     const double trace = xx + yy;
-    t.textured = trace > 0 && determinant > 1e-6 * trace * trace;
+    const double smaller = trace / 2 - std::sqrt(std::max(0.0, trace * trace / 4 - determinant));
+    const double larger = trace - smaller;
+    const double pixels = static_cast<double>(t.values.size());
+    t.textured = smaller > 0.25 * pixels && smaller > 1e-2 * larger;
     tracks_[r].textured = t.textured;
     if (t.textured) {
       t.inverse_hessian[0] = yy / determinant;
@@ -150,6 +154,7 @@ void RegionTracker::Measure(const LumaImage& frame, size_t r) {
     const double step_y = t.inverse_hessian[1] * bx + t.inverse_hessian[2] * by;
     dx -= step_x;
     dy -= step_y;
+    if (!(std::hypot(dx, dy) <= MaxDisplacement(region) + 1)) break;  // ran away: lost
     if (std::hypot(step_x, step_y) < kConverged) break;
   }
   if (!std::isfinite(dx) || !std::isfinite(dy) ||

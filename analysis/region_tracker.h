@@ -6,6 +6,7 @@
 // Thread-safety: a RegionTracker is used by one thread at a time. Ownership: plain values.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 

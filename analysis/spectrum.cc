@@ -65,7 +65,9 @@ std::vector<Peak> FindPeaks(const Spectrum& spectrum, int max_peaks) {
   const std::vector<double>& a = spectrum.amplitude;
   const int size = static_cast<int>(a.size());
   std::vector<Peak> peaks;
-  for (int k = 1; k < size; ++k) {
+  // Bin 1 holds what detrending leaves of drift, and the last bin (fs/2) is not a frequency a
+  // band can be put around: peaks are looked for between them.
+  for (int k = 2; k < size - 1; ++k) {
     if (!(a[k] > threshold)) continue;
     bool highest = true;
     for (int j = std::max(1, k - 2); j <= std::min(size - 1, k + 2) && highest; ++j) {
@@ -93,7 +95,7 @@ double LobeAmplitude(const Spectrum& spectrum, int bin) {
 
 Band SuggestBand(const Peak& peak, double bin_hz, double sample_rate_hz) {
   Band band;
-  band.low_hz = std::max(bin_hz, peak.frequency_hz / 1.25);
+  band.low_hz = std::max(bin_hz / 2, peak.frequency_hz / 1.25);
   band.high_hz = std::min(0.95 * sample_rate_hz / 2, peak.frequency_hz * 1.25);
   if (band.high_hz <= band.low_hz) {
     band.high_hz = std::min(0.95 * sample_rate_hz / 2, band.low_hz * 1.5);

@@ -43,15 +43,15 @@ Spectrum Combine(const Spectrum& x, const Spectrum& y);
 double NoiseFloor(const Spectrum& spectrum);
 
 // Up to `max_peaks` peaks, strongest first: bins above kPeakOverNoise x NoiseFloor that are the
-// largest within two bins either side (DC excluded).
+// largest within two bins either side, from bin 2 (bin 1 holds drift) to the one below fs/2.
 inline constexpr double kPeakOverNoise = 5;
 std::vector<Peak> FindPeaks(const Spectrum& spectrum, int max_peaks);
 
 // The amplitude of the sinusoid at `bin` of `spectrum` by the lobe rule of Peak::amplitude.
 double LobeAmplitude(const Spectrum& spectrum, int bin);
 
-// A pass band around a peak for the temporal filter: [f / 1.25, f * 1.25], kept above one bin
-// and below 0.95 x fs/2.
+// A pass band around a peak for the temporal filter: [f / 1.25, f * 1.25], kept above half a
+// bin and below 0.95 x fs/2.
 struct Band {
   double low_hz = 0, high_hz = 0;
 };

@@ -52,7 +52,7 @@ absl::StatusOr<media::Frame> TimeSlice(const std::string& path, const SliceSpec&
   const int last = spec.last < 0 ? along - 1 : spec.last;
   if (spec.position < 0 || spec.position >= across || spec.first < 0 || last >= along ||
       spec.first > last || spec.first_frame < 0) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return absl::OutOfRangeError(absl::StrCat(
         "'", path, "' is ", info.width, "x", info.height, ": ", spec.vertical ? "column " : "row ",
         spec.position, " pixels ", spec.first, "..", last, " from frame ", spec.first_frame,
         " do not lie in it"));
@@ -75,7 +75,7 @@ absl::StatusOr<media::Frame> TimeSlice(const std::string& path, const SliceSpec&
     lines.push_back(std::move(line));
   }
   if (lines.empty()) {
-    return absl::InvalidArgumentError(
+    return absl::OutOfRangeError(
         absl::StrCat("'", path, "' has no frames from frame ", spec.first_frame, " on"));
   }
   media::Frame slice;
@@ -115,7 +115,8 @@ media::Frame WithTimeAxis(const media::Frame& image, double frames_per_second, i
   out.height = image.height + kTimeAxisHeight;
   out.rgb.assign(static_cast<size_t>(out.width) * out.height * 3, 255);
   std::memcpy(out.rgb.data(), image.rgb.data(), image.rgb.size());
-  if (!(frames_per_second > 0)) return out;
+  // No axis for a rate that is unknown or too low for millisecond arithmetic to make sense.
+  if (!(frames_per_second >= 1e-3) || !std::isfinite(frames_per_second)) return out;
   // The finest step of 1, 2 or 5 x 10^k milliseconds whose ticks stand 4 pixels apart; long
   // ticks at the power of ten above it.
   int64_t minor_ms = 1, major_ms = 10;
@@ -134,6 +135,7 @@ media::Frame WithTimeAxis(const media::Frame& image, double frames_per_second, i
   const double first_ms = first_frame * 1000 / frames_per_second;
   const double last_ms = (first_frame + image.width - 1) * 1000 / frames_per_second;
   int label_end = -1;  // the column after the last label drawn
+  if (last_ms / minor_ms - first_ms / minor_ms > 2.0 * out.width + 2) return out;  // no step fits
   for (int64_t ms = static_cast<int64_t>(std::ceil(first_ms / minor_ms)) * minor_ms; ms <= last_ms;
        ms += minor_ms) {
     const bool major = ms % major_ms == 0;

@@ -22,8 +22,8 @@ struct SliceSpec {
 };
 
 // The slice of the video at `path`: an image `frames` wide and as tall as the kept line; the
-// video's frame rate in `*frames_per_second` when given. Fails with INVALID_ARGUMENT when the
-// line lies outside the frame, NOT_FOUND and the like when the video cannot be read.
+// video's frame rate in `*frames_per_second` when given. Fails with OUT_OF_RANGE when the line
+// or the first frame lies outside the video, NOT_FOUND and the like when it cannot be read.
 absl::StatusOr<media::Frame> TimeSlice(const std::string& path, const SliceSpec& spec,
                                        double* frames_per_second = nullptr);
 

@@ -18,6 +18,7 @@
 #include "analysis/analyze_video.h"
 #include "client/exit_codes.h"
 #include "client/progress_display.h"
+#include "media/frame_pattern.h"
 #include "media/video_reader.h"
 
 namespace vmm::client {
@@ -84,10 +85,15 @@ std::string CsvField(const std::string& text) {
 }
 
 // The output a suggested command writes, in the current folder (the input's may be read-only):
-// INPUT's stem, the frequency, .mp4.
+// INPUT's stem (an image sequence's folder name), the frequency, .mp4; no '%' in it, so it is
+// never taken for a frame pattern.
 std::string SuggestedOutput(const std::string& input, double frequency_hz) {
-  return absl::StrFormat("%s-%.3gHz.mp4", std::filesystem::path(input).stem().string(),
-                         frequency_hz);
+  const std::filesystem::path path(input);
+  std::string stem = media::IsFramePattern(input) ? path.parent_path().filename().string()
+                                                  : path.stem().string();
+  stem.erase(std::remove(stem.begin(), stem.end(), '%'), stem.end());
+  if (stem.empty()) stem = "magnified";
+  return absl::StrFormat("%s-%.4gHz.mp4", stem, frequency_hz);
 }
 
 // Everything said about one peak of a region.
@@ -333,7 +339,10 @@ int RunAnalyze(const AnalyzeFlags& flags) {
     }
   }
   if (flags.json) {
-    std::cout << ToJson(flags, *analysis).dump() << "\n";
+    // Names and paths are bytes on Linux: invalid UTF-8 is replaced, not fatal.
+    std::cout << ToJson(flags, *analysis).dump(-1, ' ', false,
+                                               nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else {
     PrintSummary(flags, *analysis);
   }

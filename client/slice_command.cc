@@ -1,5 +1,6 @@
 #include "client/slice_command.h"
 
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -51,10 +52,13 @@ int RunSlice(const SliceFlags& flags) {
   if (!flags.range.empty() && !ParsePair(flags.range, &spec.first, &spec.last)) {
     return Usage(absl::StrCat("--range must be FIRST:LAST pixels, got '", flags.range, "'"));
   }
-  if (!flags.frames.empty() && !ParsePair(flags.frames, &spec.first_frame, &spec.max_frames)) {
-    return Usage(absl::StrCat("--frames must be FIRST:COUNT, got '", flags.frames, "'"));
+  if (!flags.frames.empty() &&
+      (!ParsePair(flags.frames, &spec.first_frame, &spec.max_frames) || spec.first_frame < 0 ||
+       spec.max_frames < 1)) {
+    return Usage(absl::StrCat("--frames must be FIRST:COUNT with FIRST 0 or more and COUNT 1 or "
+                              "more, got '", flags.frames, "'"));
   }
-  if (flags.sample_rate_hz < 0) {
+  if (flags.sample_rate_hz < 0 || !std::isfinite(flags.sample_rate_hz)) {
     return Usage(absl::StrCat("--fs must be above 0 Hz, got ", flags.sample_rate_hz));
   }
   std::vector<media::Frame> slices;
@@ -64,11 +68,8 @@ int RunSlice(const SliceFlags& flags) {
     absl::StatusOr<media::Frame> slice = analysis::TimeSlice(video, spec, &video_rate);
     if (!slice.ok()) {
       std::cerr << "vmm slice: " << slice.status().message() << "\n";
-      // A line outside the frame is the caller's flag; anything else the file's.
-      return slice.status().code() == absl::StatusCode::kInvalidArgument &&
-                     absl::StrContains(slice.status().message(), "do not lie in it")
-                 ? kExitUsage
-                 : kExitFailure;
+      // A line or first frame outside the video is the caller's flag; anything else the file's.
+      return slice.status().code() == absl::StatusCode::kOutOfRange ? kExitUsage : kExitFailure;
     }
     if (rate == 0) rate = video_rate;
     slices.push_back(*std::move(slice));

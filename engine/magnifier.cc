@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <deque>
+#include <algorithm>
 #include <vector>
 
 #include <torch/torch.h>
@@ -111,7 +112,7 @@ class Magnifier::Impl {
   void SetCancelFlag(const std::atomic<bool>* cancel) { cancel_ = cancel; }
 
  private:
-  // Thrown inside Impl when the cancel flag stops the decoder; Push and Flush answer CANCELLED.
+  // Thrown inside Impl when the cancel flag stops the work; Push and Flush answer CANCELLED.
   struct Cancelled {};
 
   absl::Status CheckSize(const torch::Tensor& frames) {
@@ -144,13 +145,36 @@ class Magnifier::Impl {
     return NetworkOutputToFrames(output, height_, width_);
   }
 
+  // With a cancel flag set, a batch is encoded kEncodeChunk frames at a time, the flag checked
+  // between chunks, so that a stop takes effect within a few frames' encoding even in a large
+  // batch (the decoder checks it between its blocks).
+  static constexpr int64_t kEncodeChunk = 4;
+
   Encoding Encode(const torch::Tensor& frames) {
+    ThrowIfCancelled();
     torch::Tensor input = ToInput(frames);
     ScopedTimer timer(&times_.encoder);
-    return net_->encoder->forward(input);
+    if (cancel_ == nullptr || input.size(0) <= kEncodeChunk) return net_->encoder->forward(input);
+    std::vector<torch::Tensor> textures, shapes;
+    for (int64_t first = 0; first < input.size(0); first += kEncodeChunk) {
+      ThrowIfCancelled();
+      const int64_t count = std::min(kEncodeChunk, input.size(0) - first);
+      Encoding part = net_->encoder->forward(input.narrow(0, first, count));
+      textures.push_back(part.texture);
+      shapes.push_back(part.shape);
+    }
+    Encoding encoding;
+    encoding.texture = torch::cat(textures);
+    encoding.shape = torch::cat(shapes);
+    return encoding;
+  }
+
+  void ThrowIfCancelled() const {
+    if (cancel_ != nullptr && cancel_->load()) throw Cancelled{};
   }
 
   torch::Tensor Manipulate(const torch::Tensor& motion, const torch::Tensor& base) {
+    ThrowIfCancelled();
     ScopedTimer timer(&times_.manipulator);
     return net_->manipulator->forward(motion, base, alpha_);
   }

@@ -186,7 +186,11 @@ absl::Status Run(const std::string& input, const std::string& temporary,
     while (static_cast<int>(batch.size()) < options.batch_size) {
       if (cancel && cancel->load()) return absl::CancelledError("magnification cancelled");
       if (finish && finish->load()) {
-        at_end = stopped_early = true;
+        // Stopped early only if the input had more: a stop during the last batch loses nothing.
+        media::Frame unread;
+        absl::StatusOr<bool> more = (*reader)->Read(&unread);
+        stopped_early = !more.ok() || *more;
+        at_end = true;
         break;
       }
       media::Frame frame;

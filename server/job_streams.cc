@@ -37,6 +37,7 @@ absl::Status MagnificationServiceImpl::Watch(grpc::ServerContext* context,
   while (true) {
     job = core_.store->Get(id);
     if (!job.ok()) return job.status();  // deleted meanwhile: NOT_FOUND
+    core_.scheduler->OverlayProgress(&*job);
     const absl::Time now = core_.clock->Now();
     if (!writer->Write(JobToEvent(*job, now))) {
       return absl::CancelledError("the watcher went away");

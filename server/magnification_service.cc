@@ -19,6 +19,7 @@ absl::StatusOr<JobRecord> MagnificationServiceImpl::FindOwnJob(const std::string
   if (job->owner != owner) {
     return absl::NotFoundError(absl::StrCat("job \"jobs/", *id, "\" not found"));
   }
+  core_.scheduler->OverlayProgress(&*job);  // a running job's progress lives in memory
   return job;
 }
 
@@ -90,7 +91,10 @@ grpc::Status MagnificationServiceImpl::ListJobs(grpc::ServerContext* context,
   }
   absl::StatusOr<JobPage> page = core_.store->List(query);
   if (!page.ok()) return common::ToGrpcStatus(page.status());
-  for (const JobRecord& job : page->jobs) *response->add_jobs() = JobToProto(job);
+  for (JobRecord& job : page->jobs) {
+    core_.scheduler->OverlayProgress(&job);
+    *response->add_jobs() = JobToProto(job);
+  }
   if (page->next_before_sequence > 0) {
     response->set_next_page_token(EncodePageToken(page->next_before_sequence));
   }

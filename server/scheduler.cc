@@ -45,21 +45,26 @@ void Scheduler::ReportProgress(const std::string& worker_id, const vmm::v1::Prog
         static_cast<double>(progress.frames_done() - lease->second.frames_reported));
     lease->second.frames_reported = progress.frames_done();
   }
-  // Progress is written at most once a second per job (and always when complete).
+  Progress& latest = progress_[progress.job_id()];
+  latest.frames_done = progress.frames_done();
+  latest.frames_total = progress.frames_total();
+  latest.frames_per_second = progress.frames_per_second();
+  // Watchers hear of progress at most once a second per job (and always when complete).
   const bool complete =
       progress.frames_total() > 0 && progress.frames_done() >= progress.frames_total();
-  if (!complete && now - lease->second.last_progress_write < absl::Seconds(1)) return;
-  lease->second.last_progress_write = now;
-  absl::StatusOr<JobRecord> job = store_->Get(progress.job_id());
-  if (!job.ok() || job->state != JobState::kRunning) return;
-  job->frames_done = progress.frames_done();
-  job->frames_total = progress.frames_total();
-  job->frames_per_second = progress.frames_per_second();
-  if (absl::Status status = store_->Update(*job, JobState::kRunning); !status.ok()) {
-    common::LogWarning(absl::StrCat("recording progress: ", status.message()));
-    return;
-  }
-  events_->Notify(job->id);
+  if (!complete && now - lease->second.last_progress_notify < absl::Seconds(1)) return;
+  lease->second.last_progress_notify = now;
+  events_->Notify(progress.job_id());
+}
+
+void Scheduler::OverlayProgress(JobRecord* job) {
+  if (job->state != JobState::kRunning) return;
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto latest = progress_.find(job->id);
+  if (latest == progress_.end()) return;
+  job->frames_done = latest->second.frames_done;
+  if (latest->second.frames_total > 0) job->frames_total = latest->second.frames_total;
+  job->frames_per_second = latest->second.frames_per_second;
 }
 
 void Scheduler::FinishJob(const std::string& worker_id, const vmm::v1::JobFinished& finished) {
@@ -312,6 +317,7 @@ void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, b
     ReleaseJobSlot(lease->second.worker_id, job_id);
     leases_.erase(lease);
   }
+  progress_.erase(job_id);  // the next attempt starts over
   absl::StatusOr<JobRecord> job = store_->Get(job_id);
   if (!job.ok() || job->state != JobState::kRunning) return;
   if (!count_attempt) job->attempts = std::max(0, job->attempts - 1);
@@ -339,6 +345,12 @@ void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, b
 void Scheduler::Finish(JobRecord job, JobState state, const std::string& reason) {
   const JobState was = job.state;
   const absl::Time now = clock_->Now();
+  if (auto latest = progress_.find(job.id); latest != progress_.end()) {
+    // The frames done as last reported (a success's own count, set by the caller, stands).
+    job.frames_done = std::max(job.frames_done, latest->second.frames_done);
+    if (latest->second.frames_total > 0) job.frames_total = latest->second.frames_total;
+    progress_.erase(latest);
+  }
   job.state = state;
   job.end_time = now;
   job.failure_reason = reason;

@@ -74,8 +74,11 @@ class Scheduler {
   void WorkerDisconnected(const std::string& worker_id);
   // Renews the leases of the jobs the worker lists; cancels listed jobs it no longer holds.
   void Heartbeat(const std::string& worker_id, const vmm::v1::Heartbeat& heartbeat);
-  // Records a job's progress (and renews its lease).
+  // Records a job's progress (and renews its lease). Progress is kept in memory, not written to
+  // the store: the store holds it as of the job's last state change.
   void ReportProgress(const std::string& worker_id, const vmm::v1::Progress& progress);
+  // Gives a RUNNING `job` read from the store the progress its worker reported last.
+  void OverlayProgress(JobRecord* job);
   // Ends an assignment the way the worker reports.
   void FinishJob(const std::string& worker_id, const vmm::v1::JobFinished& finished);
   // Returns the job if `worker_id` holds its lease; FAILED_PRECONDITION otherwise.
@@ -111,7 +114,13 @@ class Scheduler {
     std::string worker_id;
     absl::Time expiry;
     int64_t frames_reported = 0;
-    absl::Time last_progress_write = absl::InfinitePast();
+    absl::Time last_progress_notify = absl::InfinitePast();
+  };
+  // A running job's latest progress, as its worker reported it.
+  struct Progress {
+    int64_t frames_done = 0;
+    int64_t frames_total = 0;
+    double frames_per_second = 0;
   };
   struct WorkerState {
     std::string name;
@@ -147,6 +156,8 @@ class Scheduler {
   std::mutex mutex_;
   std::map<std::string, WorkerState> workers_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, Lease> leases_ ABSL_GUARDED_BY(mutex_);  // by job id
+  // By job id, while the job runs; written into the record when it leaves RUNNING.
+  std::map<std::string, Progress> progress_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, int64_t> owner_last_served_ ABSL_GUARDED_BY(mutex_);
   int64_t assignments_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t next_worker_number_ ABSL_GUARDED_BY(mutex_) = 0;

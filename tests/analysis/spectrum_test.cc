@@ -3,6 +3,8 @@
 // stay in their ranges.
 #include "analysis/spectrum.h"
 
+#include "common/magnify_params.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -66,6 +68,25 @@ TEST(SpectrumTest, TooFewSamplesOrNoRateIsRefused) {
             "a spectrum needs at least 16 frames, got 15");
   EXPECT_EQ(AmplitudeSpectrum(std::vector<double>(20, 0), 0).status().message(),
             "the sample rate must be above 0 Hz, got 0");
+}
+
+// Whatever the peak, the suggested band and alpha are ones `vmm magnify` accepts.
+TEST(SpectrumTest, EverySuggestedBandPassesTheParameterContract) {
+  for (const double fs : {10.0, 30.0, 300.0, 1900.0}) {
+    const double bin = fs / 300;
+    for (int k = 2; k < 150; k += 7) {
+      const Band band = SuggestBand({k, k * bin, 0.05}, bin, fs);
+      common::MagnifyParams params;
+      params.mode = common::Mode::kTemporal;
+      params.filter = common::FilterKind::kButterworth;
+      params.low_hz = band.low_hz;
+      params.high_hz = band.high_hz;
+      params.sample_rate_hz = fs;
+      params.alpha = SuggestAlpha(0.05);
+      EXPECT_TRUE(common::ValidateMagnifyParams(params).ok())
+          << "fs " << fs << ", bin " << k << ": " << band.low_hz << "-" << band.high_hz;
+    }
+  }
 }
 
 TEST(SpectrumTest, SuggestedBandsAndAlphas) {

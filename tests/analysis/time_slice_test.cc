@@ -1,6 +1,8 @@
 // Time slices: a dot moving down one row per frame becomes a diagonal in a column's slice.
 #include "analysis/time_slice.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <memory>
 
@@ -13,7 +15,8 @@ namespace {
 
 // A lossless video of `frames` 16x12 black frames with a white dot at (column 5, row t).
 std::string MakeMovingDot(const std::string& name, int frames) {
-  const std::string path = (std::filesystem::temp_directory_path() / name).string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / (std::to_string(::getpid()) + "-" + name)).string();
   auto writer = media::VideoWriter::Open(path, 16, 12, 10, 1, {});
   EXPECT_TRUE(writer.ok()) << writer.status();
   for (int t = 0; t < frames; ++t) {
@@ -69,13 +72,13 @@ TEST(TimeSliceTest, LinesOutsideTheFrameAndMissingFilesAreErrors) {
   const std::string video = MakeMovingDot("vmm-slice-bad.mkv", 3);
   SliceSpec spec;
   spec.position = 16;  // the frame is 16 wide
-  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kOutOfRange);
   spec.position = 0;
   spec.last = 12;  // 12 rows: 0..11
-  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kOutOfRange);
   spec.last = -1;
   spec.first_frame = 3;  // past the end
-  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(TimeSlice(video, spec).status().code(), absl::StatusCode::kOutOfRange);
   EXPECT_EQ(TimeSlice("/nonexistent/video.mp4", SliceSpec{}).status().code(),
             absl::StatusCode::kNotFound);
 }

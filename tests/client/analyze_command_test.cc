@@ -91,6 +91,9 @@ TEST_F(AnalyzeCommandTest, MistakesAreUsageErrorsNamingTheFlag) {
   Result rate = RunVmm("analyze " + input + " --fs -5");
   EXPECT_EQ(rate.exit_code, 2) << rate.output;
   EXPECT_THAT(rate.output, HasSubstr("--fs must be above 0 Hz, got -5"));
+  Result frames = RunVmm("analyze " + input + " --frames 10");
+  EXPECT_EQ(frames.exit_code, 2) << frames.output;
+  EXPECT_THAT(frames.output, HasSubstr("--frames must be 0 (all) or at least 16, got 10"));
   Result scale = RunVmm("analyze " + input + " --scale -1");
   EXPECT_EQ(scale.exit_code, 2) << scale.output;
   EXPECT_THAT(scale.output, HasSubstr("--scale must be above 0"));

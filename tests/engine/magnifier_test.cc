@@ -178,6 +178,25 @@ TEST_F(MagnifierTest, RefusesBadFramesAndSizeChanges) {
   EXPECT_THAT(resized.status().message(), HasSubstr("frame size changed"));
 }
 
+// Under a cancel flag a large batch is encoded a few frames at a time (so a stop is quick): the
+// frames are the same as in one pass.
+TEST_F(MagnifierTest, ABatchEncodedInChunksUnderACancelFlagGivesTheSameFrames) {
+  for (Mode mode : {Mode::kStatic, Mode::kDynamic, Mode::kTemporal}) {
+    MagnifyParams params = PlainParams();
+    params.mode = mode;
+    params.alpha = 4;
+    auto whole = Magnifier::Create(net_, params, torch::kCPU);
+    auto chunked = Magnifier::Create(net_, params, torch::kCPU);
+    ASSERT_TRUE(whole.ok() && chunked.ok());
+    std::atomic<bool> cancel{false};
+    (*chunked)->SetCancelFlag(&cancel);
+    absl::StatusOr<torch::Tensor> a = (*whole)->Push(video_);  // 6 frames: more than one chunk
+    absl::StatusOr<torch::Tensor> b = (*chunked)->Push(video_);
+    ASSERT_TRUE(a.ok() && b.ok()) << static_cast<int>(mode);
+    ExpectFramesNear(*b, *a);
+  }
+}
+
 TEST_F(MagnifierTest, CancelStopsInsideABatchInEveryMode) {
   for (Mode mode : {Mode::kStatic, Mode::kDynamic, Mode::kTemporal}) {
     MagnifyParams params = PlainParams();

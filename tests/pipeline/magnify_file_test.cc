@@ -177,6 +177,23 @@ TEST_F(MagnifyFileTest, FinishingEarlyCutsTheAudioAtTheLastFrame) {
   EXPECT_LT(std::stod(audio_seconds), 0.2) << audio_seconds;
 }
 
+// A stop that comes while the last batch runs loses nothing: the output is whole, not "stopped".
+TEST_F(MagnifyFileTest, FinishingDuringTheLastBatchIsNotAnEarlyStop) {
+  const std::string input = MakeVideo("in.mkv", 6, 25);
+  std::atomic<bool> finish{false};
+  int batches = 0;
+  bool stopped_early = true;
+  const auto on_progress = [&](const Progress& progress) {
+    if (progress.frames_in_network > 0 && ++batches == 2) finish = true;
+    stopped_early = progress.stopped_early;
+  };
+  ASSERT_TRUE(
+      MagnifyFile(input, dir_.File("out.mkv"), model_, options_, on_progress, nullptr, &finish)
+          .ok());
+  EXPECT_EQ(CountFrames(dir_.File("out.mkv")), 6);
+  EXPECT_FALSE(stopped_early);
+}
+
 TEST_F(MagnifyFileTest, FinishingBeforeAnyFrameIsCancelledAndLeavesNoOutput) {
   const std::string input = MakeVideo("in.mkv", 4, 25);
   std::atomic<bool> finish{true};
