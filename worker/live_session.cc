@@ -2,15 +2,13 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
 #include <deque>
 #include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/status_conversion.h"
-#include "engine/magnifier.h"
-#include "media/raw_frames.h"
+#include "pipeline/magnify_frames.h"
 #include "worker/worker_model.h"
 #include "worker/params_conversion.h"
 #include "worker/server_channel.h"
@@ -18,105 +16,80 @@
 namespace vmm::worker {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Stream =
     grpc::ClientReaderWriterInterface<vmm::v1::LiveWorkerMessage, vmm::v1::LiveServerMessage>;
 
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// The state of one session: the magnifier and the sequence numbers awaiting their output.
+// The state of one session: the magnifier (pipeline/magnify_frames.h) and the sequence numbers
+// awaiting their output.
 class Session {
  public:
-  Session(const vmm::v1::LiveConfig& config, std::unique_ptr<engine::Magnifier> magnifier,
-          WorkerMetrics& metrics, Stream& stream)
-      : config_(config), magnifier_(std::move(magnifier)), metrics_(metrics), stream_(stream) {}
+  Session(std::unique_ptr<pipeline::RawFrameMagnifier> magnifier, WorkerMetrics& metrics,
+          Stream& stream)
+      : magnifier_(std::move(magnifier)), metrics_(metrics), stream_(stream) {}
 
   // Magnifies one frame and sends the results that are ready.
   absl::Status OnFrame(const vmm::v1::LiveFrame& frame) {
-    StageSeconds stages;
-    Clock::time_point start = Clock::now();
-    absl::StatusOr<media::Frame> rgb =
-        media::RawToRgb(reinterpret_cast<const uint8_t*>(frame.data().data()), frame.data().size(),
-                        config_.width(), config_.height(), config_.pixel_format());
-    if (!rgb.ok()) return rgb.status();
-    stages.decode = SecondsSince(start);
     pending_.push_back(frame.sequence());
-    start = Clock::now();
-    const engine::StageTimes before = magnifier_->stage_times();
-    torch::Tensor input =
-        torch::from_blob(rgb->rgb.data(), {1, rgb->height, rgb->width, 3}, torch::kUInt8);
-    absl::StatusOr<torch::Tensor> output = magnifier_->Push(input);
-    if (!output.ok()) return output.status();
-    const double engine_seconds = SecondsSince(start);
-    AddEngineStages(before, stages);
-    return SendOutputs(*output, engine_seconds, stages);
+    const pipeline::RawFrameTimes before = magnifier_->times();
+    absl::StatusOr<std::vector<std::vector<uint8_t>>> ready = magnifier_->Push(
+        reinterpret_cast<const uint8_t*>(frame.data().data()), frame.data().size());
+    if (!ready.ok()) return ready.status();
+    return Send(*ready, before);
   }
 
   // Returns what the magnifier still holds.
   absl::Status OnEnd() {
-    const Clock::time_point start = Clock::now();
-    const engine::StageTimes before = magnifier_->stage_times();
-    absl::StatusOr<torch::Tensor> output = magnifier_->Flush();
-    if (!output.ok()) return output.status();
-    StageSeconds stages;
-    AddEngineStages(before, stages);
-    return SendOutputs(*output, SecondsSince(start), stages);
+    const pipeline::RawFrameTimes before = magnifier_->times();
+    absl::StatusOr<std::vector<std::vector<uint8_t>>> rest = magnifier_->Flush();
+    if (!rest.ok()) return rest.status();
+    return Send(*rest, before);
   }
 
  private:
-  void AddEngineStages(const engine::StageTimes& before, StageSeconds& stages) const {
-    const engine::StageTimes& after = magnifier_->stage_times();
-    stages.encoder = after.encoder - before.encoder;
-    stages.manipulator = after.manipulator - before.manipulator;
-    stages.decoder = after.decoder - before.decoder;
-  }
-
-  absl::Status SendOutputs(const torch::Tensor& frames, double engine_seconds,
-                           StageSeconds stages) {
-    const torch::Tensor contiguous = frames.contiguous();
-    const int64_t count = contiguous.size(0);
-    for (int64_t i = 0; i < count; ++i) {
+  // Sends `frames` for the oldest pending sequence numbers, with the network's time of this call
+  // shared between them, and counts the stages.
+  absl::Status Send(const std::vector<std::vector<uint8_t>>& frames,
+                    const pipeline::RawFrameTimes& before) {
+    const pipeline::RawFrameTimes after = magnifier_->times();
+    StageSeconds stages;
+    stages.decode = after.decode - before.decode;
+    stages.encode = after.encode - before.encode;
+    stages.encoder = after.network.encoder - before.network.encoder;
+    stages.manipulator = after.network.manipulator - before.network.manipulator;
+    stages.decoder = after.network.decoder - before.network.decoder;
+    const double engine_seconds = stages.encoder + stages.manipulator + stages.decoder +
+                                  after.network.conversion - before.network.conversion;
+    for (const std::vector<uint8_t>& raw : frames) {
       if (pending_.empty()) return absl::InternalError("the magnifier returned an extra frame");
-      const Clock::time_point start = Clock::now();
-      media::Frame rgb;
-      rgb.width = config_.width();
-      rgb.height = config_.height();
-      const uint8_t* pixels = contiguous[i].data_ptr<uint8_t>();
-      rgb.rgb.assign(pixels, pixels + static_cast<size_t>(rgb.width) * rgb.height * 3);
-      absl::StatusOr<std::vector<uint8_t>> raw = media::RgbToRaw(rgb, config_.pixel_format());
-      if (!raw.ok()) return raw.status();
-      stages.encode += SecondsSince(start);
       vmm::v1::LiveWorkerMessage message;
       vmm::v1::LiveWorkerResult* result = message.mutable_result();
       result->set_sequence(pending_.front());
-      result->set_data(raw->data(), raw->size());
-      result->set_engine_seconds(engine_seconds / static_cast<double>(count));
+      result->set_data(raw.data(), raw.size());
+      result->set_engine_seconds(engine_seconds / static_cast<double>(frames.size()));
       pending_.pop_front();
       if (!stream_.Write(message)) return absl::UnavailableError("the live stream closed");
     }
-    metrics_.AddFrames(count);
+    metrics_.AddFrames(static_cast<int64_t>(frames.size()));
     metrics_.AddStageSeconds(stages);
     return absl::OkStatus();
   }
 
-  const vmm::v1::LiveConfig config_;
-  std::unique_ptr<engine::Magnifier> magnifier_;
+  std::unique_ptr<pipeline::RawFrameMagnifier> magnifier_;
   WorkerMetrics& metrics_;
   Stream& stream_;
   std::deque<uint64_t> pending_;
 };
 
-// Builds the magnifier for `config` with the shared network.
-absl::StatusOr<std::unique_ptr<engine::Magnifier>> MakeMagnifier(const vmm::v1::LiveConfig& config,
-                                                                 WorkerModel& model) {
+// Builds the session's magnifier for `config` with the worker's network.
+absl::StatusOr<std::unique_ptr<pipeline::RawFrameMagnifier>> MakeMagnifier(
+    const vmm::v1::LiveConfig& config, WorkerModel& model) {
   absl::StatusOr<common::MagnifyParams> params =
       ToEngineParams(config.params(), common::ParamsUse::kLive, common::kLiveDefaultSampleRateHz);
   if (!params.ok()) return params.status();
   absl::StatusOr<engine::LoadedModel> loaded = model.Get();
   if (!loaded.ok()) return loaded.status();
-  return engine::Magnifier::Create(loaded->net, *params, loaded->device);
+  return pipeline::RawFrameMagnifier::Create(*loaded, *params, config.width(), config.height(),
+                                             config.pixel_format());
 }
 
 }  // namespace
@@ -138,10 +111,10 @@ absl::Status LiveSessionRunner::Run(const vmm::v1::LiveAssignment& assignment,
   stream->Write(attach);
 
   absl::Status status;
-  absl::StatusOr<std::unique_ptr<engine::Magnifier>> magnifier =
+  absl::StatusOr<std::unique_ptr<pipeline::RawFrameMagnifier>> magnifier =
       MakeMagnifier(assignment.config(), model_);
   if (magnifier.ok()) {
-    Session session(assignment.config(), std::move(*magnifier), metrics_, *stream);
+    Session session(std::move(*magnifier), metrics_, *stream);
     vmm::v1::LiveServerMessage message;
     bool ended = false;
     while (status.ok() && !ended && stream->Read(&message)) {

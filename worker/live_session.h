@@ -1,7 +1,7 @@
 // Serves one live session: attaches to the server's LiveFrames stream, magnifies every relayed
-// frame with engine::Magnifier (batch 1, in order; static, dynamic and the causal temporal
-// filters), and returns each result with its sequence number and the engine's time. LiveEnd
-// flushes what the filter still holds and closes the stream.
+// raw frame with pipeline::RawFrameMagnifier (batch 1, in order; static, dynamic and the causal
+// temporal filters), and returns each result with its sequence number and the engine's time.
+// LiveEnd flushes what the filter still holds and closes the stream.
 //
 // Thread-safety: Run blocks its thread for the whole session; stop it through its JobControl.
 // Ownership: the stub, the model and the metrics are borrowed and must outlive Run.
