@@ -1,6 +1,7 @@
 #include "client/analyze_command.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "analysis/analyze_video.h"
+#include "analysis/svg_plot.h"
 #include "client/exit_codes.h"
 #include "client/progress_display.h"
 #include "media/frame_pattern.h"
@@ -35,6 +37,7 @@ struct AnalyzeFlags {
   int peaks = 5;
   int64_t frames = 0;
   std::string csv_dir;
+  std::string plot_dir;
   bool json = false;
   bool quiet = false;
 };
@@ -211,6 +214,95 @@ absl::Status WriteCsv(const std::string& folder, const analysis::VideoAnalysis& 
   return absl::OkStatus();
 }
 
+// Up to about 8 round tick positions from 0 to `end`.
+std::vector<double> NiceTicks(double end) {
+  std::vector<double> ticks;
+  if (!(end > 0) || !std::isfinite(end)) return ticks;
+  double step = std::pow(10, std::floor(std::log10(end)));
+  for (const double factor : {0.1, 0.2, 0.5, 1.0}) {
+    if (end / (step * factor) <= 8) {
+      step *= factor;
+      break;
+    }
+  }
+  for (double tick = 0; tick <= end + 1e-9 * end; tick += step) ticks.push_back(tick);
+  return ticks;
+}
+
+// `name` as part of a file name: letters, digits, '-' and '_' kept, anything else '_'.
+std::string FileNamePart(const std::string& name) {
+  std::string part;
+  for (const char c : name) {
+    part += std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ? c : '_';
+  }
+  return part.empty() ? "_" : part;
+}
+
+// A spectrum chart: amplitude against frequency, with a marker on each peak.
+analysis::PlotSpec SpectrumPlot(const std::string& title, const analysis::Spectrum& spectrum,
+                                const std::vector<analysis::Peak>& peaks, double fs) {
+  analysis::PlotSpec plot{title, "frequency (Hz)", "amplitude (px)"};
+  plot.log_x = false;
+  plot.markers = false;
+  plot.x_ticks = NiceTicks(fs / 2);
+  analysis::PlotSeries amplitude{"amplitude", {}, {}, {}};
+  for (size_t k = 1; k < spectrum.amplitude.size(); ++k) {
+    amplitude.x.push_back(k * spectrum.bin_hz);
+    amplitude.y.push_back(spectrum.amplitude[k]);
+  }
+  plot.series.push_back(amplitude);
+  for (const analysis::Peak& peak : peaks) {
+    plot.series.push_back({absl::StrFormat("peak %.4g Hz", peak.frequency_hz),
+                           {peak.frequency_hz},
+                           {spectrum.amplitude[peak.bin]},
+                           {},
+                           /*points_only=*/true});
+  }
+  return plot;
+}
+
+// For each region its displacement over time and its spectrum, and the whole frame's spectrum,
+// as SVG charts in `folder`.
+absl::Status WritePlots(const std::string& folder, const analysis::VideoAnalysis& analysis) {
+  std::error_code error;
+  std::filesystem::create_directories(folder, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("--plot: cannot create the folder '", folder, "': ", error.message()));
+  }
+  const double fs = analysis.sample_rate_hz;
+  if (absl::Status written = analysis::WriteSvgPlot(
+          folder + "/frame-spectrum.svg",
+          SpectrumPlot("whole frame", analysis.whole_frame, analysis.whole_frame_peaks, fs));
+      !written.ok()) {
+    return written;
+  }
+  for (const analysis::RegionAnalysis& region : analysis.regions) {
+    const std::string stem = folder + "/" + FileNamePart(region.region.name);
+    analysis::PlotSpec waves{region.region.name + ": displacement", "time (s)", "pixels"};
+    waves.log_x = false;
+    waves.markers = false;
+    waves.x_ticks = NiceTicks((region.track.dx.size() - 1) / fs);
+    analysis::PlotSeries x{"x", {}, region.track.dx, {}}, y{"y", {}, region.track.dy, {}};
+    for (size_t i = 0; i < region.track.dx.size(); ++i) {
+      x.x.push_back(i / fs);
+      y.x.push_back(i / fs);
+    }
+    waves.series = {x, y};
+    if (absl::Status written = analysis::WriteSvgPlot(stem + "-displacement.svg", waves);
+        !written.ok()) {
+      return written;
+    }
+    if (absl::Status written = analysis::WriteSvgPlot(
+            stem + "-spectrum.svg",
+            SpectrumPlot(region.region.name, region.combined, region.peaks, fs));
+        !written.ok()) {
+      return written;
+    }
+  }
+  return absl::OkStatus();
+}
+
 void PrintSummary(const AnalyzeFlags& flags, const analysis::VideoAnalysis& analysis) {
   const double fs = analysis.sample_rate_hz;
   std::cout << absl::StrFormat("%s: %dx%d, %d frames at fs %.6g Hz; spectra in bins of %.4g Hz\n",
@@ -332,6 +424,11 @@ int RunAnalyze(const AnalyzeFlags& flags) {
       });
   if (!flags.quiet && !flags.json) display.Finish(analysis.ok() ? "done" : "failed");
   if (!analysis.ok()) return Fail(std::string(analysis.status().message()), kExitFailure);
+  if (!flags.plot_dir.empty()) {
+    if (absl::Status written = WritePlots(flags.plot_dir, *analysis); !written.ok()) {
+      return Fail(std::string(written.message()), kExitFailure);
+    }
+  }
   if (!flags.csv_dir.empty()) {
     if (absl::Status written = WriteCsv(flags.csv_dir, *analysis, flags.mm_per_pixel);
         !written.ok()) {
@@ -369,6 +466,9 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
       ->capture_default_str();
   command->add_option("--csv", flags->csv_dir,
                       "Folder for waveforms.csv and spectra.csv (created if missing)");
+  command->add_option("--plot", flags->plot_dir,
+                      "Folder for SVG charts: each region's displacement and spectrum, the whole "
+                      "frame's spectrum (created if missing)");
   command->add_flag("--json", flags->json, "Print everything as one JSON object");
   command->add_flag("-q,--quiet", flags->quiet, "No progress display");
   registry.Add(command, [flags] { return RunAnalyze(*flags); });

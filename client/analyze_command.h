@@ -2,7 +2,8 @@
 // each region given (--roi NAME=x,y,w,h): the displacement over time in pixels (and millimetres
 // with --scale), its spectrum at the capture rate (--fs), the strongest peaks, and for each peak
 // a pass band and the `vmm magnify` command that magnifies it. A summary on the terminal, all
-// of it with --json, waveforms and spectra as CSV with --csv DIR.
+// of it with --json, waveforms and spectra as CSV with --csv DIR and as SVG charts with
+// --plot DIR.
 #pragma once
 
 #include <CLI/CLI.hpp>

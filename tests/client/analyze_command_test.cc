@@ -54,7 +54,7 @@ TEST_F(AnalyzeCommandTest, SummaryJsonAndCsvDescribeEveryRegion) {
   EXPECT_THAT(summary.output, HasSubstr(" mm)"));
 
   Result json = RunVmm("analyze " + Path("long.mkv") + " --roi corner=4,4,24,24 --roi 40,20,32,32" +
-                       " --fs 60 --json --csv " + Path("csv"));
+                       " --fs 60 --json --csv " + Path("csv") + " --plot " + Path("plots"));
   ASSERT_EQ(json.exit_code, 0) << json.output;
   const nlohmann::json report = nlohmann::json::parse(json.output);
   EXPECT_EQ(report["frames"], 40);
@@ -78,6 +78,14 @@ TEST_F(AnalyzeCommandTest, SummaryJsonAndCsvDescribeEveryRegion) {
   EXPECT_EQ(rows, 80);  // 40 frames of 2 regions
   ASSERT_TRUE(std::getline(spectra, header));
   EXPECT_EQ(header, "region,frequency_hz,amplitude_px,amplitude_x_px,amplitude_y_px");
+  // Charts: the whole frame's spectrum, and each region's displacement and spectrum.
+  for (const std::string name : {"frame-spectrum", "corner-displacement", "corner-spectrum",
+                                 "roi2-displacement", "roi2-spectrum"}) {
+    std::ifstream svg(Path("plots/" + name + ".svg"));
+    const std::string text((std::istreambuf_iterator<char>(svg)), {});
+    EXPECT_EQ(text.rfind("<svg", 0), 0u) << name;
+    EXPECT_NE(text.find("<polyline"), std::string::npos) << name;
+  }
 }
 
 TEST_F(AnalyzeCommandTest, MistakesAreUsageErrorsNamingTheFlag) {

@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "train/eval/results.h"
-#include "train/eval/svg_plot.h"
+#include "analysis/svg_plot.h"
 
 namespace vmm::train::eval {
 namespace {
@@ -130,6 +130,19 @@ TEST(SvgPlotTest, LeavesOutPointsALogAxisCannotShow) {
   EXPECT_EQ(Count(RenderSvgPlot(plot), "<circle"), 2);
   plot.log_x = false;
   EXPECT_EQ(Count(RenderSvgPlot(plot), "<circle"), 3);
+}
+
+// A series of marks (a spectrum's peaks) gets its markers even on a chart without them, and no
+// line.
+TEST(SvgPlotTest, PointsOnlySeriesAreMarkersWithoutALine) {
+  PlotSpec plot{"spectrum", "frequency (Hz)", "amplitude (px)"};
+  plot.log_x = false;
+  plot.markers = false;
+  plot.series.push_back({"amplitude", {1, 2, 3}, {0.1, 0.3, 0.1}, {}});
+  plot.series.push_back({"peak", {2}, {0.3}, {}, /*points_only=*/true});
+  const std::string svg = RenderSvgPlot(plot);
+  EXPECT_EQ(Count(svg, "<circle"), 1);
+  EXPECT_EQ(Count(svg, "<polyline"), 1);
 }
 
 TEST(WriteReportTest, WritesTablesAndChartsAndNamesAnUnwritableFolder) {

@@ -9,10 +9,16 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "train/eval/svg_plot.h"
+#include "analysis/svg_plot.h"
 #include "train/eval/test_sets.h"
 
 namespace vmm::train::eval {
+
+// The charts come from analysis/svg_plot.h.
+using analysis::PlotSeries;
+using analysis::PlotSpec;
+using analysis::RenderSvgPlot;
+using analysis::WriteSvgPlot;
 
 // The SSIM scores of one test point: scores[m][i] for method m and sample i.
 struct PointScores {

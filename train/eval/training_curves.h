@@ -8,9 +8,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "train/eval/svg_plot.h"
+#include "analysis/svg_plot.h"
 
 namespace vmm::train::eval {
+
+// The charts come from analysis/svg_plot.h.
+using analysis::PlotSeries;
+using analysis::PlotSpec;
+using analysis::RenderSvgPlot;
+using analysis::WriteSvgPlot;
 
 // The log's columns that the figures use, one entry per logged step in step order.
 struct TrainingCurves {

@@ -15,12 +15,13 @@
 
 #include "absl/status/status.h"
 
-namespace vmm::train::eval {
+namespace vmm::analysis {
 
 // One curve. `x` and `y` have one value per point; `error` is empty or one half-width per point.
 struct PlotSeries {
   std::string name;
   std::vector<double> x, y, error;
+  bool points_only = false;  // markers at the points and no line (marks such as peaks)
 };
 
 // A whole chart.
@@ -43,4 +44,4 @@ std::string RenderSvgPlot(const PlotSpec& plot);
 // Writes RenderSvgPlot(plot) to `path`. INTERNAL with the path when the file cannot be written.
 absl::Status WriteSvgPlot(const std::string& path, const PlotSpec& plot);
 
-}  // namespace vmm::train::eval
+}  // namespace vmm::analysis

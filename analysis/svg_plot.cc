@@ -1,4 +1,4 @@
-#include "train/eval/svg_plot.h"
+#include "analysis/svg_plot.h"
 
 #include <algorithm>
 #include <cmath>
@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace vmm::train::eval {
+namespace vmm::analysis {
 namespace {
 
 constexpr const char* kColours[] = {"#7f7f7f", "#d62728", "#1f77b4", "#2ca02c",
@@ -130,7 +130,7 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
       if (!axes.Usable(s.x[i], s.y[i])) continue;
       const double px = axes.Px(s.x[i]), py = axes.Py(s.y[i]);
       absl::StrAppendFormat(&line, "%.1f,%.1f ", px, py);
-      if (plot.markers) {
+      if (plot.markers || s.points_only) {
         markers += absl::StrFormat("<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", px,
                                    py, colour);
       }
@@ -144,8 +144,11 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
       svg += absl::StrFormat("<polygon points=\"%s%s\" fill=\"%s\" fill-opacity=\"0.08\"/>\n",
                              upper, lower, colour);
     }
-    svg += absl::StrFormat(
-        "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", line, colour);
+    if (!s.points_only) {
+      svg += absl::StrFormat(
+          "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>\n", line,
+          colour);
+    }
     svg += markers + "</g>\n";
     const double legend_y = kTop + 12 + 20.0 * k;
     svg += absl::StrFormat(
@@ -165,4 +168,4 @@ absl::Status WriteSvgPlot(const std::string& path, const PlotSpec& plot) {
   return absl::OkStatus();
 }
 
-}  // namespace vmm::train::eval
+}  // namespace vmm::analysis
