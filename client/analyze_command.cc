@@ -389,32 +389,47 @@ nlohmann::json ToJson(const AnalyzeFlags& flags, const analysis::VideoAnalysis& 
   return out;
 }
 
-int Fail(const std::string& message, int code) {
-  std::cerr << "vmm analyze: " << message << "\n";
-  return code;
+// Says why the command failed (and with --json, the same as {"error": {...}} on stdout, as the
+// remote commands do); returns `exit_code`.
+int Fail(const AnalyzeFlags& flags, const absl::Status& status, int exit_code) {
+  std::cerr << "vmm analyze: " << status.message() << "\n";
+  if (flags.json) {
+    const nlohmann::json error = {{"error",
+                                   {{"code", absl::StatusCodeToString(status.code())},
+                                    {"message", std::string(status.message())},
+                                    {"exit_code", exit_code}}}};
+    std::cout << error.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  }
+  return exit_code;
 }
 
 int RunAnalyze(const AnalyzeFlags& flags) {
   analysis::AnalyzeOptions options;
   for (size_t i = 0; i < flags.rois.size(); ++i) {
     absl::StatusOr<analysis::Region> region = ParseRegion(flags.rois[i], static_cast<int>(i));
-    if (!region.ok()) return Fail(std::string(region.status().message()), kExitUsage);
+    if (!region.ok()) return Fail(flags, region.status(), kExitUsage);
     options.regions.push_back(*region);
   }
   options.sample_rate_hz = flags.sample_rate_hz;
   options.max_peaks = flags.peaks;
   options.max_frames = flags.frames;
   if (flags.mm_per_pixel < 0 || !std::isfinite(flags.mm_per_pixel)) {
-    return Fail(absl::StrCat("--scale must be above 0 mm per pixel, got ", flags.mm_per_pixel),
+    return Fail(flags,
+                absl::InvalidArgumentError(absl::StrCat(
+                    "--scale must be above 0 mm per pixel, got ", flags.mm_per_pixel)),
                 kExitUsage);
   }
   // The file first (exit 1), then the flags against it (exit 2), then the run (exit 1).
   absl::StatusOr<std::unique_ptr<media::VideoReader>> reader =
       media::VideoReader::Open(flags.input);
-  if (!reader.ok()) return Fail(std::string(reader.status().message()), kExitFailure);
+  if (!reader.ok()) return Fail(flags, reader.status(), kExitFailure);
   if (absl::Status usable = analysis::CheckAnalyzeOptions(options, (*reader)->info());
       !usable.ok()) {
-    return Fail(std::string(usable.message()), kExitUsage);
+    return Fail(flags, usable, kExitUsage);
+  }
+  if ((*reader)->info().variable_frame_rate) {
+    std::cerr << "vmm analyze: note: the video's frames are not evenly spaced in time; the "
+                 "spectra take them as evenly spaced at fs\n";
   }
   reader->reset();
   ProgressDisplay display("analyze", "frames");
@@ -423,16 +438,16 @@ int RunAnalyze(const AnalyzeFlags& flags) {
         if (!flags.quiet && !flags.json) display.Update(done, total, 0, -1);
       });
   if (!flags.quiet && !flags.json) display.Finish(analysis.ok() ? "done" : "failed");
-  if (!analysis.ok()) return Fail(std::string(analysis.status().message()), kExitFailure);
+  if (!analysis.ok()) return Fail(flags, analysis.status(), kExitFailure);
   if (!flags.plot_dir.empty()) {
     if (absl::Status written = WritePlots(flags.plot_dir, *analysis); !written.ok()) {
-      return Fail(std::string(written.message()), kExitFailure);
+      return Fail(flags, written, kExitFailure);
     }
   }
   if (!flags.csv_dir.empty()) {
     if (absl::Status written = WriteCsv(flags.csv_dir, *analysis, flags.mm_per_pixel);
         !written.ok()) {
-      return Fail(std::string(written.message()), kExitFailure);
+      return Fail(flags, written, kExitFailure);
     }
   }
   if (flags.json) {

@@ -102,6 +102,15 @@ TEST_F(AnalyzeCommandTest, MistakesAreUsageErrorsNamingTheFlag) {
   Result frames = RunVmm("analyze " + input + " --frames 10");
   EXPECT_EQ(frames.exit_code, 2) << frames.output;
   EXPECT_THAT(frames.output, HasSubstr("--frames must be 0 (all) or at least 16, got 10"));
+  // With --json a program gets the error as a JSON line too.
+  Result json = RunVmm("analyze " + input + " --roi far=80,50,30,30 --json");
+  EXPECT_EQ(json.exit_code, 2) << json.output;
+  const size_t brace = json.output.find('{');
+  ASSERT_NE(brace, std::string::npos) << json.output;
+  const nlohmann::json error = nlohmann::json::parse(json.output.substr(brace))["error"];
+  EXPECT_EQ(error["code"], "INVALID_ARGUMENT");
+  EXPECT_EQ(error["exit_code"], 2);
+  EXPECT_THAT(error["message"].get<std::string>(), HasSubstr("lies outside the 96x64 frame"));
   Result scale = RunVmm("analyze " + input + " --scale -1");
   EXPECT_EQ(scale.exit_code, 2) << scale.output;
   EXPECT_THAT(scale.output, HasSubstr("--scale must be above 0"));
@@ -115,6 +124,21 @@ TEST_F(AnalyzeCommandTest, InputsThatCannotBeAnalysedFailNamingWhy) {
   Result text = RunVmm("analyze " + Path("notes.mp4"));
   EXPECT_EQ(text.exit_code, 1) << text.output;
   EXPECT_THAT(text.output, HasSubstr("cannot be read as a video"));
+}
+
+// Spectra assume evenly spaced frames: a video whose frames are not says so.
+TEST_F(AnalyzeCommandTest, UnevenlySpacedFramesAreNoted) {
+  ASSERT_EQ(std::system(("ffmpeg -hide_banner -loglevel error -y -f lavfi -i "
+                         "testsrc2=size=96x64:rate=20 -frames:v 30 -vf "
+                         "\"setpts='if(lt(N,15),N/20,N/20+0.5)/TB'\" -fps_mode vfr -c:v ffv1 " +
+                         Path("vfr.mkv"))
+                            .c_str()),
+            0);
+  Result uneven = RunVmm("analyze " + Path("vfr.mkv") + " -q");
+  EXPECT_EQ(uneven.exit_code, 0) << uneven.output;
+  EXPECT_THAT(uneven.output, HasSubstr("not evenly spaced in time"));
+  Result even = RunVmm("analyze " + Path("long.mkv") + " -q");
+  EXPECT_THAT(even.output, ::testing::Not(HasSubstr("not evenly spaced")));
 }
 
 TEST_F(AnalyzeCommandTest, SliceStacksVideosOnOneTimeAxis) {
