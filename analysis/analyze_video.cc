@@ -2,7 +2,6 @@
 
 #include <cmath>
 #include <memory>
-#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "media/video_reader.h"
