@@ -34,6 +34,18 @@ std::vector<Region> GridBlocks(int width, int height) {
   return blocks;
 }
 
+// Sets `region`'s x, y and combined spectra from its track.
+absl::Status FillSpectra(double sample_rate_hz, RegionAnalysis& region) {
+  absl::StatusOr<Spectrum> x = AmplitudeSpectrum(region.track.dx, sample_rate_hz);
+  if (!x.ok()) return x.status();
+  absl::StatusOr<Spectrum> y = AmplitudeSpectrum(region.track.dy, sample_rate_hz);
+  if (!y.ok()) return y.status();
+  region.x = *std::move(x);
+  region.y = *std::move(y);
+  region.combined = Combine(region.x, region.y);
+  return absl::OkStatus();
+}
+
 // Incremental analysis: frames in, VideoAnalysis out.
 class Analyzer {
  public:
@@ -62,13 +74,7 @@ class Analyzer {
       RegionAnalysis region;
       region.region = regions_.regions()[r];
       region.track = regions_.tracks()[r];
-      absl::StatusOr<Spectrum> x = AmplitudeSpectrum(region.track.dx, sample_rate_hz);
-      if (!x.ok()) return x.status();
-      absl::StatusOr<Spectrum> y = AmplitudeSpectrum(region.track.dy, sample_rate_hz);
-      if (!y.ok()) return y.status();
-      region.x = *x;
-      region.y = *y;
-      region.combined = Combine(*x, *y);
+      if (absl::Status done = FillSpectra(sample_rate_hz, region); !done.ok()) return done;
       region.noise_floor = NoiseFloor(region.combined);
       region.peaks = FindPeaks(region.combined, options_.max_peaks);
       analysis.regions.push_back(std::move(region));
@@ -76,13 +82,11 @@ class Analyzer {
     // The whole frame: mean power over the textured blocks (a flat block measures nothing).
     std::vector<double> power;
     for (size_t b = 0; b < blocks_.tracks().size(); ++b) {
-      const Track& track = blocks_.tracks()[b];
-      if (!track.textured) continue;
-      absl::StatusOr<Spectrum> x = AmplitudeSpectrum(track.dx, sample_rate_hz);
-      if (!x.ok()) return x.status();
-      absl::StatusOr<Spectrum> y = AmplitudeSpectrum(track.dy, sample_rate_hz);
-      if (!y.ok()) return y.status();
-      const Spectrum both = Combine(*x, *y);
+      RegionAnalysis block;
+      block.track = blocks_.tracks()[b];
+      if (!block.track.textured) continue;
+      if (absl::Status done = FillSpectra(sample_rate_hz, block); !done.ok()) return done;
+      const Spectrum& both = block.combined;
       power.resize(both.amplitude.size(), 0);
       for (size_t k = 0; k < power.size(); ++k) power[k] += both.amplitude[k] * both.amplitude[k];
       analysis.whole_frame.bin_hz = both.bin_hz;

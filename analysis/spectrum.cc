@@ -73,10 +73,7 @@ std::vector<Peak> FindPeaks(const Spectrum& spectrum, int max_peaks) {
     for (int j = std::max(1, k - 2); j <= std::min(size - 1, k + 2) && highest; ++j) {
       highest = j == k || a[j] < a[k] || (a[j] == a[k] && j > k);
     }
-    if (!highest) continue;
-    double lobe_power = 0;
-    for (int j = std::max(1, k - 2); j <= std::min(size - 1, k + 2); ++j) lobe_power += a[j] * a[j];
-    peaks.push_back({k, k * spectrum.bin_hz, std::sqrt(spectrum.lobe_gain * lobe_power)});
+    if (highest) peaks.push_back({k, k * spectrum.bin_hz, LobeAmplitude(spectrum, k)});
   }
   std::sort(peaks.begin(), peaks.end(),
             [](const Peak& p, const Peak& q) { return p.amplitude > q.amplitude; });

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "analysis/nice_numbers.h"
 
 namespace vmm::analysis {
 namespace {
@@ -80,8 +81,18 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
     y_low = 0;
     y_high = 1;
   }
-  const double y_min = std::floor(std::max(-1.0, y_low) * 10 - 1e-9) / 10;
-  const double y_max = std::max(y_min + 0.1, std::ceil(std::min(1.0, y_high) * 10 - 1e-9) / 10);
+  // The y axis: within [-1, 1] in tenths for scores (SSIM), or fitted to the data in round steps.
+  double y_min, y_max, y_step;
+  if (plot.unit_y) {
+    y_min = std::floor(std::max(-1.0, y_low) * 10 - 1e-9) / 10;
+    y_max = std::max(y_min + 0.1, std::ceil(std::min(1.0, y_high) * 10 - 1e-9) / 10);
+    y_step = (y_max - y_min) > 1.0001 ? 0.2 : 0.1;
+  } else {
+    const double span = y_high > y_low ? y_high - y_low : std::max(std::abs(y_high), 1e-9);
+    y_step = NiceAtLeast(span / 8);
+    y_min = std::floor(y_low / y_step + 1e-9) * y_step;
+    y_max = std::max(y_min + y_step, std::ceil(y_high / y_step - 1e-9) * y_step);
+  }
   const Axes axes(plot, *xs.begin(), *xs.rbegin(), y_min, y_max);
   const double plot_right = plot.width - kRight, plot_bottom = plot.height - kBottom;
 
@@ -92,12 +103,14 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
       plot.width, plot.height, plot.width, plot.height);
   svg += Text(plot.width / 2.0, 22, plot.title, "text-anchor=\"middle\" font-size=\"15\"");
   // Y gridlines and labels.
-  const double y_step = (y_max - y_min) > 1.0001 ? 0.2 : 0.1;
-  for (double y = y_min; y <= y_max + 1e-9; y += y_step) {
+  for (double y = y_min; y <= y_max + 1e-9 * y_step; y += y_step) {
     svg += absl::StrFormat(
         "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#e0e0e0\"/>\n", kLeft,
         axes.Py(y), plot_right, axes.Py(y));
-    svg += Text(kLeft - 6, axes.Py(y) + 4, absl::StrFormat("%.1f", y), "text-anchor=\"end\"");
+    const double shown = std::abs(y) < 1e-3 * y_step ? 0 : y;  // no "-1e-17" for zero
+    const std::string label =
+        plot.unit_y ? absl::StrFormat("%.1f", y) : absl::StrFormat("%g", shown);
+    svg += Text(kLeft - 6, axes.Py(y) + 4, label, "text-anchor=\"end\"");
   }
   // X ticks at the data's x values, or at the plot's own within the data's range.
   std::vector<double> ticks(xs.begin(), xs.end());

@@ -1,7 +1,8 @@
 // A small SVG line-chart writer for the evaluation's figures (SSIM against input motion or noise
-// factor): one line with markers per series, a shaded band of plus or minus one standard
-// deviation around it (as in the paper's Fig. 8), a logarithmic or linear x axis labelled at the
-// data's x values or at given ticks, a y axis with gridlines, and a legend. No dependencies.
+// factor) and `vmm analyze`'s charts: one line with markers per series, a shaded band of plus or
+// minus one standard deviation around it (as in the paper's Fig. 8), a logarithmic or linear x
+// axis labelled at the data's x values or at given ticks, a y axis with gridlines (for scores or
+// fitted to the data), and a legend. No dependencies.
 //
 //   PlotSpec plot{"Sub-pixel test", "input motion (px)", "SSIM"};
 //   plot.series.push_back({"phase", {0.01, 0.1, 1}, {0.6, 0.7, 0.8}, {0.05, 0.04, 0.03}});
@@ -33,6 +34,9 @@ struct PlotSpec {
   bool log_x = true;  // logarithmic x axis (every x must then be positive)
   std::vector<double> x_ticks;  // where the x axis is labelled; empty: at the data's x values
   bool markers = true;          // a dot at every point (off for long curves)
+  // true: the y axis spans [-1, 1] at most, in tenths (scores such as SSIM); false: it is fitted
+  // to the data in steps of 1, 2 or 5 x 10^k (displacements, amplitudes).
+  bool unit_y = true;
   int width = 640;    // pixels
   int height = 420;
 };

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "analysis/nice_numbers.h"
 #include "media/video_reader.h"
 
 namespace vmm::analysis {
@@ -117,21 +118,12 @@ media::Frame WithTimeAxis(const media::Frame& image, double frames_per_second, i
   std::memcpy(out.rgb.data(), image.rgb.data(), image.rgb.size());
   // No axis for a rate that is unknown or too low for millisecond arithmetic to make sense.
   if (!(frames_per_second >= 1e-3) || !std::isfinite(frames_per_second)) return out;
-  // The finest step of 1, 2 or 5 x 10^k milliseconds whose ticks stand 4 pixels apart; long
-  // ticks at the power of ten above it.
-  int64_t minor_ms = 1, major_ms = 10;
-  for (int64_t decade = 1;; decade *= 10) {
-    bool found = false;
-    for (const int64_t multiple : {1, 2, 5}) {
-      if (multiple * decade * frames_per_second / 1000 >= 4) {
-        minor_ms = multiple * decade;
-        major_ms = 10 * decade;
-        found = true;
-        break;
-      }
-    }
-    if (found || decade > 1000000) break;
-  }
+  // The finest step of 1, 2 or 5 x 10^k milliseconds (at least 1 ms) whose ticks stand 4
+  // pixels apart; long ticks at the power of ten above it.
+  const double minor = std::max(1.0, NiceAtLeast(4000 / frames_per_second));
+  const auto minor_ms = static_cast<int64_t>(std::llround(minor));
+  const auto major_ms =
+      static_cast<int64_t>(std::llround(10 * std::pow(10, std::floor(std::log10(minor)))));
   const double first_ms = first_frame * 1000 / frames_per_second;
   const double last_ms = (first_frame + image.width - 1) * 1000 / frames_per_second;
   int label_end = -1;  // the column after the last label drawn

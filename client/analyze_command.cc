@@ -16,8 +16,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "analysis/analyze_video.h"
+#include "analysis/nice_numbers.h"
 #include "analysis/svg_plot.h"
 #include "client/exit_codes.h"
+#include "common/quoted.h"
 #include "client/progress_display.h"
 #include "media/frame_pattern.h"
 #include "media/video_reader.h"
@@ -57,8 +59,8 @@ absl::StatusOr<analysis::Region> ParseRegion(const std::string& text, int index)
   for (size_t i = 0; parsed && i < 4; ++i) parsed = absl::SimpleAtoi(parts[i], &values[i]);
   if (!parsed) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "--roi must be NAME=x,y,width,height in pixels (NAME up to 64 characters), got '",
-        text.substr(0, 80), "'"));
+        "--roi must be NAME=x,y,width,height in pixels (NAME up to 64 characters), got ",
+        common::Quoted(text)));
   }
   region.x = values[0];
   region.y = values[1];
@@ -217,13 +219,7 @@ absl::Status WriteCsv(const std::string& folder, const analysis::VideoAnalysis& 
 std::vector<double> NiceTicks(double end) {
   std::vector<double> ticks;
   if (!(end > 0) || !std::isfinite(end)) return ticks;
-  double step = std::pow(10, std::floor(std::log10(end)));
-  for (const double factor : {0.1, 0.2, 0.5, 1.0}) {
-    if (end / (step * factor) <= 8) {
-      step *= factor;
-      break;
-    }
-  }
+  const double step = analysis::NiceAtLeast(end / 8);
   for (double tick = 0; tick <= end + 1e-9 * end; tick += step) ticks.push_back(tick);
   return ticks;
 }
@@ -243,6 +239,7 @@ analysis::PlotSpec SpectrumPlot(const std::string& title, const analysis::Spectr
   analysis::PlotSpec plot{title, "frequency (Hz)", "amplitude (px)"};
   plot.log_x = false;
   plot.markers = false;
+  plot.unit_y = false;
   plot.x_ticks = NiceTicks(fs / 2);
   analysis::PlotSeries amplitude{"amplitude", {}, {}, {}};
   for (size_t k = 1; k < spectrum.amplitude.size(); ++k) {
@@ -281,6 +278,7 @@ absl::Status WritePlots(const std::string& folder, const analysis::VideoAnalysis
     analysis::PlotSpec waves{region.region.name + ": displacement", "time (s)", "pixels"};
     waves.log_x = false;
     waves.markers = false;
+    waves.unit_y = false;
     waves.x_ticks = NiceTicks((region.track.dx.size() - 1) / fs);
     analysis::PlotSeries x{"x", {}, region.track.dx, {}}, y{"y", {}, region.track.dy, {}};
     for (size_t i = 0; i < region.track.dx.size(); ++i) {

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "analysis/time_slice.h"
 #include "client/exit_codes.h"
+#include "common/quoted.h"
 #include "media/image_io.h"
 
 namespace vmm::client {
@@ -44,19 +45,20 @@ int RunSlice(const SliceFlags& flags) {
     return Usage("give one of --column X (a y-t slice) or --row Y (an x-t slice), 0 or more");
   }
   if (!absl::EndsWithIgnoreCase(flags.output, ".png")) {
-    return Usage(absl::StrCat("-o must name a .png file, got '", flags.output, "'"));
+    return Usage(absl::StrCat("-o must name a .png file, got ", common::Quoted(flags.output)));
   }
   analysis::SliceSpec spec;
   spec.vertical = flags.column >= 0;
   spec.position = spec.vertical ? flags.column : flags.row;
   if (!flags.range.empty() && !ParsePair(flags.range, &spec.first, &spec.last)) {
-    return Usage(absl::StrCat("--range must be FIRST:LAST pixels, got '", flags.range, "'"));
+    return Usage(
+        absl::StrCat("--range must be FIRST:LAST pixels, got ", common::Quoted(flags.range)));
   }
   if (!flags.frames.empty() &&
       (!ParsePair(flags.frames, &spec.first_frame, &spec.max_frames) || spec.first_frame < 0 ||
        spec.max_frames < 1)) {
     return Usage(absl::StrCat("--frames must be FIRST:COUNT with FIRST 0 or more and COUNT 1 or "
-                              "more, got '", flags.frames, "'"));
+                              "more, got ", common::Quoted(flags.frames)));
   }
   if (flags.sample_rate_hz < 0 || !std::isfinite(flags.sample_rate_hz)) {
     return Usage(absl::StrCat("--fs must be above 0 Hz, got ", flags.sample_rate_hz));

@@ -145,6 +145,22 @@ TEST(SvgPlotTest, PointsOnlySeriesAreMarkersWithoutALine) {
   EXPECT_EQ(Count(svg, "<polyline"), 1);
 }
 
+// Off the score scale (displacements of several pixels, amplitudes of hundredths) the y axis is
+// fitted to the data in round steps instead of being clamped to [-1, 1].
+TEST(SvgPlotTest, AFittedYAxisShowsValuesBeyondTheScoreScale) {
+  PlotSpec plot{"displacement", "time (s)", "pixels"};
+  plot.log_x = false;
+  plot.unit_y = false;
+  plot.series.push_back({"x", {0, 1, 2}, {-3.2, 0.5, 3.4}, {}});
+  const std::string svg = RenderSvgPlot(plot);
+  EXPECT_NE(svg.find(">-4</text>"), std::string::npos) << svg;  // steps of 1 from -4 to 4
+  EXPECT_NE(svg.find(">4</text>"), std::string::npos) << svg;
+  plot.series[0].y = {0.002, 0.011, 0.004};
+  const std::string small = RenderSvgPlot(plot);
+  EXPECT_NE(small.find(">0.012</text>"), std::string::npos) << small;  // steps of 0.002
+  EXPECT_EQ(small.find(">0.1</text>"), std::string::npos) << small;
+}
+
 TEST(WriteReportTest, WritesTablesAndChartsAndNamesAnUnwritableFolder) {
   const std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("vmm-eval-report-" + std::to_string(::getpid()));
