@@ -1,44 +1,60 @@
 #include "server/job_events.h"
 
+#include <utility>
+#include <vector>
+
 namespace vmm::server {
 
-void JobEvents::Notify(const std::string& job_id) {
+int64_t JobEvents::Subscribe(const std::string& job_id, Listener listener) {
+  int64_t key = 0;
+  bool stopping = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    ++versions_[job_id];
+    key = ++next_key_;
+    subscriptions_[key] = Subscription{job_id, listener};
+    keys_by_job_.emplace(job_id, key);
+    stopping = stopping_;
   }
-  changed_.notify_all();
+  if (stopping) listener();
+  return key;
 }
 
-uint64_t JobEvents::Version(const std::string& job_id) {
+void JobEvents::Unsubscribe(int64_t key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto found = versions_.find(job_id);
-  return found == versions_.end() ? 0 : found->second;
+  auto found = subscriptions_.find(key);
+  if (found == subscriptions_.end()) return;
+  auto [first, last] = keys_by_job_.equal_range(found->second.job_id);
+  for (auto it = first; it != last; ++it) {
+    if (it->second == key) {
+      keys_by_job_.erase(it);
+      break;
+    }
+  }
+  subscriptions_.erase(found);
 }
 
-uint64_t JobEvents::WaitForChange(const std::string& job_id, uint64_t seen,
-                                  absl::Time deadline) {
-  std::unique_lock<std::mutex> lock(mutex_);
-  auto current = [&]() -> uint64_t {
-    auto found = versions_.find(job_id);
-    return found == versions_.end() ? 0 : found->second;
-  };
-  changed_.wait_until(lock, absl::ToChronoTime(deadline),
-                      [&]() { return stopping_ || current() != seen; });
-  return current();
+void JobEvents::Notify(const std::string& job_id) {
+  std::vector<Listener> listeners;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto [first, last] = keys_by_job_.equal_range(job_id);
+    for (auto it = first; it != last; ++it) {
+      listeners.push_back(subscriptions_.at(it->second).listener);
+    }
+  }
+  for (const Listener& listener : listeners) listener();
 }
 
 void JobEvents::WakeAll() {
+  std::vector<Listener> listeners;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    for (const auto& [key, subscription] : subscriptions_) {
+      listeners.push_back(subscription.listener);
+    }
   }
-  changed_.notify_all();
-}
-
-void JobEvents::Forget(const std::string& job_id) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  versions_.erase(job_id);
+  for (const Listener& listener : listeners) listener();
 }
 
 }  // namespace vmm::server

@@ -1,39 +1,46 @@
-// Wakes WatchJob streams when a job changes. Whoever changes a job calls Notify(id); a watcher
-// remembers the version it last reported and waits for a newer one. Versions live in memory
-// only (a restarted server starts them again at 0, which watchers of the old process never
-// see). Thread-safe.
+// Tells WatchJob streams when a job changes. A watcher subscribes a listener for its job;
+// whoever changes a job calls Notify(id), which calls the job's listeners on the notifying
+// thread, outside any lock (a listener must not block: it schedules work and returns). A
+// listener can still be called once after its Unsubscribe returns, so it must hold only what
+// stays valid (a weak_ptr, say). Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
-#include "absl/time/time.h"
 
 namespace vmm::server {
 
 // Change notifications for jobs.
 class JobEvents {
  public:
-  // Records that the job changed and wakes its watchers.
+  // Called when the job changed, and once at shutdown.
+  using Listener = std::function<void()>;
+
+  // Calls `listener` whenever job `job_id` changes; returns the key for Unsubscribe. After
+  // WakeAll, the listener is called once right away instead.
+  int64_t Subscribe(const std::string& job_id, Listener listener);
+  // Stops the calls of the listener with this key.
+  void Unsubscribe(int64_t key);
+  // Records that the job changed: calls its listeners.
   void Notify(const std::string& job_id);
-  // The job's current version (0 if it never changed in this process).
-  uint64_t Version(const std::string& job_id);
-  // Waits until the job's version is not `seen`, or until `deadline`, or until WakeAll; returns
-  // the version then.
-  uint64_t WaitForChange(const std::string& job_id, uint64_t seen, absl::Time deadline);
-  // Wakes every waiter (shutdown); waits end early from now on.
+  // Shutdown: calls every listener once, and each listener subscribed later at once.
   void WakeAll();
-  // Drops a deleted job's version.
-  void Forget(const std::string& job_id);
 
  private:
+  struct Subscription {
+    std::string job_id;
+    Listener listener;
+  };
+
   std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<std::string, uint64_t> versions_ ABSL_GUARDED_BY(mutex_);
+  std::map<int64_t, Subscription> subscriptions_ ABSL_GUARDED_BY(mutex_);
+  std::multimap<std::string, int64_t> keys_by_job_ ABSL_GUARDED_BY(mutex_);
+  int64_t next_key_ ABSL_GUARDED_BY(mutex_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;
 };
 

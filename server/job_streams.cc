@@ -1,119 +1,214 @@
-// MagnificationService's server streams: WatchJob (progress events) and DownloadResult (the
-// result file from an offset). Both end when the client cancels or the server shuts down.
-#include <fstream>
-#include <vector>
+// MagnificationService's server streams, as callback reactors that hold no thread while they
+// wait: WatchJob (progress events, pushed by JobEvents) and DownloadResult (the result file
+// from an offset, file_chunk_reactor.h). Both end when the client cancels; a watch also ends
+// at shutdown.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "common/rpc/status_conversion.h"
+#include "grpcpp/alarm.h"
+#include "server/file_chunk_reactor.h"
 #include "server/job_proto.h"
 #include "server/magnification_service.h"
 
 namespace vmm::server {
 namespace {
 
-// Least time between two progress events of one watch.
+// Least time between two events of one watch.
 constexpr absl::Duration kMinEventInterval = absl::Milliseconds(250);
-// How often a waiting watch checks for cancellation and shutdown.
-constexpr absl::Duration kWatchPoll = absl::Seconds(1);
+
+// One WatchJob call: writes the job's event now and after every change (at most one write
+// outstanding, at most one event per kMinEventInterval, the latest state each time), and
+// finishes after the event of a final state. Owned by itself (self_) until OnDone; JobEvents
+// and the pacing alarm hold weak pointers. Decisions are taken under the mutex; the gRPC
+// operations they call for are started after it is released.
+class WatchReactor : public grpc::ServerWriteReactor<vmm::v1::JobEvent>,
+                     public std::enable_shared_from_this<WatchReactor> {
+ public:
+  WatchReactor(ServerCore core, std::string job_id) : core_(core), job_id_(std::move(job_id)) {}
+
+  // Subscribes to the job's changes and writes the first event. Call once.
+  void Start(std::shared_ptr<WatchReactor> self) {
+    self_ = std::move(self);
+    std::weak_ptr<WatchReactor> weak = self_;
+    subscription_ = core_.events->Subscribe(job_id_, [weak]() {
+      if (std::shared_ptr<WatchReactor> watch = weak.lock()) watch->Changed();
+    });
+    Changed();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::optional<absl::Status> finish;
+    bool send = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      writing_ = false;
+      if (!ok) {
+        finish = EndLocked(absl::CancelledError("the watcher went away"));
+      } else if (wrote_final_) {
+        finish = EndLocked(absl::OkStatus());
+      } else {
+        send = changed_;
+      }
+    }
+    if (finish.has_value()) Finish(common::ToGrpcStatus(*finish));
+    if (send) Send();
+  }
+
+  void OnCancel() override {
+    std::optional<absl::Status> finish;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      // An outstanding write fails and finishes the call.
+      if (!writing_) finish = EndLocked(absl::CancelledError("the watcher went away"));
+    }
+    if (finish.has_value()) Finish(common::ToGrpcStatus(*finish));
+  }
+
+  void OnDone() override {
+    core_.events->Unsubscribe(subscription_);
+    std::shared_ptr<WatchReactor> last = std::move(self_);  // may be the last owner
+  }
+
+ private:
+  // The job changed (or the server is stopping).
+  void Changed() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      changed_ = true;
+      if (writing_ || pacing_ || ended_) return;
+    }
+    Send();
+  }
+
+  // Writes the job's current event, or first waits out the pacing interval.
+  void Send() {
+    std::optional<absl::Status> finish;
+    bool write = false;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (writing_ || pacing_ || ended_) return;
+      const absl::Time now = absl::Now();
+      if (core_.shutting_down->load()) {
+        finish = EndLocked(
+            absl::UnavailableError("the server is shutting down; watch again later"));
+      } else if (now - last_write_ < kMinEventInterval) {
+        pacing_ = true;
+        std::weak_ptr<WatchReactor> weak = weak_from_this();
+        alarm_.Set(absl::ToChronoTime(last_write_ + kMinEventInterval), [weak](bool fired) {
+          std::shared_ptr<WatchReactor> watch = weak.lock();
+          if (watch == nullptr) return;
+          {
+            std::lock_guard<std::mutex> lock(watch->mutex_);
+            watch->pacing_ = false;
+          }
+          if (fired) watch->Send();
+        });
+      } else {
+        changed_ = false;
+        absl::StatusOr<JobRecord> job = core_.store->Get(job_id_);
+        if (!job.ok()) {
+          finish = EndLocked(job.status());  // deleted meanwhile: NOT_FOUND
+        } else {
+          core_.scheduler->OverlayProgress(&*job);
+          event_ = JobToEvent(*job, core_.clock->Now());
+          wrote_final_ = IsFinal(job->state);
+          writing_ = true;
+          last_write_ = now;
+          write = true;
+        }
+      }
+    }
+    if (finish.has_value()) Finish(common::ToGrpcStatus(*finish));
+    if (write) StartWrite(&event_);
+  }
+
+  // Marks the call ended; returns the status to finish with, the first time only.
+  std::optional<absl::Status> EndLocked(const absl::Status& status)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    if (ended_) return std::nullopt;
+    ended_ = true;
+    return status;
+  }
+
+  ServerCore core_;
+  const std::string job_id_;
+  std::shared_ptr<WatchReactor> self_;
+  int64_t subscription_ = 0;
+
+  std::mutex mutex_;
+  vmm::v1::JobEvent event_;  // the outstanding write's message
+  grpc::Alarm alarm_ ABSL_GUARDED_BY(mutex_);
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool pacing_ ABSL_GUARDED_BY(mutex_) = false;   // the alarm is set
+  bool changed_ ABSL_GUARDED_BY(mutex_) = false;  // a change not yet written
+  bool wrote_final_ ABSL_GUARDED_BY(mutex_) = false;
+  bool ended_ ABSL_GUARDED_BY(mutex_) = false;
+  absl::Time last_write_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+};
 
 }  // namespace
 
-grpc::Status MagnificationServiceImpl::WatchJob(grpc::ServerContext* context,
-                                                const vmm::v1::WatchJobRequest* request,
-                                                grpc::ServerWriter<vmm::v1::JobEvent>* writer) {
-  return common::ToGrpcStatus(Watch(context, *request, writer));
-}
-
-absl::Status MagnificationServiceImpl::Watch(grpc::ServerContext* context,
-                                             const vmm::v1::WatchJobRequest& request,
-                                             grpc::ServerWriter<vmm::v1::JobEvent>* writer) {
+grpc::ServerWriteReactor<vmm::v1::JobEvent>* MagnificationServiceImpl::WatchJob(
+    grpc::CallbackServerContext* context, const vmm::v1::WatchJobRequest* request) {
   absl::StatusOr<Principal> caller = AuthenticateClient(*core_.auth, *context);
-  if (!caller.ok()) return caller.status();
-  absl::StatusOr<JobRecord> job = FindOwnJob(caller->owner, request.name());
-  if (!job.ok()) return job.status();
-  const std::string id = job->id;
-  uint64_t version = core_.events->Version(id);
-  absl::Time last_event = absl::InfinitePast();
-  while (true) {
-    job = core_.store->Get(id);
-    if (!job.ok()) return job.status();  // deleted meanwhile: NOT_FOUND
-    core_.scheduler->OverlayProgress(&*job);
-    const absl::Time now = core_.clock->Now();
-    if (!writer->Write(JobToEvent(*job, now))) {
-      return absl::CancelledError("the watcher went away");
-    }
-    last_event = absl::Now();
-    if (IsFinal(job->state)) return absl::OkStatus();
-    // Wait for a change, checking now and then whether to stop.
-    while (true) {
-      if (context->IsCancelled()) return absl::CancelledError("the watcher went away");
-      if (core_.shutting_down->load()) {
-        return absl::UnavailableError("the server is shutting down; watch again later");
-      }
-      const uint64_t seen = version;
-      version = core_.events->WaitForChange(id, seen, absl::Now() + kWatchPoll);
-      if (version != seen) break;
-    }
-    const absl::Duration since = absl::Now() - last_event;
-    if (since < kMinEventInterval) absl::SleepFor(kMinEventInterval - since);
-    version = core_.events->Version(id);
-  }
+  if (!caller.ok()) return RefusedStream<vmm::v1::JobEvent>(caller.status());
+  absl::StatusOr<JobRecord> job = FindOwnJob(caller->owner, request->name());
+  if (!job.ok()) return RefusedStream<vmm::v1::JobEvent>(job.status());
+  auto watch = std::make_shared<WatchReactor>(core_, job->id);
+  watch->Start(watch);
+  return watch.get();
 }
 
-grpc::Status MagnificationServiceImpl::DownloadResult(
-    grpc::ServerContext* context, const vmm::v1::DownloadResultRequest* request,
-    grpc::ServerWriter<vmm::v1::DownloadResultResponse>* writer) {
-  return common::ToGrpcStatus(Download(context, *request, writer));
-}
-
-absl::Status MagnificationServiceImpl::Download(
-    grpc::ServerContext* context, const vmm::v1::DownloadResultRequest& request,
-    grpc::ServerWriter<vmm::v1::DownloadResultResponse>* writer) {
+grpc::ServerWriteReactor<vmm::v1::DownloadResultResponse>*
+MagnificationServiceImpl::DownloadResult(grpc::CallbackServerContext* context,
+                                         const vmm::v1::DownloadResultRequest* request) {
+  using Response = vmm::v1::DownloadResultResponse;
   absl::StatusOr<Principal> caller = AuthenticateClient(*core_.auth, *context);
-  if (!caller.ok()) return caller.status();
-  absl::StatusOr<JobRecord> job = FindOwnJob(caller->owner, request.name());
-  if (!job.ok()) return job.status();
+  if (!caller.ok()) return RefusedStream<Response>(caller.status());
+  absl::StatusOr<JobRecord> job = FindOwnJob(caller->owner, request->name());
+  if (!job.ok()) return RefusedStream<Response>(job.status());
   if (job->state != JobState::kSucceeded) {
-    return absl::FailedPreconditionError(absl::StrCat("job \"jobs/", job->id, "\" is ",
-                                                      JobStateName(job->state),
-                                                      "; only a SUCCEEDED job has a result"));
+    return RefusedStream<Response>(absl::FailedPreconditionError(
+        absl::StrCat("job \"jobs/", job->id, "\" is ", JobStateName(job->state),
+                     "; only a SUCCEEDED job has a result")));
   }
-  if (request.offset() < 0) return absl::InvalidArgumentError("offset must be 0 or more");
-  if (request.offset() > job->result_size_bytes) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "offset ", request.offset(), " is beyond the result's ", job->result_size_bytes, " bytes"));
+  if (request->offset() < 0) {
+    return RefusedStream<Response>(absl::InvalidArgumentError("offset must be 0 or more"));
   }
-  std::ifstream in(job->result_path, std::ios::binary);
-  if (!in) {
-    return absl::DataLossError(absl::StrCat("the result of job \"jobs/", job->id,
-                                            "\" is missing from the server's spool"));
+  if (request->offset() > job->result_size_bytes) {
+    return RefusedStream<Response>(absl::OutOfRangeError(
+        absl::StrCat("offset ", request->offset(), " is beyond the result's ",
+                     job->result_size_bytes, " bytes")));
   }
-  in.seekg(request.offset());
-  int64_t offset = request.offset();
-  std::vector<char> buffer(kMaxChunkBytes);
-  bool first = true;
-  while (first || offset < job->result_size_bytes) {
-    if (context->IsCancelled()) return absl::CancelledError("the download was cancelled");
-    const int64_t want = std::min<int64_t>(kMaxChunkBytes, job->result_size_bytes - offset);
-    in.read(buffer.data(), static_cast<std::streamsize>(want));
-    if (in.gcount() != want) {
-      return absl::DataLossError(
-          absl::StrCat("cannot read the result of job \"jobs/", job->id, "\" at offset ", offset));
-    }
-    vmm::v1::DownloadResultResponse message;
+  FileChunkPlan<Response> plan;
+  plan.path = job->result_path;
+  plan.offset = request->offset();
+  plan.end = job->result_size_bytes;
+  plan.missing_message =
+      absl::StrCat("the result of job \"jobs/", job->id, "\" is missing from the server's spool");
+  plan.short_read_message = absl::StrCat("cannot read the result of job \"jobs/", job->id, "\"");
+  plan.fill = [job = *job](Response* message, int64_t offset, absl::string_view chunk,
+                           bool first) {
     if (first) {
-      message.set_total_size_bytes(job->result_size_bytes);
-      message.set_sha256(job->result_sha256);
-      message.set_output_format(job->output_format);
+      message->set_total_size_bytes(job.result_size_bytes);
+      message->set_sha256(job.result_sha256);
+      message->set_output_format(job.output_format);
     }
-    message.set_offset(offset);
-    message.set_chunk(buffer.data(), static_cast<size_t>(want));
-    if (!writer->Write(message)) return absl::CancelledError("the downloader went away");
-    core_.metrics->download_bytes.Increment(static_cast<double>(want));
-    offset += want;
-    first = false;
-  }
-  return absl::OkStatus();
+    message->set_offset(offset);
+    message->set_chunk(chunk.data(), chunk.size());
+  };
+  plan.on_sent = [metrics = core_.metrics](int64_t bytes) {
+    metrics->download_bytes.Increment(static_cast<double>(bytes));
+  };
+  auto* download = new FileChunkReactor<Response>(std::move(plan));
+  download->Start();
+  return download;
 }
 
 }  // namespace vmm::server

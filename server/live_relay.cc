@@ -1,9 +1,9 @@
 #include "server/live_relay.h"
 
-#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/live_worker_reactor.h"
 #include "server/random_id.h"
 
 namespace vmm::server {
@@ -23,42 +23,11 @@ grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1::LiveResponse>* LiveRelay:
   return session.get();
 }
 
-absl::Status LiveRelay::ServeWorker(grpc::ServerContext* context, LiveWorkerStream* stream) {
-  vmm::v1::LiveWorkerMessage message;
-  if (!stream->Read(&message)) return absl::CancelledError("the worker left before attaching");
-  if (!message.has_attach()) {
-    return absl::InvalidArgumentError("the first message of LiveFrames must be attach");
-  }
-  std::shared_ptr<LiveSession> session = Find(message.attach().session_id());
-  if (session == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("no live session \"", message.attach().session_id(), "\""));
-  }
-  if (absl::Status status = session->AttachWorker(message.attach().worker_id(), context);
-      !status.ok()) {
-    return status;
-  }
-  std::thread writer([&]() { session->RunWorkerWriter(stream); });
-  bool failed = false;
-  while (!failed && stream->Read(&message)) {
-    switch (message.content_case()) {
-      case vmm::v1::LiveWorkerMessage::kResult:
-        session->OnWorkerResult(message.result());
-        break;
-      case vmm::v1::LiveWorkerMessage::kFailure:
-        session->OnWorkerFailure(message.failure().reason());
-        failed = true;
-        break;
-      default:
-        session->OnWorkerFailure("the worker sent a second attach");
-        failed = true;
-        break;
-    }
-  }
-  if (!failed) session->OnWorkerClosed();
-  writer.join();
-  session->DetachWorker();
-  return absl::OkStatus();
+grpc::ServerBidiReactor<vmm::v1::LiveWorkerMessage, vmm::v1::LiveServerMessage>*
+LiveRelay::StartWorkerStream(grpc::CallbackServerContext* context, const absl::Status& refused) {
+  auto stream = std::make_shared<LiveWorkerReactor>(this, context);
+  stream->Start(stream, refused);
+  return stream.get();
 }
 
 void LiveRelay::Tick() {

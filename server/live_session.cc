@@ -45,7 +45,6 @@ void LiveSession::OnReadDone(bool ok) {
       if (phase_ != Phase::kStreaming) {
         EndLocked(absl::CancelledError("the client closed the live session before it started"));
       }
-      worker_wakeup_.notify_all();  // the worker writer sends LiveEnd after the last frame
     } else if (end_status_.has_value()) {
       // Ending: ignore further frames.
     } else if (phase_ == Phase::kConfiguring) {
@@ -64,7 +63,6 @@ void LiveSession::OnReadDone(bool ok) {
       to_worker_.emplace_back(std::move(*request_.mutable_frame()), now);
       ++in_flight_;
       last_activity_ = now;
-      worker_wakeup_.notify_all();
       if (in_flight_ < max_in_flight_) {
         read_again = true;
       } else {
@@ -89,12 +87,7 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
   } else if (core_.shutting_down->load()) {
     worker = absl::UnavailableError("the server is shutting down");
   } else {
-    {
-      // The worker may attach before ReserveLiveSlot returns: AttachWorker waits out this phase.
-      std::lock_guard<std::mutex> lock(mutex_);
-      phase_ = Phase::kReserving;
-    }
-    worker = core_.scheduler->ReserveLiveSlot(session_id_, config, config.max_frames_in_flight());
+    worker = core_.scheduler->ReserveLiveSlot(session_id_);
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -107,21 +100,28 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
       phase_ = Phase::kWaitingForWorker;
       created_ = core_.clock->Now();  // the attach timeout counts from here
     }
-    worker_wakeup_.notify_all();
+  }
+  if (worker.ok()) {
+    // Told only now, the worker finds the session waiting for it when it attaches.
+    LiveAssignment assignment;
+    assignment.session_id = session_id_;
+    assignment.config = config;
+    assignment.max_frames_in_flight = config.max_frames_in_flight();
+    if (absl::Status sent = core_.scheduler->StartLiveSession(worker->worker_id, assignment);
+        !sent.ok()) {
+      End(sent);
+      return;
+    }
   }
   Pump();
 }
 
 absl::Status LiveSession::AttachWorker(const std::string& worker_id,
-                                       grpc::ServerContextBase* worker_context) {
+                                       grpc::ServerContextBase* worker_context,
+                                       std::function<void()> wake_worker) {
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    // The reservation is in-process and brief; the bound only guards against a stuck scheduler.
-    worker_wakeup_.wait_for(lock, std::chrono::seconds(10),
-                            [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-                              return phase_ != Phase::kReserving || end_status_.has_value();
-                            });
-    if (phase_ != Phase::kReserving && worker_.worker_id != worker_id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (phase_ != Phase::kConfiguring && worker_.worker_id != worker_id) {
       return absl::PermissionDeniedError(
           absl::StrCat("live session ", session_id_, " was assigned to another worker"));
     }
@@ -130,6 +130,7 @@ absl::Status LiveSession::AttachWorker(const std::string& worker_id,
           absl::StrCat("live session ", session_id_, " is not waiting for a worker"));
     }
     worker_context_ = worker_context;
+    wake_worker_ = std::move(wake_worker);
     phase_ = Phase::kStreaming;
     last_activity_ = core_.clock->Now();
     Outgoing ready;
@@ -146,26 +147,22 @@ absl::Status LiveSession::AttachWorker(const std::string& worker_id,
   return absl::OkStatus();
 }
 
-void LiveSession::RunWorkerWriter(LiveWorkerStream* stream) {
-  while (true) {
-    vmm::v1::LiveServerMessage message;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      worker_wakeup_.wait(lock, [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
-        return end_status_.has_value() || !to_worker_.empty() || client_done_;
-      });
-      if (end_status_.has_value()) return;
-      if (!to_worker_.empty()) {
-        auto [frame, receipt] = std::move(to_worker_.front());
-        to_worker_.pop_front();
-        awaiting_.push_back(Pending{frame.sequence(), receipt});
-        *message.mutable_frame() = std::move(frame);
-      } else {
-        message.mutable_end();
-      }
-    }
-    if (!stream->Write(message) || message.has_end()) return;
+bool LiveSession::NextForWorker(vmm::v1::LiveServerMessage* message) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (end_status_.has_value() || sent_end_) return false;
+  if (!to_worker_.empty()) {
+    auto [frame, receipt] = std::move(to_worker_.front());
+    to_worker_.pop_front();
+    awaiting_.push_back(Pending{frame.sequence(), receipt});
+    message->Clear();
+    *message->mutable_frame() = std::move(frame);
+    return true;
   }
+  if (!client_done_) return false;
+  message->Clear();
+  message->mutable_end();
+  sent_end_ = true;
+  return true;
 }
 
 void LiveSession::OnWorkerResult(const vmm::v1::LiveWorkerResult& result) {
@@ -214,6 +211,7 @@ void LiveSession::OnWorkerClosed() {
 void LiveSession::DetachWorker() {
   std::lock_guard<std::mutex> lock(mutex_);
   worker_context_ = nullptr;
+  wake_worker_ = nullptr;
 }
 
 void LiveSession::End(const absl::Status& status) {
@@ -256,7 +254,6 @@ void LiveSession::OnWriteDone(bool ok) {
         read_again = true;
       }
     }
-    if (client_done_ && phase_ == Phase::kStreaming) worker_wakeup_.notify_all();
   }
   if (read_again) StartRead(&request_);
   Pump();
@@ -284,13 +281,18 @@ void LiveSession::EndLocked(const absl::Status& status) {
     outgoing_.clear();
     if (worker_context_ != nullptr) worker_context_->TryCancel();
   }
-  worker_wakeup_.notify_all();
 }
 
 void LiveSession::Pump() {
   bool write = false;
   bool finish = false;
   grpc::Status finish_status;
+  std::function<void()> wake_worker;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    wake_worker = wake_worker_;  // the worker may have a frame or LiveEnd to take
+  }
+  if (wake_worker) wake_worker();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (finish_called_ || write_outstanding_) return;

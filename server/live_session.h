@@ -1,8 +1,8 @@
 // One live stream: the client's Live call (this callback reactor) joined to a worker's
-// LiveFrames stream (served by LiveRelay::ServeWorker on its own thread).
+// LiveFrames stream (live_worker_reactor.h, another reactor).
 //
-// Frames flow client -> reactor -> to_worker queue -> worker writer thread -> worker, and
-// results worker -> ServeWorker's reader -> out queue -> reactor -> client, in order. At most
+// Frames flow client -> this reactor -> to_worker queue -> worker's reactor -> worker, and
+// results worker -> worker's reactor -> out queue -> this reactor -> client, in order. At most
 // `max_frames_in_flight` frames are between their receipt and the end of their reply's write;
 // the reactor stops reading while that many are, so a fast client is held back by flow
 // control. A session ends with OK once the client has closed its side and every frame was
@@ -10,13 +10,13 @@
 // timeout; with UNAVAILABLE if no worker takes it or at shutdown.
 //
 // Thread-safety: one mutex guards the state; gRPC operations (StartRead, StartWrite, Finish)
-// are started outside it. Ownership: shared_ptr, held by the relay's table until OnDone and by
-// the worker's handler while it runs.
+// and the worker's reactor are called outside it. Ownership: shared_ptr, held by the relay's
+// table until OnDone and by the worker's reactor while it is attached.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -35,10 +35,6 @@ namespace vmm::server {
 
 class LiveRelay;
 
-// The stream type of the worker's side.
-using LiveWorkerStream =
-    grpc::ServerReaderWriter<vmm::v1::LiveServerMessage, vmm::v1::LiveWorkerMessage>;
-
 // A live session.
 class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1::LiveResponse> {
  public:
@@ -53,14 +49,16 @@ class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1
 
   const std::string& session_id() const { return session_id_; }
 
-  // Worker side, called from LiveRelay::ServeWorker's thread.
+  // Worker side, called from the worker's LiveFrames reactor.
   // Joins worker `worker_id` to the session: PERMISSION_DENIED if the session was bound to
-  // another worker, FAILED_PRECONDITION if it is not waiting for one. A worker told of the session
-  // before its reservation returned waits here for it.
-  absl::Status AttachWorker(const std::string& worker_id,
-                            grpc::ServerContextBase* worker_context);
-  // Writes the client's frames to the worker until the session ends.
-  void RunWorkerWriter(LiveWorkerStream* stream);
+  // another worker, FAILED_PRECONDITION if it is not waiting for one. (The worker hears of the
+  // session only once it waits.) `wake_worker` is called, outside the lock, whenever the worker
+  // may have a message to take (NextForWorker).
+  absl::Status AttachWorker(const std::string& worker_id, grpc::ServerContextBase* worker_context,
+                            std::function<void()> wake_worker);
+  // The next message for the worker: a client frame, or LiveEnd once the client is done and
+  // every frame was sent. False if there is none now (or the session ended).
+  bool NextForWorker(vmm::v1::LiveServerMessage* message);
   void OnWorkerResult(const vmm::v1::LiveWorkerResult& result);
   void OnWorkerFailure(const std::string& reason);
   void OnWorkerClosed();
@@ -79,7 +77,7 @@ class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1
   void OnDone() override;
 
  private:
-  enum class Phase { kConfiguring, kReserving, kWaitingForWorker, kStreaming };
+  enum class Phase { kConfiguring, kWaitingForWorker, kStreaming };
   struct Pending {
     uint64_t sequence = 0;
     absl::Time receipt;
@@ -100,7 +98,8 @@ class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1
   const std::string session_id_;
 
   std::mutex mutex_;
-  std::condition_variable worker_wakeup_;
+  std::function<void()> wake_worker_ ABSL_GUARDED_BY(mutex_);
+  bool sent_end_ ABSL_GUARDED_BY(mutex_) = false;  // LiveEnd went to the worker
   Phase phase_ ABSL_GUARDED_BY(mutex_) = Phase::kConfiguring;
   vmm::v1::LiveRequest request_;  // target of the one outstanding read
   vmm::v1::LiveResponse writing_response_;  // the one outstanding write

@@ -132,7 +132,6 @@ grpc::Status MagnificationServiceImpl::DeleteJob(grpc::ServerContext* context,
   }
   if (job->input_in_spool) Spool::RemoveFile(job->input_path);
   Spool::RemoveFile(job->result_path);
-  core_.events->Forget(job->id);
   return grpc::Status::OK;
 }
 

@@ -1,8 +1,10 @@
 // vmm.v1.MagnificationService: the public API. The service stays thin: it authenticates the
 // caller, validates the request, and hands the work to the spool, the job store and the
-// scheduler. Upload, watch and download are synchronous streaming handlers (each bounded and
-// ending on cancellation or shutdown); Live is a callback reactor (live_relay.h), so a session
-// can end with a status at any moment. Thread-safe; the ServerCore's parts must outlive it.
+// scheduler. The streams that wait on a client are callback reactors and hold no thread:
+// WatchJob and DownloadResult (job_streams.cc) and Live (live_relay.h). SubmitJob
+// (submit_job.cc) stays a synchronous handler: it writes and syncs the spool file and the job
+// store and digests server_path files, blocking work that belongs on the server's bounded
+// thread pool, not in gRPC's reactions. Thread-safe; the ServerCore's parts must outlive it.
 #pragma once
 
 #include "server/server_core.h"
@@ -12,8 +14,10 @@ namespace vmm::server {
 
 // The public API.
 class MagnificationServiceImpl final
-    : public vmm::v1::MagnificationService::WithCallbackMethod_Live<
-          vmm::v1::MagnificationService::Service> {
+    : public vmm::v1::MagnificationService::WithCallbackMethod_WatchJob<
+          vmm::v1::MagnificationService::WithCallbackMethod_DownloadResult<
+              vmm::v1::MagnificationService::WithCallbackMethod_Live<
+                  vmm::v1::MagnificationService::Service>>> {
  public:
   explicit MagnificationServiceImpl(ServerCore core) : core_(core) {}
 
@@ -27,15 +31,15 @@ class MagnificationServiceImpl final
                       vmm::v1::Job* response) override;
   grpc::Status ListJobs(grpc::ServerContext* context, const vmm::v1::ListJobsRequest* request,
                         vmm::v1::ListJobsResponse* response) override;
-  grpc::Status WatchJob(grpc::ServerContext* context, const vmm::v1::WatchJobRequest* request,
-                        grpc::ServerWriter<vmm::v1::JobEvent>* writer) override;
+  grpc::ServerWriteReactor<vmm::v1::JobEvent>* WatchJob(
+      grpc::CallbackServerContext* context, const vmm::v1::WatchJobRequest* request) override;
   grpc::Status CancelJob(grpc::ServerContext* context, const vmm::v1::CancelJobRequest* request,
                          vmm::v1::Job* response) override;
   grpc::Status DeleteJob(grpc::ServerContext* context, const vmm::v1::DeleteJobRequest* request,
                          google::protobuf::Empty* response) override;
-  grpc::Status DownloadResult(grpc::ServerContext* context,
-                              const vmm::v1::DownloadResultRequest* request,
-                              grpc::ServerWriter<vmm::v1::DownloadResultResponse>* writer) override;
+  grpc::ServerWriteReactor<vmm::v1::DownloadResultResponse>* DownloadResult(
+      grpc::CallbackServerContext* context,
+      const vmm::v1::DownloadResultRequest* request) override;
   grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1::LiveResponse>* Live(
       grpc::CallbackServerContext* context) override;
 
@@ -50,11 +54,6 @@ class MagnificationServiceImpl final
   absl::StatusOr<JobRecord> UseServerFile(const std::string& owner, const vmm::v1::JobSpec& spec);
   absl::StatusOr<vmm::v1::Job> Submit(grpc::ServerContext* context,
                                       grpc::ServerReader<vmm::v1::SubmitJobRequest>* reader);
-  absl::Status Watch(grpc::ServerContext* context, const vmm::v1::WatchJobRequest& request,
-                     grpc::ServerWriter<vmm::v1::JobEvent>* writer);
-  absl::Status Download(grpc::ServerContext* context,
-                        const vmm::v1::DownloadResultRequest& request,
-                        grpc::ServerWriter<vmm::v1::DownloadResultResponse>* writer);
 
   ServerCore core_;
 };

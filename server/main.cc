@@ -121,7 +121,8 @@ int main(int argc, char** argv) {
                 vmm::server::ParseDurationFlag,
                 "An interrupted resumable upload is discarded after this", "24h");
   app.add_option("--max-threads", options.max_threads,
-                 "Most gRPC handler threads (each open stream holds one)")
+                 "Most threads for unary calls and uploads (each running call holds one; "
+                 "watches, downloads, worker and live streams hold none)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);

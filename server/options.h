@@ -32,7 +32,7 @@ struct ServerOptions {
   int worker_metrics_port = 8003;   // --worker-metrics-port: first local worker's metrics port
   absl::Duration retention = absl::Hours(24 * 7);  // --retention: finished jobs are kept
   absl::Duration shutdown_grace = absl::Seconds(30);  // --shutdown-grace: for running uploads
-  int max_threads = 512;            // --max-threads: gRPC's thread limit (one per stream)
+  int max_threads = 512;  // --max-threads: threads of the synchronous handlers (unary, uploads)
   SchedulerOptions scheduler;       // --lease, --heartbeat-interval, --max-attempts, ...
   ServerLimits limits;              // --max-upload-bytes, --max-frame-width, ...
 };

@@ -1,7 +1,6 @@
 #include "server/scheduler.h"
 
 #include <algorithm>
-#include <limits>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -14,152 +13,201 @@ namespace vmm::server {
 
 Scheduler::Scheduler(JobStore* store, Clock* clock, JobEvents* events, ServerMetrics* metrics,
                      SchedulerOptions options)
-    : store_(store), clock_(clock), events_(events), metrics_(metrics), options_(options) {}
+    : store_(store),
+      clock_(clock),
+      events_(events),
+      metrics_(metrics),
+      options_(options),
+      writer_([this]() { WriteJournal(); }) {}
+
+Scheduler::~Scheduler() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  journal_grew_.notify_all();
+  writer_.join();
+  Drain();
+}
+
+void Scheduler::Flush() { Drain(); }
+
+void Scheduler::WriteJournal() {
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      journal_grew_.wait(lock, [&] { return stopping_ || !journal_.empty(); });
+      if (stopping_) return;
+    }
+    Drain();
+  }
+}
 
 absl::Status Scheduler::RecoverAfterRestart() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  JobQuery query;
-  query.state = JobState::kRunning;
-  query.limit = 500;
-  while (true) {
-    absl::StatusOr<JobPage> page = store_->List(query);
-    if (!page.ok()) return page.status();
-    for (const JobRecord& job : page->jobs) {
-      TakeBack(job.id, "the server restarted while it ran", /*count_attempt=*/true);
+  std::vector<JobRecord> found[2];  // QUEUED, RUNNING
+  const JobState states[2] = {JobState::kQueued, JobState::kRunning};
+  for (int i = 0; i < 2; ++i) {
+    JobQuery query;
+    query.state = states[i];
+    query.limit = 500;
+    while (true) {
+      absl::StatusOr<JobPage> page = store_->List(query);
+      if (!page.ok()) return page.status();
+      for (JobRecord& job : page->jobs) found[i].push_back(std::move(job));
+      if (page->next_before_sequence == 0) break;
+      query.before_sequence = page->next_before_sequence;
     }
-    if (page->next_before_sequence == 0) break;
-    query.before_sequence = page->next_before_sequence;
   }
-  RefreshGauges();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (JobRecord& job : found[0]) Enqueue(std::move(job));
+    for (JobRecord& job : found[1]) {
+      const std::string id = job.id;
+      active_[id].record = std::move(job);
+      TakeBack(id, "the server restarted while it ran", /*count_attempt=*/true);
+    }
+    RefreshGauges();
+  }
+  Drain();
   return absl::OkStatus();
 }
 
-void Scheduler::ReportProgress(const std::string& worker_id, const vmm::v1::Progress& progress) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto lease = leases_.find(progress.job_id());
-  if (lease == leases_.end() || lease->second.worker_id != worker_id) return;
-  const absl::Time now = clock_->Now();
-  lease->second.expiry = now + options_.lease;
-  if (progress.frames_done() > lease->second.frames_reported) {
-    metrics_->frames_processed.Increment(
-        static_cast<double>(progress.frames_done() - lease->second.frames_reported));
-    lease->second.frames_reported = progress.frames_done();
+void Scheduler::ReportProgress(const std::string& worker_id, const JobProgress& progress) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ActiveJob* job = LeasedBy(worker_id, progress.job_id);
+    if (job == nullptr) return;
+    const absl::Time now = clock_->Now();
+    job->lease_expiry = now + options_.lease;
+    if (progress.frames_done > job->frames_reported) {
+      metrics_->frames_processed.Increment(
+          static_cast<double>(progress.frames_done - job->frames_reported));
+      job->frames_reported = progress.frames_done;
+    }
+    job->frames_done = progress.frames_done;
+    job->frames_total = progress.frames_total;
+    job->frames_per_second = progress.frames_per_second;
+    // Watchers hear of progress at most once a second per job (and always when complete).
+    const bool complete =
+        progress.frames_total > 0 && progress.frames_done >= progress.frames_total;
+    if (!complete && now - job->last_progress_notify < absl::Seconds(1)) return;
+    job->last_progress_notify = now;
   }
-  Progress& latest = progress_[progress.job_id()];
-  latest.frames_done = progress.frames_done();
-  latest.frames_total = progress.frames_total();
-  latest.frames_per_second = progress.frames_per_second();
-  // Watchers hear of progress at most once a second per job (and always when complete).
-  const bool complete =
-      progress.frames_total() > 0 && progress.frames_done() >= progress.frames_total();
-  if (!complete && now - lease->second.last_progress_notify < absl::Seconds(1)) return;
-  lease->second.last_progress_notify = now;
-  events_->Notify(progress.job_id());
+  events_->Notify(progress.job_id);
 }
 
 void Scheduler::OverlayProgress(JobRecord* job) {
   if (job->state != JobState::kRunning) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  auto latest = progress_.find(job->id);
-  if (latest == progress_.end()) return;
-  job->frames_done = latest->second.frames_done;
-  if (latest->second.frames_total > 0) job->frames_total = latest->second.frames_total;
-  job->frames_per_second = latest->second.frames_per_second;
+  auto active = active_.find(job->id);
+  if (active == active_.end() || active->second.record.state != JobState::kRunning) return;
+  job->frames_done = active->second.frames_done;
+  if (active->second.frames_total > 0) job->frames_total = active->second.frames_total;
+  job->frames_per_second = active->second.frames_per_second;
 }
 
-void Scheduler::FinishJob(const std::string& worker_id, const vmm::v1::JobFinished& finished) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const std::string& job_id = finished.job_id();
-  auto lease = leases_.find(job_id);
-  if (lease == leases_.end() || lease->second.worker_id != worker_id) {
-    // A cancelled job's acknowledgement, or a stale report: only the slot matters.
+void Scheduler::FinishJob(const std::string& worker_id, const JobOutcome& outcome) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::string& job_id = outcome.job_id;
+    // Without a lease: a cancelled job's acknowledgement, or a stale report; only the slot
+    // matters.
+    if (ActiveJob* job = LeasedBy(worker_id, job_id); job != nullptr) {
+      switch (outcome.kind) {
+        case JobOutcome::Kind::kSucceeded:
+          if (job->record.result_path.empty() ||
+              job->record.result_size_bytes != outcome.result_size_bytes ||
+              job->record.result_sha256 != common::NormalizeHex(outcome.result_sha256)) {
+            Finish(job_id, JobState::kFailed,
+                   "the worker reported success but its result was not uploaded intact");
+            break;
+          }
+          if (outcome.frames_processed > 0) job->record.frames_done = outcome.frames_processed;
+          Finish(job_id, JobState::kSucceeded, "");
+          break;
+        case JobOutcome::Kind::kFailed: {
+          const std::string reason =
+              outcome.reason.empty() ? "the worker gave no reason" : outcome.reason;
+          if (outcome.retryable) {
+            TakeBack(job_id, reason, /*count_attempt=*/true);
+          } else {
+            Finish(job_id, JobState::kFailed, reason);
+          }
+          break;
+        }
+        case JobOutcome::Kind::kHandedBack:
+          TakeBack(job_id,
+                   absl::StrCat("handed back by worker ", worker_id, ": ", outcome.reason),
+                   /*count_attempt=*/false);
+          break;
+      }
+    }
     ReleaseJobSlot(worker_id, job_id);
     Dispatch();
-    return;
   }
-  switch (finished.outcome_case()) {
-    case vmm::v1::JobFinished::kSucceeded: {
-      absl::StatusOr<JobRecord> job = store_->Get(job_id);
-      if (!job.ok()) break;
-      const vmm::v1::JobSucceeded& success = finished.succeeded();
-      if (job->result_path.empty() || job->result_size_bytes != success.result_size_bytes() ||
-          job->result_sha256 != common::NormalizeHex(success.result_sha256())) {
-        leases_.erase(lease);
-        Finish(*std::move(job), JobState::kFailed,
-               "the worker reported success but its result was not uploaded intact");
-        break;
-      }
-      if (success.frames_processed() > 0) job->frames_done = success.frames_processed();
-      leases_.erase(lease);
-      Finish(*std::move(job), JobState::kSucceeded, "");
-      break;
-    }
-    case vmm::v1::JobFinished::kFailed: {
-      const vmm::v1::JobFailed& failure = finished.failed();
-      const std::string reason =
-          failure.reason().empty() ? "the worker gave no reason" : failure.reason();
-      if (failure.retryable()) {
-        TakeBack(job_id, reason, /*count_attempt=*/true);
-        break;
-      }
-      absl::StatusOr<JobRecord> job = store_->Get(job_id);
-      leases_.erase(lease);
-      if (job.ok()) Finish(*std::move(job), JobState::kFailed, reason);
-      break;
-    }
-    case vmm::v1::JobFinished::kHandedBack:
-    case vmm::v1::JobFinished::kCancelled:
-    case vmm::v1::JobFinished::OUTCOME_NOT_SET:
-      TakeBack(
-          job_id,
-          absl::StrCat("handed back by worker ", worker_id, ": ", finished.handed_back().reason()),
-          /*count_attempt=*/false);
-      break;
-  }
-  leases_.erase(job_id);
-  ReleaseJobSlot(worker_id, job_id);
-  Dispatch();
 }
 
 absl::StatusOr<JobRecord> Scheduler::CheckLease(const std::string& worker_id,
                                                 const std::string& job_id) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto lease = leases_.find(job_id);
-    if (lease == leases_.end() || lease->second.worker_id != worker_id) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("job ", job_id, " is not assigned to worker ", worker_id, "; drop it"));
-    }
+  std::lock_guard<std::mutex> lock(mutex_);
+  ActiveJob* job = LeasedBy(worker_id, job_id);
+  if (job == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("job ", job_id, " is not assigned to worker ", worker_id, "; drop it"));
   }
-  return store_->Get(job_id);
+  return job->record;
 }
 
 absl::Status Scheduler::RecordResult(const std::string& worker_id, const std::string& job_id,
                                      const std::string& path, int64_t size_bytes,
                                      const std::string& sha256) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  auto lease = leases_.find(job_id);
-  if (lease == leases_.end() || lease->second.worker_id != worker_id) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "job ", job_id, " is no longer assigned to worker ", worker_id, "; result dropped"));
+  absl::Status written;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ActiveJob* job = LeasedBy(worker_id, job_id);
+    if (job == nullptr) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "job ", job_id, " is no longer assigned to worker ", worker_id, "; result dropped"));
+    }
+    job->record.result_path = path;
+    job->record.result_size_bytes = size_bytes;
+    job->record.result_sha256 = common::NormalizeHex(sha256);
+    JournalWrite(job->record, JobState::kRunning, nullptr, &written);
   }
-  absl::StatusOr<JobRecord> job = store_->Get(job_id);
-  if (!job.ok()) return job.status();
-  job->result_path = path;
-  job->result_size_bytes = size_bytes;
-  job->result_sha256 = common::NormalizeHex(sha256);
-  return store_->Update(*job, JobState::kRunning);
+  Drain();
+  return written;
 }
 
-void Scheduler::JobQueued() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  Dispatch();
-  RefreshGauges();
+void Scheduler::JobQueued(const JobRecord& job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (job.state != JobState::kQueued || active_.count(job.id) > 0) return;
+    Enqueue(job);
+    Dispatch();
+    RefreshGauges();
+  }
 }
 
 absl::StatusOr<JobRecord> Scheduler::CancelJob(const std::string& job_id,
                                                const std::string& reason) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  absl::Status written;
+  std::optional<JobRecord> cancelled;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto active = active_.find(job_id);
+    if (active != active_.end()) {
+      if (active->second.record.state == JobState::kRunning) {
+        // The worker's slot stays taken until it acknowledges.
+        SendCancel(active->second.worker_id, job_id, reason);
+      }
+      cancelled = Finish(job_id, JobState::kCancelled, reason, &written);
+    }
+  }
+  Drain();  // either way: the write of the cancel, or the store as of every decision so far
+  if (cancelled.has_value()) {
+    if (!written.ok()) return written;
+    return *cancelled;
+  }
   absl::StatusOr<JobRecord> job = store_->Get(job_id);
   if (!job.ok()) return job.status();
   if (job->state == JobState::kCancelled) return job;
@@ -168,85 +216,110 @@ absl::StatusOr<JobRecord> Scheduler::CancelJob(const std::string& job_id,
         absl::StrCat("job \"jobs/", job_id, "\" already ", JobStateName(job->state),
                      "; only queued or running jobs can be cancelled"));
   }
-  const JobState was = job->state;
-  auto lease = leases_.find(job_id);
-  if (was == JobState::kRunning && lease != leases_.end()) {
-    auto worker = workers_.find(lease->second.worker_id);
-    if (worker != workers_.end()) {
-      vmm::v1::ServerMessage message;
-      message.mutable_cancel()->set_job_id(job_id);
-      message.mutable_cancel()->set_reason(reason);
-      worker->second.sink(message);
-    }
-    leases_.erase(lease);  // the worker's slot stays taken until it acknowledges
-  }
-  if (was == JobState::kQueued) {
-    job->state = JobState::kCancelled;
-    job->end_time = clock_->Now();
-    job->failure_reason = reason;
-    if (absl::Status status = store_->Update(*job, was); !status.ok()) return status;
-    metrics_->jobs_cancelled.Increment();
-    events_->Notify(job_id);
-    RefreshGauges();
-    return job;
-  }
-  Finish(*job, JobState::kCancelled, reason);
-  return store_->Get(job_id);
+  // Stored but not yet handed to the scheduler (its submission is finishing right now).
+  return absl::UnavailableError(
+      absl::StrCat("job \"jobs/", job_id, "\" is being queued; cancel it again in a moment"));
 }
 
 void Scheduler::Tick() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  const absl::Time now = clock_->Now();
-  std::vector<std::pair<std::string, std::string>> lapsed;  // job id, worker id
-  for (const auto& [job_id, lease] : leases_) {
-    if (lease.expiry <= now) lapsed.emplace_back(job_id, lease.worker_id);
-  }
-  for (const auto& [job_id, worker_id] : lapsed) {
-    auto worker = workers_.find(worker_id);
-    if (worker != workers_.end()) {
-      vmm::v1::ServerMessage message;
-      message.mutable_cancel()->set_job_id(job_id);
-      message.mutable_cancel()->set_reason("lease lapsed");
-      worker->second.sink(message);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const absl::Time now = clock_->Now();
+    std::vector<std::pair<std::string, std::string>> lapsed;  // job id, worker id
+    for (const auto& [job_id, job] : active_) {
+      if (job.record.state == JobState::kRunning && job.lease_expiry <= now) {
+        lapsed.emplace_back(job_id, job.worker_id);
+      }
     }
-    TakeBack(job_id,
-             absl::StrCat("lease lapsed: no heartbeat from worker ", worker_id, " for ",
-                          absl::FormatDuration(options_.lease)),
-             /*count_attempt=*/true);
-  }
-  for (auto& [worker_id, worker] : workers_) {
-    if (!worker.disconnecting && now - worker.last_heartbeat > options_.lease) {
-      common::LogWarning(absl::StrCat("worker ", worker_id, " sent no heartbeat for ",
-                                      absl::FormatDuration(now - worker.last_heartbeat),
-                                      "; closing its stream"));
-      worker.disconnecting = true;
-      if (worker.disconnect) worker.disconnect();
+    for (const auto& [job_id, worker_id] : lapsed) {
+      SendCancel(worker_id, job_id, "lease lapsed");
+      TakeBack(job_id,
+               absl::StrCat("lease lapsed: no heartbeat from worker ", worker_id, " for ",
+                            absl::FormatDuration(options_.lease)),
+               /*count_attempt=*/true);
     }
+    for (auto& [worker_id, worker] : workers_) {
+      if (!worker.disconnecting && now - worker.last_heartbeat > options_.lease) {
+        common::LogWarning(absl::StrCat("worker ", worker_id, " sent no heartbeat for ",
+                                        absl::FormatDuration(now - worker.last_heartbeat),
+                                        "; closing its stream"));
+        worker.disconnecting = true;
+        JournalSend([link = worker.link]() { link->Disconnect(); });
+      }
+    }
+    Dispatch();
+    RefreshGauges();
   }
-  Dispatch();
-  RefreshGauges();
 }
 
 void Scheduler::Shutdown() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  assigning_ = false;
-  std::vector<std::pair<std::string, std::string>> held;
-  for (const auto& [job_id, lease] : leases_) held.emplace_back(job_id, lease.worker_id);
-  for (const auto& [job_id, worker_id] : held) {
-    auto worker = workers_.find(worker_id);
-    if (worker != workers_.end()) {
-      vmm::v1::ServerMessage message;
-      message.mutable_cancel()->set_job_id(job_id);
-      message.mutable_cancel()->set_reason("the server is shutting down");
-      worker->second.sink(message);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    assigning_ = false;
+    std::vector<std::pair<std::string, std::string>> held;  // job id, worker id
+    for (const auto& [job_id, job] : active_) {
+      if (job.record.state == JobState::kRunning) held.emplace_back(job_id, job.worker_id);
     }
-    TakeBack(job_id, "the server shut down", /*count_attempt=*/false);
+    for (const auto& [job_id, worker_id] : held) {
+      SendCancel(worker_id, job_id, "the server is shutting down");
+      TakeBack(job_id, "the server shut down", /*count_attempt=*/false);
+    }
+    RefreshGauges();
   }
-  RefreshGauges();
+  Drain();
+}
+
+void Scheduler::Drain() {
+  std::lock_guard<std::mutex> draining(drain_mutex_);
+  while (true) {
+    JournalEntry entry;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (journal_.empty()) return;
+      entry = std::move(journal_.front());
+      journal_.pop_front();
+    }
+    absl::Status status = absl::OkStatus();
+    if (entry.write.has_value()) {
+      status = store_->Update(*entry.write, entry.expected_state);
+      if (!status.ok()) {
+        common::LogError(absl::StrCat("storing job ", entry.write->id, " as ",
+                                      JobStateName(entry.write->state), ": ", status.message()));
+      }
+    }
+    if (entry.result != nullptr) *entry.result = status;
+    if (status.ok() && entry.then) entry.then();
+    if (entry.write.has_value()) events_->Notify(entry.write->id);
+  }
+}
+
+void Scheduler::JournalWrite(const JobRecord& job, JobState expected_state,
+                             std::function<void()> then, absl::Status* result) {
+  JournalEntry entry;
+  entry.write = job;
+  entry.expected_state = expected_state;
+  entry.then = std::move(then);
+  entry.result = result;
+  journal_.push_back(std::move(entry));
+  journal_grew_.notify_one();
+}
+
+void Scheduler::JournalSend(std::function<void()> send) {
+  JournalEntry entry;
+  entry.then = std::move(send);
+  journal_.push_back(std::move(entry));
+  journal_grew_.notify_one();
+}
+
+void Scheduler::SendCancel(const std::string& worker_id, const std::string& job_id,
+                           const std::string& reason) {
+  auto worker = workers_.find(worker_id);
+  if (worker == workers_.end()) return;
+  JournalSend([link = worker->second.link, job_id, reason]() { link->Cancel(job_id, reason); });
 }
 
 void Scheduler::Dispatch() {
-  while (assigning_) {
+  while (assigning_ && !queued_.empty()) {
     // The worker with the most free job slots.
     WorkerState* worker = nullptr;
     std::string worker_id;
@@ -260,124 +333,125 @@ void Scheduler::Dispatch() {
       }
     }
     if (worker == nullptr) return;
-    absl::StatusOr<std::vector<OwnerQueueHead>> heads = store_->QueueHeads();
-    if (!heads.ok()) {
-      common::LogError(absl::StrCat("reading the queue: ", heads.status().message()));
-      return;
-    }
-    if (heads->empty()) return;
-    auto served = [&](const OwnerQueueHead& head) {
-      auto found = owner_last_served_.find(head.owner);
-      return std::make_tuple(found == owner_last_served_.end() ? 0 : found->second, head.sequence);
+    // The owner served longest ago; ties go to the oldest queued job.
+    auto served = [&](const std::string& owner, int64_t oldest_sequence) {
+      auto found = owner_last_served_.find(owner);
+      return std::make_tuple(found == owner_last_served_.end() ? 0 : found->second,
+                             oldest_sequence);
     };
-    const OwnerQueueHead& next = *std::min_element(
-        heads->begin(), heads->end(),
-        [&](const OwnerQueueHead& a, const OwnerQueueHead& b) { return served(a) < served(b); });
-    absl::StatusOr<JobRecord> job = store_->Get(next.job_id);
-    if (!job.ok()) return;
+    auto next = std::min_element(
+        queued_.begin(), queued_.end(), [&](const auto& a, const auto& b) {
+          return served(a.first, a.second.begin()->first) <
+                 served(b.first, b.second.begin()->first);
+        });
+    const std::string job_id = next->second.begin()->second;
+    next->second.erase(next->second.begin());
+    if (next->second.empty()) queued_.erase(next);
+    --queued_jobs_;
+
+    ActiveJob& active = active_[job_id];
+    JobRecord& job = active.record;
     const absl::Time now = clock_->Now();
-    job->state = JobState::kRunning;
-    job->attempts += 1;
-    job->worker_id = worker_id;
-    job->frames_done = 0;
-    job->frames_per_second = 0;
-    if (job->start_time == absl::InfinitePast()) {
-      job->start_time = now;
-      metrics_->job_queue_wait.Observe(absl::ToDoubleSeconds(now - job->create_time));
+    job.state = JobState::kRunning;
+    job.attempts += 1;
+    job.worker_id = worker_id;
+    job.frames_done = 0;
+    job.frames_per_second = 0;
+    if (job.start_time == absl::InfinitePast()) {
+      job.start_time = now;
+      metrics_->job_queue_wait.Observe(absl::ToDoubleSeconds(now - job.create_time));
     }
-    if (absl::Status status = store_->Update(*job, JobState::kQueued); !status.ok()) {
-      common::LogError(absl::StrCat("assigning a job: ", status.message()));
-      return;
-    }
-    owner_last_served_[job->owner] = ++assignments_;
-    leases_[job->id] = Lease{worker_id, now + options_.lease};
-    worker->jobs.insert(job->id);
-    vmm::v1::ServerMessage message;
-    vmm::v1::Assignment* assignment = message.mutable_assignment();
-    assignment->set_job_id(job->id);
-    *assignment->mutable_params() = job->params;
-    assignment->set_output_format(job->output_format);
-    assignment->set_input_filename(job->input_filename);
-    assignment->set_input_size_bytes(job->input_size_bytes);
-    assignment->set_input_sha256(job->input_sha256);
-    assignment->set_lease_seconds(absl::ToDoubleSeconds(options_.lease));
-    assignment->set_max_frames(options_.max_frames);
-    assignment->set_attempt(job->attempts);
-    worker->sink(message);
-    events_->Notify(job->id);
-    common::LogInfo(absl::StrCat("job ", job->id, " of ", job->owner, " assigned to ", worker_id,
-                                 " (attempt ", job->attempts, ")"));
+    active.worker_id = worker_id;
+    active.lease_expiry = now + options_.lease;
+    owner_last_served_[job.owner] = ++assignments_;
+    worker->jobs.insert(job_id);
+    JobAssignment assignment{job, options_.lease, options_.max_frames};
+    JournalWrite(job, JobState::kQueued, [link = worker->link, assignment, worker_id]() {
+      link->Assign(assignment);
+      common::LogInfo(absl::StrCat("job ", assignment.job.id, " of ", assignment.job.owner,
+                                   " assigned to ", worker_id, " (attempt ",
+                                   assignment.job.attempts, ")"));
+    });
     RefreshGauges();
   }
 }
 
+void Scheduler::Enqueue(JobRecord job) {
+  queued_[job.owner].emplace(job.sequence, job.id);
+  ++queued_jobs_;
+  const std::string id = job.id;
+  active_[id] = ActiveJob{};
+  active_[id].record = std::move(job);
+}
+
 void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, bool count_attempt) {
-  auto lease = leases_.find(job_id);
-  if (lease != leases_.end()) {
-    ReleaseJobSlot(lease->second.worker_id, job_id);
-    leases_.erase(lease);
-  }
-  progress_.erase(job_id);  // the next attempt starts over
-  absl::StatusOr<JobRecord> job = store_->Get(job_id);
-  if (!job.ok() || job->state != JobState::kRunning) return;
-  if (!count_attempt) job->attempts = std::max(0, job->attempts - 1);
-  if (count_attempt && job->attempts >= options_.max_attempts) {
-    Finish(*std::move(job), JobState::kFailed,
+  auto active = active_.find(job_id);
+  if (active == active_.end() || active->second.record.state != JobState::kRunning) return;
+  ReleaseJobSlot(active->second.worker_id, job_id);
+  JobRecord job = active->second.record;
+  if (!count_attempt) job.attempts = std::max(0, job.attempts - 1);
+  if (count_attempt && job.attempts >= options_.max_attempts) {
+    Finish(job_id, JobState::kFailed,
            absl::StrCat("gave up after ", options_.max_attempts, " attempts; last: ", reason));
     return;
   }
-  job->state = JobState::kQueued;
-  job->worker_id.clear();
-  job->frames_done = 0;
-  job->frames_per_second = 0;
-  job->result_path.clear();
-  job->result_size_bytes = 0;
-  job->result_sha256.clear();
-  if (absl::Status status = store_->Update(*job, JobState::kRunning); !status.ok()) {
-    common::LogError(absl::StrCat("requeueing job ", job_id, ": ", status.message()));
-    return;
-  }
-  common::LogInfo(absl::StrCat("job ", job_id, " queued again: ", reason));
-  events_->Notify(job_id);
+  job.state = JobState::kQueued;
+  job.worker_id.clear();
+  job.frames_done = 0;
+  job.frames_per_second = 0;
+  job.result_path.clear();
+  job.result_size_bytes = 0;
+  job.result_sha256.clear();
+  Enqueue(job);  // the next attempt starts over
+  JournalWrite(job, JobState::kRunning, [job_id, reason]() {
+    common::LogInfo(absl::StrCat("job ", job_id, " queued again: ", reason));
+  });
   RefreshGauges();
 }
 
-void Scheduler::Finish(JobRecord job, JobState state, const std::string& reason) {
+JobRecord Scheduler::Finish(const std::string& job_id, JobState state, const std::string& reason,
+                            absl::Status* result) {
+  auto active = active_.find(job_id);
+  JobRecord job = active->second.record;
   const JobState was = job.state;
   const absl::Time now = clock_->Now();
-  if (auto latest = progress_.find(job.id); latest != progress_.end()) {
-    // The frames done as last reported (a success's own count, set by the caller, stands).
-    job.frames_done = std::max(job.frames_done, latest->second.frames_done);
-    if (latest->second.frames_total > 0) job.frames_total = latest->second.frames_total;
-    progress_.erase(latest);
+  if (was == JobState::kRunning) {
+    // The frames done as last reported, unless the job's own count is higher.
+    job.frames_done = std::max(job.frames_done, active->second.frames_done);
+    if (active->second.frames_total > 0) job.frames_total = active->second.frames_total;
+  } else {
+    auto owner = queued_.find(job.owner);
+    if (owner != queued_.end() && owner->second.erase({job.sequence, job.id}) > 0) {
+      --queued_jobs_;
+      if (owner->second.empty()) queued_.erase(owner);
+    }
   }
+  active_.erase(active);
   job.state = state;
   job.end_time = now;
   job.failure_reason = reason;
   job.worker_id.clear();
   job.frames_per_second = 0;
-  if (absl::Status status = store_->Update(job, was); !status.ok()) {
-    common::LogError(absl::StrCat("finishing job ", job.id, ": ", status.message()));
-    return;
-  }
-  if (job.start_time != absl::InfinitePast()) {
-    metrics_->job_duration.Observe(absl::ToDoubleSeconds(now - job.start_time));
-  }
-  switch (state) {
-    case JobState::kSucceeded:
-      metrics_->jobs_succeeded.Increment();
-      break;
-    case JobState::kFailed:
-      metrics_->jobs_failed.Increment();
-      break;
-    default:
-      metrics_->jobs_cancelled.Increment();
-      break;
-  }
-  common::LogInfo(
-      absl::StrCat("job ", job.id, " ", JobStateName(state), reason.empty() ? "" : ": ", reason));
-  events_->Notify(job.id);
+  JournalWrite(job, was, [metrics = metrics_, job, now]() {
+    if (job.start_time != absl::InfinitePast()) {
+      metrics->job_duration.Observe(absl::ToDoubleSeconds(now - job.start_time));
+    }
+    switch (job.state) {
+      case JobState::kSucceeded:
+        metrics->jobs_succeeded.Increment();
+        break;
+      case JobState::kFailed:
+        metrics->jobs_failed.Increment();
+        break;
+      default:
+        metrics->jobs_cancelled.Increment();
+        break;
+    }
+    common::LogInfo(absl::StrCat("job ", job.id, " ", JobStateName(job.state),
+                                 job.failure_reason.empty() ? "" : ": ", job.failure_reason));
+  }, result);
   RefreshGauges();
+  return job;
 }
 
 void Scheduler::ReleaseJobSlot(const std::string& worker_id, const std::string& job_id) {
@@ -385,15 +459,20 @@ void Scheduler::ReleaseJobSlot(const std::string& worker_id, const std::string& 
   if (worker != workers_.end()) worker->second.jobs.erase(job_id);
 }
 
+Scheduler::ActiveJob* Scheduler::LeasedBy(const std::string& worker_id,
+                                          const std::string& job_id) {
+  auto active = active_.find(job_id);
+  if (active == active_.end() || active->second.record.state != JobState::kRunning ||
+      active->second.worker_id != worker_id) {
+    return nullptr;
+  }
+  return &active->second;
+}
+
 void Scheduler::RefreshGauges() {
-  absl::StatusOr<std::map<JobState, int64_t>> counts = store_->CountByState();
-  if (!counts.ok()) return;
-  auto count = [&](JobState state) {
-    auto found = counts->find(state);
-    return found == counts->end() ? 0.0 : static_cast<double>(found->second);
-  };
-  metrics_->queue_depth.Set(count(JobState::kQueued));
-  metrics_->jobs_running.Set(count(JobState::kRunning));
+  metrics_->queue_depth.Set(static_cast<double>(queued_jobs_));
+  metrics_->jobs_running.Set(static_cast<double>(active_.size()) -
+                             static_cast<double>(queued_jobs_));
 }
 
 }  // namespace vmm::server

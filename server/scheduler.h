@@ -9,18 +9,29 @@
 // attempt counted, and the job FAILS once it used --max-attempts. A job a worker hands back, or
 // one taken back at server shutdown, is requeued without counting the attempt.
 //
-// Thread-safe: one mutex guards the in-memory state (leases, workers); job records live in the
-// JobStore, whose state transitions are compare-and-set. Messages to a worker go through its
-// WorkerSink, which must not block (the Connect stream queues them for its writer thread).
-// The store, clock, events and metrics are not owned and must outlive the scheduler.
+// Thread-safe. The scheduler keeps every QUEUED and RUNNING job in memory and decides under one
+// mutex that never waits for the store: a decision (an assignment, a requeue, a final state)
+// changes the in-memory job and appends the store write and the messages it implies to an
+// ordered journal. The scheduler's writer thread applies the journal outside the mutex: writes
+// reach the store in decision order, and each message goes out only once the write before it is
+// durable. Calls whose caller needs its writes durable (CancelJob, RecordResult, recovery and
+// Shutdown) apply the journal themselves before they return; the others, made from gRPC
+// reactions, never wait for the store. The store, clock, events and metrics are not owned and
+// must outlive the scheduler.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
+#include <utility>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -30,7 +41,7 @@
 #include "server/job_events.h"
 #include "server/job_store.h"
 #include "server/metrics.h"
-#include "vmm/v1/worker.pb.h"
+#include "server/worker_link.h"
 
 namespace vmm::server {
 
@@ -44,9 +55,6 @@ struct SchedulerOptions {
   int max_frame_height = 4320;
 };
 
-// Delivers a message to one worker's Connect stream without blocking.
-using WorkerSink = std::function<void(const vmm::v1::ServerMessage&)>;
-
 // The worker a live session was bound to.
 struct LiveWorker {
   std::string worker_id;
@@ -59,46 +67,49 @@ class Scheduler {
  public:
   Scheduler(JobStore* store, Clock* clock, JobEvents* events, ServerMetrics* metrics,
             SchedulerOptions options);
+  // Applies what is left of the journal and stops the writer thread.
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
 
-  // At startup: RUNNING jobs of the previous process lost their worker; requeue them (or fail
-  // those out of attempts) and set the gauges.
+  // At startup: loads the QUEUED jobs, and requeues the RUNNING jobs of the previous process
+  // (they lost their worker), failing those out of attempts.
   absl::Status RecoverAfterRestart();
 
-  // A worker registered on a Connect stream: sends it `Registered` through `sink` (always the
-  // first message), then assignments as slots allow. `disconnect` ends that stream (called when
-  // the worker's heartbeats stop); the stream's handler must then call WorkerDisconnected.
-  // Returns the worker's id.
-  std::string RegisterWorker(const vmm::v1::Register& request, WorkerSink sink,
-                             std::function<void()> disconnect);
+  // A worker registered: `link` hears Registered first, then assignments as slots allow.
+  // Disconnect on the link ends the stream (when heartbeats stop); the stream's handler must
+  // then call WorkerDisconnected. The link may be called a little after that call returns (it
+  // must drop such calls). Returns the worker's id.
+  std::string RegisterWorker(const WorkerRegistration& registration,
+                             std::shared_ptr<WorkerLink> link);
   // The worker's stream ended: its jobs go back to the queue (attempt counted).
   void WorkerDisconnected(const std::string& worker_id);
   // Renews the leases of the jobs the worker lists; cancels listed jobs it no longer holds.
-  void Heartbeat(const std::string& worker_id, const vmm::v1::Heartbeat& heartbeat);
+  void Heartbeat(const std::string& worker_id, const WorkerHeartbeat& heartbeat);
   // Records a job's progress (and renews its lease). Progress is kept in memory, not written to
   // the store: the store holds it as of the job's last state change.
-  void ReportProgress(const std::string& worker_id, const vmm::v1::Progress& progress);
+  void ReportProgress(const std::string& worker_id, const JobProgress& progress);
   // Gives a RUNNING `job` read from the store the progress its worker reported last.
   void OverlayProgress(JobRecord* job);
   // Ends an assignment the way the worker reports.
-  void FinishJob(const std::string& worker_id, const vmm::v1::JobFinished& finished);
+  void FinishJob(const std::string& worker_id, const JobOutcome& outcome);
   // Returns the job if `worker_id` holds its lease; FAILED_PRECONDITION otherwise.
   absl::StatusOr<JobRecord> CheckLease(const std::string& worker_id, const std::string& job_id);
-  // Records a result stored by WriteResult for a job the worker holds.
+  // Records a result stored by WriteResult for a job the worker holds; durable on return.
   absl::Status RecordResult(const std::string& worker_id, const std::string& job_id,
                             const std::string& path, int64_t size_bytes,
                             const std::string& sha256);
 
-  // A job was queued: assign it if a worker is free.
-  void JobQueued();
-  // Cancels a QUEUED or RUNNING job (telling its worker) and returns it. A CANCELLED job is
-  // returned as is; a SUCCEEDED or FAILED one is FAILED_PRECONDITION.
+  // A job was stored QUEUED: schedule it.
+  void JobQueued(const JobRecord& job);
+  // Cancels a QUEUED or RUNNING job (telling its worker) and returns it, durable. A CANCELLED
+  // job is returned as is; a SUCCEEDED or FAILED one is FAILED_PRECONDITION.
   absl::StatusOr<JobRecord> CancelJob(const std::string& job_id, const std::string& reason);
 
-  // Binds a live session to a worker with a free live slot and sends it the LiveAssignment;
-  // UNAVAILABLE if none has one.
-  absl::StatusOr<LiveWorker> ReserveLiveSlot(const std::string& session_id,
-                                             const vmm::v1::LiveConfig& config,
-                                             int max_frames_in_flight);
+  // Binds a live session to a worker with a free live slot; UNAVAILABLE if none has one.
+  absl::StatusOr<LiveWorker> ReserveLiveSlot(const std::string& session_id);
+  // Sends the worker the session it was reserved for; UNAVAILABLE if the worker left since.
+  absl::Status StartLiveSession(const std::string& worker_id, const LiveAssignment& assignment);
   // Frees the live slot when the session ends.
   void ReleaseLiveSlot(const std::string& worker_id, const std::string& session_id);
 
@@ -108,16 +119,19 @@ class Scheduler {
   // Shutdown: stop assigning, and requeue every running job without counting the attempt,
   // telling the workers to stop.
   void Shutdown();
+  // Returns once every decision taken before the call is stored and its messages sent.
+  void Flush();
 
  private:
-  struct Lease {
+  // A QUEUED or RUNNING job as the scheduler last decided it.
+  struct ActiveJob {
+    JobRecord record;
+    // While RUNNING: the lease.
     std::string worker_id;
-    absl::Time expiry;
-    int64_t frames_reported = 0;
+    absl::Time lease_expiry;
+    int64_t frames_reported = 0;  // for the frames counter
     absl::Time last_progress_notify = absl::InfinitePast();
-  };
-  // A running job's latest progress, as its worker reported it.
-  struct Progress {
+    // While RUNNING: the latest progress, written into the record when the job leaves RUNNING.
     int64_t frames_done = 0;
     int64_t frames_total = 0;
     double frames_per_second = 0;
@@ -127,23 +141,49 @@ class Scheduler {
     std::string device;
     int max_jobs = 1;
     int max_live_sessions = 0;
-    WorkerSink sink;
-    std::function<void()> disconnect;
+    std::shared_ptr<WorkerLink> link;
     std::set<std::string> jobs;  // occupied job slots (leased, or cancelled and not yet acked)
     std::set<std::string> live_sessions;
     absl::Time last_heartbeat;
     bool disconnecting = false;
   };
+  // One decision's consequences, applied in journal order outside the mutex: the write (if
+  // any) first, then, only if it succeeded, `then`; the job's watchers are woken either way.
+  struct JournalEntry {
+    std::optional<JobRecord> write;  // store this record ...
+    JobState expected_state = JobState::kQueued;  // ... if the store still has this state
+    std::function<void()> then;
+    absl::Status* result = nullptr;  // receives the write's status, if not null
+  };
+
+  // Applies the journal; returns once every entry appended before the call is applied.
+  void Drain() ABSL_LOCKS_EXCLUDED(mutex_, drain_mutex_);
+  // The writer thread: applies the journal whenever it grows, until the scheduler goes.
+  void WriteJournal();
+  // Appends the write of `job`'s record, whose stored state is `expected_state`.
+  void JournalWrite(const JobRecord& job, JobState expected_state, std::function<void()> then,
+                    absl::Status* result = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Appends a message (a call on a link) that needs no write.
+  void JournalSend(std::function<void()> send) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Queues the cancel of `job_id` to the worker, if it is still connected.
+  void SendCancel(const std::string& worker_id, const std::string& job_id,
+                  const std::string& reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   void Dispatch() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Adds a QUEUED job to the in-memory queue.
+  void Enqueue(JobRecord job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Takes a RUNNING job back from its worker: QUEUED, or FAILED when `count_attempt` and no
   // attempts remain.
   void TakeBack(const std::string& job_id, const std::string& reason, bool count_attempt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  // Moves a RUNNING job to a final state and updates the metrics.
-  void Finish(JobRecord job, JobState state, const std::string& reason)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Moves an active job to a final state, drops it from memory and updates the metrics;
+  // returns the record as it will be stored.
+  JobRecord Finish(const std::string& job_id, JobState state, const std::string& reason,
+              absl::Status* result = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void ReleaseJobSlot(const std::string& worker_id, const std::string& job_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // The active job `worker_id` holds the lease of, or null.
+  ActiveJob* LeasedBy(const std::string& worker_id, const std::string& job_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void RefreshGauges() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
@@ -155,13 +195,21 @@ class Scheduler {
 
   std::mutex mutex_;
   std::map<std::string, WorkerState> workers_ ABSL_GUARDED_BY(mutex_);
-  std::map<std::string, Lease> leases_ ABSL_GUARDED_BY(mutex_);  // by job id
-  // By job id, while the job runs; written into the record when it leaves RUNNING.
-  std::map<std::string, Progress> progress_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, ActiveJob> active_ ABSL_GUARDED_BY(mutex_);  // by job id
+  // QUEUED jobs by owner, as (sequence, job id): the first is the owner's oldest.
+  std::map<std::string, std::set<std::pair<int64_t, std::string>>> queued_
+      ABSL_GUARDED_BY(mutex_);
+  int64_t queued_jobs_ ABSL_GUARDED_BY(mutex_) = 0;  // jobs in queued_
   std::map<std::string, int64_t> owner_last_served_ ABSL_GUARDED_BY(mutex_);
   int64_t assignments_ ABSL_GUARDED_BY(mutex_) = 0;
   int64_t next_worker_number_ ABSL_GUARDED_BY(mutex_) = 0;
   bool assigning_ ABSL_GUARDED_BY(mutex_) = true;
+  std::deque<JournalEntry> journal_ ABSL_GUARDED_BY(mutex_);
+  std::condition_variable journal_grew_;
+  bool stopping_ ABSL_GUARDED_BY(mutex_) = false;  // the writer thread is to end
+  // Held by the one thread applying the journal (across store writes); guards no state.
+  std::mutex drain_mutex_;
+  std::thread writer_;  // last: starts after everything else is constructed
 };
 
 }  // namespace vmm::server

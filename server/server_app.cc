@@ -202,7 +202,6 @@ void ServerApp::RemoveExpiredJobs() {
     if (!store_->Delete(job.id).ok()) continue;
     if (job.input_in_spool) Spool::RemoveFile(job.input_path);
     Spool::RemoveFile(job.result_path);
-    events_.Forget(job.id);
   }
   if (!page->jobs.empty()) {
     common::LogInfo(absl::StrCat("retention: removed ", page->jobs.size(),

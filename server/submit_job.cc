@@ -86,7 +86,7 @@ absl::StatusOr<vmm::v1::Job> MagnificationServiceImpl::Submit(
   common::LogInfo(absl::StrCat("job ", job->id, " submitted by ", job->owner, " (",
                                job->input_size_bytes, " bytes)"));
   core_.events->Notify(job->id);
-  core_.scheduler->JobQueued();
+  core_.scheduler->JobQueued(*job);
   absl::StatusOr<JobRecord> stored = core_.store->Get(job->id);
   return JobToProto(stored.ok() ? *stored : *job);
 }

@@ -45,7 +45,8 @@ absl::Status ValidateLabels(const std::map<std::string, std::string>& labels) {
                                   "lowercase letter"));
     }
     if (value.size() > 63) {
-      return Invalid(absl::StrCat("labels: value of ", Quoted(key), " is longer than 63 characters"));
+      return Invalid(
+          absl::StrCat("labels: value of ", Quoted(key), " is longer than 63 characters"));
     }
   }
   return absl::OkStatus();

@@ -1,114 +1,56 @@
 #include "server/worker_service.h"
 
-#include <fstream>
-#include <thread>
-#include <vector>
+#include <memory>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/status_conversion.h"
 #include "common/sha256.h"
-#include "server/blocking_queue.h"
+#include "server/connect_reactor.h"
+#include "server/file_chunk_reactor.h"
 #include "server/live_relay.h"
 
 namespace vmm::server {
 
-grpc::Status WorkerServiceImpl::Connect(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<vmm::v1::ServerMessage, vmm::v1::WorkerMessage>* stream) {
-  return common::ToGrpcStatus(ServeConnect(context, stream));
+grpc::ServerBidiReactor<vmm::v1::WorkerMessage, vmm::v1::ServerMessage>*
+WorkerServiceImpl::Connect(grpc::CallbackServerContext* context) {
+  absl::Status refused = AuthenticateWorker(*core_.auth, *context).status();
+  if (refused.ok() && core_.shutting_down->load()) {
+    refused = absl::UnavailableError("the server is shutting down; connect again later");
+  }
+  auto stream = std::make_shared<ConnectReactor>(core_, streams_, context);
+  stream->Start(stream, refused);
+  return stream.get();
 }
 
-absl::Status WorkerServiceImpl::ServeConnect(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<vmm::v1::ServerMessage, vmm::v1::WorkerMessage>* stream) {
+grpc::ServerWriteReactor<vmm::v1::InputChunk>* WorkerServiceImpl::ReadInput(
+    grpc::CallbackServerContext* context, const vmm::v1::ReadInputRequest* request) {
+  using Chunk = vmm::v1::InputChunk;
   absl::StatusOr<Principal> caller = AuthenticateWorker(*core_.auth, *context);
-  if (!caller.ok()) return caller.status();
-  if (core_.shutting_down->load()) {
-    return absl::UnavailableError("the server is shutting down; connect again later");
-  }
-  vmm::v1::WorkerMessage message;
-  if (!stream->Read(&message)) return absl::CancelledError("the worker left before registering");
-  if (!message.has_register_()) {
-    return absl::InvalidArgumentError("the first message of Connect must be register");
-  }
-  BlockingQueue<vmm::v1::ServerMessage> outbox;
-  std::thread writer([&]() {
-    while (std::optional<vmm::v1::ServerMessage> next = outbox.Pop()) {
-      if (!stream->Write(*next)) {
-        context->TryCancel();  // the reader loop ends too
-        return;
-      }
-    }
-  });
-  const int64_t stream_key = streams_->Add(context);
-  const std::string worker_id = core_.scheduler->RegisterWorker(
-      message.register_(), [&outbox](const vmm::v1::ServerMessage& out) { outbox.Push(out); },
-      [context]() { context->TryCancel(); });
-  absl::Status result = absl::OkStatus();
-  while (stream->Read(&message)) {
-    switch (message.content_case()) {
-      case vmm::v1::WorkerMessage::kHeartbeat:
-        core_.scheduler->Heartbeat(worker_id, message.heartbeat());
-        break;
-      case vmm::v1::WorkerMessage::kProgress:
-        core_.scheduler->ReportProgress(worker_id, message.progress());
-        break;
-      case vmm::v1::WorkerMessage::kJobFinished:
-        core_.scheduler->FinishJob(worker_id, message.job_finished());
-        break;
-      default:
-        result = absl::InvalidArgumentError(
-            "after register, Connect takes only heartbeat, progress and job_finished");
-        context->TryCancel();
-        break;
-    }
-    if (!result.ok()) break;
-  }
-  core_.scheduler->WorkerDisconnected(worker_id);
-  streams_->Remove(stream_key);
-  outbox.Close();
-  writer.join();
-  return result;
-}
-
-grpc::Status WorkerServiceImpl::ReadInput(grpc::ServerContext* context,
-                                          const vmm::v1::ReadInputRequest* request,
-                                          grpc::ServerWriter<vmm::v1::InputChunk>* writer) {
-  return common::ToGrpcStatus(Read(context, *request, writer));
-}
-
-absl::Status WorkerServiceImpl::Read(grpc::ServerContext* context,
-                                     const vmm::v1::ReadInputRequest& request,
-                                     grpc::ServerWriter<vmm::v1::InputChunk>* writer) {
-  absl::StatusOr<Principal> caller = AuthenticateWorker(*core_.auth, *context);
-  if (!caller.ok()) return caller.status();
+  if (!caller.ok()) return RefusedStream<Chunk>(caller.status());
   absl::StatusOr<JobRecord> job =
-      core_.scheduler->CheckLease(request.worker_id(), request.job_id());
-  if (!job.ok()) return job.status();
-  if (request.offset() < 0 || request.offset() > job->input_size_bytes) {
-    return absl::OutOfRangeError(absl::StrCat(
-        "offset ", request.offset(), " is outside the input's ", job->input_size_bytes, " bytes"));
+      core_.scheduler->CheckLease(request->worker_id(), request->job_id());
+  if (!job.ok()) return RefusedStream<Chunk>(job.status());
+  if (request->offset() < 0 || request->offset() > job->input_size_bytes) {
+    return RefusedStream<Chunk>(absl::OutOfRangeError(absl::StrCat(
+        "offset ", request->offset(), " is outside the input's ", job->input_size_bytes,
+        " bytes")));
   }
-  std::ifstream in(job->input_path, std::ios::binary);
-  if (!in) {
-    return absl::DataLossError(
-        absl::StrCat("the input of job ", job->id, " (", job->input_path, ") cannot be opened"));
-  }
-  in.seekg(request.offset());
-  int64_t offset = request.offset();
-  std::vector<char> buffer(kMaxChunkBytes);
-  while (offset < job->input_size_bytes) {
-    if (context->IsCancelled()) return absl::CancelledError("the worker stopped reading");
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    const std::streamsize got = in.gcount();
-    if (got <= 0) break;  // a server_path file that shrank: the worker's checksum catches it
-    vmm::v1::InputChunk chunk;
-    chunk.set_offset(offset);
-    chunk.set_data(buffer.data(), static_cast<size_t>(got));
-    if (!writer->Write(chunk)) return absl::CancelledError("the worker stopped reading");
-    offset += got;
-  }
-  return absl::OkStatus();
+  FileChunkPlan<Chunk> plan;
+  plan.path = job->input_path;
+  plan.offset = request->offset();
+  plan.end = job->input_size_bytes;
+  plan.missing_message =
+      absl::StrCat("the input of job ", job->id, " (", job->input_path, ") cannot be opened");
+  // A server_path file that shrank: the worker's checksum catches it.
+  plan.require_every_byte = false;
+  plan.fill = [](Chunk* chunk, int64_t offset, absl::string_view data, bool /*first*/) {
+    chunk->set_offset(offset);
+    chunk->set_data(data.data(), data.size());
+  };
+  auto* read = new FileChunkReactor<Chunk>(std::move(plan));
+  read->Start();
+  return read;
 }
 
 grpc::Status WorkerServiceImpl::WriteResult(grpc::ServerContext* context,
@@ -172,12 +114,10 @@ absl::StatusOr<vmm::v1::WriteResultResponse> WorkerServiceImpl::Write(
   return response;
 }
 
-grpc::Status WorkerServiceImpl::LiveFrames(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<vmm::v1::LiveServerMessage, vmm::v1::LiveWorkerMessage>* stream) {
-  absl::StatusOr<Principal> caller = AuthenticateWorker(*core_.auth, *context);
-  if (!caller.ok()) return common::ToGrpcStatus(caller.status());
-  return common::ToGrpcStatus(core_.live->ServeWorker(context, stream));
+grpc::ServerBidiReactor<vmm::v1::LiveWorkerMessage, vmm::v1::LiveServerMessage>*
+WorkerServiceImpl::LiveFrames(grpc::CallbackServerContext* context) {
+  return core_.live->StartWorkerStream(context,
+                                       AuthenticateWorker(*core_.auth, *context).status());
 }
 
 }  // namespace vmm::server

@@ -1,8 +1,10 @@
 // vmm.v1.WorkerService: the server's side of the worker protocol (see worker.proto). Connect
-// holds one worker's control stream: a reader loop (this handler's thread) feeds the scheduler,
-// and a writer thread drains the messages the scheduler queued for the worker. ReadInput and
-// WriteResult move a job's bytes, checking that the caller holds the job's lease; LiveFrames
-// hands the stream to the live relay. Thread-safe; the ServerCore's parts must outlive it.
+// holds one worker's control stream (connect_reactor.h); ReadInput (a callback reactor,
+// file_chunk_reactor.h) and WriteResult move a job's bytes, checking that the caller holds the
+// job's lease; LiveFrames hands the stream to the live relay (live_worker_reactor.h).
+// WriteResult stays a synchronous handler: it writes and syncs the spool file and the job
+// store, blocking work that belongs on the server's bounded thread pool, not in gRPC's
+// reactions. Thread-safe; the ServerCore's parts must outlive it.
 #pragma once
 
 #include "server/server_core.h"
@@ -12,29 +14,26 @@
 namespace vmm::server {
 
 // The worker protocol's service.
-class WorkerServiceImpl final : public vmm::v1::WorkerService::Service {
+class WorkerServiceImpl final
+    : public vmm::v1::WorkerService::WithCallbackMethod_Connect<
+          vmm::v1::WorkerService::WithCallbackMethod_ReadInput<
+              vmm::v1::WorkerService::WithCallbackMethod_LiveFrames<
+                  vmm::v1::WorkerService::Service>>> {
  public:
   // `streams` receives every Connect stream so a shutdown can end them.
   WorkerServiceImpl(ServerCore core, StreamRegistry* streams) : core_(core), streams_(streams) {}
 
-  grpc::Status Connect(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<vmm::v1::ServerMessage, vmm::v1::WorkerMessage>* stream) override;
-  grpc::Status ReadInput(grpc::ServerContext* context, const vmm::v1::ReadInputRequest* request,
-                         grpc::ServerWriter<vmm::v1::InputChunk>* writer) override;
+  grpc::ServerBidiReactor<vmm::v1::WorkerMessage, vmm::v1::ServerMessage>* Connect(
+      grpc::CallbackServerContext* context) override;
+  grpc::ServerWriteReactor<vmm::v1::InputChunk>* ReadInput(
+      grpc::CallbackServerContext* context, const vmm::v1::ReadInputRequest* request) override;
   grpc::Status WriteResult(grpc::ServerContext* context,
                            grpc::ServerReader<vmm::v1::WriteResultRequest>* reader,
                            vmm::v1::WriteResultResponse* response) override;
-  grpc::Status LiveFrames(grpc::ServerContext* context,
-                          grpc::ServerReaderWriter<vmm::v1::LiveServerMessage,
-                                                   vmm::v1::LiveWorkerMessage>* stream) override;
+  grpc::ServerBidiReactor<vmm::v1::LiveWorkerMessage, vmm::v1::LiveServerMessage>* LiveFrames(
+      grpc::CallbackServerContext* context) override;
 
  private:
-  absl::Status ServeConnect(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<vmm::v1::ServerMessage, vmm::v1::WorkerMessage>* stream);
-  absl::Status Read(grpc::ServerContext* context, const vmm::v1::ReadInputRequest& request,
-                    grpc::ServerWriter<vmm::v1::InputChunk>* writer);
   absl::StatusOr<vmm::v1::WriteResultResponse> Write(
       grpc::ServerContext* context, grpc::ServerReader<vmm::v1::WriteResultRequest>* reader);
 

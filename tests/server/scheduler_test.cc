@@ -1,10 +1,17 @@
-// Scheduler, with a hand-moved clock and fake worker sinks: fairness between owners, leases
+// Scheduler, with a hand-moved clock and fake worker links: fairness between owners, leases
 // renewed by heartbeats and lapsing into requeues and failures, hand-backs, cancellation,
-// recovery after a restart, and live slots.
+// recovery after a restart, live slots, and decisions that never wait for the store.
 #include "server/scheduler.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <functional>
+#include <mutex>
 #include <vector>
 
 #include "server/sqlite_job_store.h"
@@ -13,34 +20,123 @@
 namespace vmm::server {
 namespace {
 
-// Collects what the scheduler sends to one worker.
-struct FakeSink {
-  std::vector<vmm::v1::ServerMessage> messages;
-  int disconnects = 0;
+// Records what the scheduler tells one worker, in order.
+struct FakeLink : WorkerLink {
+  struct Call {
+    std::string kind;  // "registered", "assign", "cancel", "live", "disconnect"
+    std::string id;    // worker, job or session id
+    int attempt = 0;   // assign
+  };
+  std::mutex mutex;
+  std::vector<Call> calls;
+  WorkerTerms terms;
+  std::function<void()> settle;  // applies the scheduler's journal before a look
 
-  WorkerSink sink() {
-    return [this](const vmm::v1::ServerMessage& message) { messages.push_back(message); };
+  void Registered(const WorkerTerms& given) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    terms = given;
+    calls.push_back({"registered", given.worker_id});
   }
-  std::vector<std::string> AssignedJobs() const {
+  void Assign(const JobAssignment& assignment) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    calls.push_back({"assign", assignment.job.id, assignment.job.attempts});
+  }
+  void Cancel(const std::string& job_id, const std::string& /*reason*/) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    calls.push_back({"cancel", job_id});
+  }
+  void AssignLive(const LiveAssignment& assignment) override {
+    std::lock_guard<std::mutex> lock(mutex);
+    calls.push_back({"live", assignment.session_id});
+  }
+  void Disconnect() override {
+    std::lock_guard<std::mutex> lock(mutex);
+    calls.push_back({"disconnect", ""});
+  }
+  std::vector<std::string> Ids(const std::string& kind) {
+    if (settle) settle();
+    std::lock_guard<std::mutex> lock(mutex);
     std::vector<std::string> ids;
-    for (const auto& message : messages) {
-      if (message.has_assignment()) ids.push_back(message.assignment().job_id());
+    for (const Call& call : calls) {
+      if (call.kind == kind) ids.push_back(call.id);
     }
     return ids;
   }
-  std::vector<std::string> CancelledJobs() const {
-    std::vector<std::string> ids;
-    for (const auto& message : messages) {
-      if (message.has_cancel()) ids.push_back(message.cancel().job_id());
-    }
-    return ids;
+  std::vector<std::string> AssignedJobs() { return Ids("assign"); }
+  std::vector<std::string> CancelledJobs() { return Ids("cancel"); }
+  int disconnects() { return static_cast<int>(Ids("disconnect").size()); }
+};
+
+// A SqliteJobStore whose Update can be held at a gate, to see what waits for the store.
+class GatedStore : public JobStore {
+ public:
+  explicit GatedStore(std::unique_ptr<SqliteJobStore> store) : store_(std::move(store)) {}
+
+  // From now on, Update waits until Open.
+  void Close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    open_ = false;
   }
+  void Open() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      open_ = true;
+    }
+    changed_.notify_all();
+  }
+  // Waits until an Update is held at the gate; false after 10 s.
+  bool WaitForHeldUpdate() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return held_ > 0; });
+  }
+  // The (job id, state) of every Update, in the order they reached the store.
+  std::vector<std::pair<std::string, JobState>> Updates() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return updates_;
+  }
+
+  absl::Status Insert(JobRecord* job) override { return store_->Insert(job); }
+  absl::StatusOr<JobRecord> Get(const std::string& id) override { return store_->Get(id); }
+  absl::StatusOr<JobRecord> FindByUploadId(const std::string& owner,
+                                           const std::string& upload_id) override {
+    return store_->FindByUploadId(owner, upload_id);
+  }
+  absl::StatusOr<JobPage> List(const JobQuery& query) override { return store_->List(query); }
+  absl::StatusOr<std::vector<OwnerQueueHead>> QueueHeads() override {
+    return store_->QueueHeads();
+  }
+  absl::StatusOr<int64_t> CountActive(const std::string& owner) override {
+    return store_->CountActive(owner);
+  }
+  absl::StatusOr<std::map<JobState, int64_t>> CountByState() override {
+    return store_->CountByState();
+  }
+  absl::Status Update(const JobRecord& job, JobState expected_state) override {
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      ++held_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return open_; });
+      --held_;
+      updates_.emplace_back(job.id, job.state);
+    }
+    return store_->Update(job, expected_state);
+  }
+  absl::Status Delete(const std::string& id) override { return store_->Delete(id); }
+
+ private:
+  std::unique_ptr<SqliteJobStore> store_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  int held_ = 0;
+  std::vector<std::pair<std::string, JobState>> updates_;
 };
 
 class SchedulerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = *SqliteJobStore::Open(dir_.Join("jobs.db"));
+    store_ = std::make_unique<GatedStore>(*SqliteJobStore::Open(dir_.Join("jobs.db")));
     MakeScheduler();
   }
   void MakeScheduler() {
@@ -50,53 +146,72 @@ class SchedulerTest : public ::testing::Test {
     scheduler_ = std::make_unique<Scheduler>(store_.get(), &clock_, &events_, &metrics_,
                                              options);
   }
-  void Submit(const std::string& id, const std::string& owner) {
+  JobRecord Insert(const std::string& id, const std::string& owner) {
     JobRecord job;
     job.id = id;
     job.owner = owner;
     job.create_time = clock_.Now();
     job.input_size_bytes = 10;
-    ASSERT_TRUE(store_->Insert(&job).ok());
+    EXPECT_TRUE(store_->Insert(&job).ok());
     clock_.Advance(absl::Seconds(1));
-    scheduler_->JobQueued();
+    return job;
   }
-  std::string Register(FakeSink* sink, int max_jobs = 1, int max_live = 0) {
-    vmm::v1::Register request;
-    request.set_worker_name("w");
-    request.set_device("cpu");
-    request.set_max_jobs(max_jobs);
-    request.set_max_live_sessions(max_live);
-    return scheduler_->RegisterWorker(request, sink->sink(), [sink]() { ++sink->disconnects; });
+  void Submit(const std::string& id, const std::string& owner) {
+    scheduler_->JobQueued(Insert(id, owner));
   }
-  vmm::v1::JobFinished Finished(const std::string& job_id) {
-    vmm::v1::JobFinished finished;
-    finished.set_job_id(job_id);
-    return finished;
+  std::string Register(const std::shared_ptr<FakeLink>& link, int max_jobs = 1,
+                       int max_live = 0) {
+    WorkerRegistration registration;
+    registration.name = "w";
+    registration.device = "cpu";
+    registration.max_jobs = max_jobs;
+    registration.max_live_sessions = max_live;
+    link->settle = [this]() { scheduler_->Flush(); };
+    return scheduler_->RegisterWorker(registration, link);
   }
-  JobRecord Job(const std::string& id) { return *store_->Get(id); }
+  static JobOutcome Outcome(const std::string& job_id, JobOutcome::Kind kind) {
+    JobOutcome outcome;
+    outcome.job_id = job_id;
+    outcome.kind = kind;
+    return outcome;
+  }
+  static JobProgress Progress(const std::string& job_id, int64_t done, int64_t total) {
+    JobProgress progress;
+    progress.job_id = job_id;
+    progress.frames_done = done;
+    progress.frames_total = total;
+    return progress;
+  }
+  // The job as stored once every decision so far is applied.
+  JobRecord Job(const std::string& id) {
+    scheduler_->Flush();
+    return *store_->Get(id);
+  }
 
   testing::TempDir dir_;
   ManualClock clock_;
   JobEvents events_;
   ServerMetrics metrics_;
-  std::unique_ptr<SqliteJobStore> store_;
+  std::unique_ptr<GatedStore> store_;
   std::unique_ptr<Scheduler> scheduler_;
 };
 
 TEST_F(SchedulerTest, RegisteredComesFirstThenAssignment) {
   Submit("a1", "alice");
-  FakeSink sink;
-  const std::string worker = Register(&sink);
-  ASSERT_EQ(sink.messages.size(), 2u);
-  EXPECT_TRUE(sink.messages[0].has_registered());
-  EXPECT_EQ(sink.messages[0].registered().worker_id(), worker);
-  EXPECT_EQ(sink.messages[0].registered().lease_seconds(), 30);
-  ASSERT_TRUE(sink.messages[1].has_assignment());
-  EXPECT_EQ(sink.messages[1].assignment().job_id(), "a1");
-  EXPECT_EQ(sink.messages[1].assignment().attempt(), 1);
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  scheduler_->Flush();
+  ASSERT_EQ(link->calls.size(), 2u);
+  EXPECT_EQ(link->calls[0].kind, "registered");
+  EXPECT_EQ(link->calls[0].id, worker);
+  EXPECT_EQ(link->terms.lease, absl::Seconds(30));
+  EXPECT_EQ(link->calls[1].kind, "assign");
+  EXPECT_EQ(link->calls[1].id, "a1");
+  EXPECT_EQ(link->calls[1].attempt, 1);
   EXPECT_EQ(Job("a1").state, JobState::kRunning);
   EXPECT_EQ(Job("a1").worker_id, worker);
   EXPECT_EQ(metrics_.jobs_running.Value(), 1);
+  EXPECT_EQ(metrics_.queue_depth.Value(), 0);
 }
 
 TEST_F(SchedulerTest, OwnersTakeTurnsOldestJobFirst) {
@@ -104,46 +219,48 @@ TEST_F(SchedulerTest, OwnersTakeTurnsOldestJobFirst) {
   Submit("a2", "alice");
   Submit("a3", "alice");
   Submit("b1", "bob");
-  FakeSink sink;
-  const std::string worker = Register(&sink);
+  EXPECT_EQ(metrics_.queue_depth.Value(), 4);
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
   // One slot: each finish frees it for the next pick.
   for (int i = 0; i < 3; ++i) {
-    const std::string running = sink.AssignedJobs().back();
-    vmm::v1::JobFinished finished = Finished(running);
-    finished.mutable_failed()->set_reason("test");
-    scheduler_->FinishJob(worker, finished);
+    JobOutcome failed = Outcome(link->AssignedJobs().back(), JobOutcome::Kind::kFailed);
+    failed.reason = "test";
+    scheduler_->FinishJob(worker, failed);
   }
-  EXPECT_EQ(sink.AssignedJobs(), (std::vector<std::string>{"a1", "b1", "a2", "a3"}));
+  EXPECT_EQ(link->AssignedJobs(), (std::vector<std::string>{"a1", "b1", "a2", "a3"}));
+  EXPECT_EQ(Job("a1").failure_reason, "test");  // Job() applies the journal: metrics are due
+  EXPECT_EQ(metrics_.jobs_failed.Value(), 3);
 }
 
 TEST_F(SchedulerTest, HeartbeatsRenewTheLease) {
   Submit("a1", "alice");
-  FakeSink sink;
-  const std::string worker = Register(&sink);
-  vmm::v1::Heartbeat heartbeat;
-  heartbeat.add_job_ids("a1");
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  WorkerHeartbeat heartbeat;
+  heartbeat.job_ids = {"a1"};
   for (int i = 0; i < 4; ++i) {
     clock_.Advance(absl::Seconds(20));
     scheduler_->Heartbeat(worker, heartbeat);
     scheduler_->Tick();
   }
   EXPECT_EQ(Job("a1").state, JobState::kRunning);
-  EXPECT_TRUE(sink.CancelledJobs().empty());
+  EXPECT_TRUE(link->CancelledJobs().empty());
 }
 
 TEST_F(SchedulerTest, LapsedLeaseRequeuesThenFailsAfterMaxAttempts) {
   Submit("a1", "alice");
-  FakeSink first;
-  Register(&first);
+  auto first = std::make_shared<FakeLink>();
+  Register(first);
   clock_.Advance(absl::Seconds(31));
-  FakeSink second;  // registers after the first worker went silent
-  const std::string second_id = Register(&second);
+  auto second = std::make_shared<FakeLink>();  // registers after the first worker went silent
+  const std::string second_id = Register(second);
   scheduler_->Tick();
   // The first worker's lease lapsed: it is told to stop, and the job went to the other worker
   // (attempt 2), and the silent worker's stream is closed.
-  EXPECT_EQ(first.CancelledJobs(), std::vector<std::string>{"a1"});
-  EXPECT_EQ(first.disconnects, 1);
-  ASSERT_EQ(second.AssignedJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(first->CancelledJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(first->disconnects(), 1);
+  ASSERT_EQ(second->AssignedJobs(), std::vector<std::string>{"a1"});
   EXPECT_EQ(Job("a1").attempts, 2);
   EXPECT_EQ(Job("a1").worker_id, second_id);
   // The second attempt lapses too: with max_attempts 2 the job fails, naming why.
@@ -151,82 +268,127 @@ TEST_F(SchedulerTest, LapsedLeaseRequeuesThenFailsAfterMaxAttempts) {
   scheduler_->Tick();
   JobRecord job = Job("a1");
   EXPECT_EQ(job.state, JobState::kFailed);
-  EXPECT_NE(job.failure_reason.find("gave up after 2 attempts"), std::string::npos)
-      << job.failure_reason;
-  EXPECT_NE(job.failure_reason.find("lease lapsed"), std::string::npos);
+  EXPECT_EQ(job.failure_reason,
+            "gave up after 2 attempts; last: lease lapsed: no heartbeat from worker " +
+                second_id + " for 30s");
   EXPECT_EQ(metrics_.jobs_failed.Value(), 1);
+  EXPECT_EQ(metrics_.jobs_running.Value(), 0);
 }
 
 TEST_F(SchedulerTest, DisconnectRequeuesAndHandBackDoesNotCountAnAttempt) {
   Submit("a1", "alice");
-  FakeSink first;
-  const std::string first_id = Register(&first);
-  vmm::v1::JobFinished handed_back = Finished("a1");
-  handed_back.mutable_handed_back()->set_reason("stopping");
-  scheduler_->FinishJob(first_id, handed_back);
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  JobOutcome handed_back = Outcome("a1", JobOutcome::Kind::kHandedBack);
+  handed_back.reason = "stopping";
+  scheduler_->FinishJob(worker, handed_back);
   // Handed back and immediately reassigned to the same free worker: attempt 1 again.
   EXPECT_EQ(Job("a1").attempts, 1);
-  EXPECT_EQ(first.AssignedJobs().size(), 2u);
-  scheduler_->WorkerDisconnected(first_id);
+  EXPECT_EQ(link->AssignedJobs().size(), 2u);
+  scheduler_->WorkerDisconnected(worker);
   JobRecord job = Job("a1");
   EXPECT_EQ(job.state, JobState::kQueued);
   EXPECT_EQ(job.attempts, 1);
   EXPECT_EQ(metrics_.workers_connected.Value(), 0);
+  EXPECT_EQ(metrics_.queue_depth.Value(), 1);
+}
+
+TEST_F(SchedulerTest, ProgressLivesInMemoryAndLandsWithTheFinalState) {
+  Submit("a1", "alice");
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  scheduler_->Flush();
+  const size_t writes = store_->Updates().size();
+  scheduler_->ReportProgress(worker, Progress("a1", 40, 90));
+  scheduler_->Flush();
+  EXPECT_EQ(store_->Updates().size(), writes);  // no write for progress
+  JobRecord stored = Job("a1");
+  EXPECT_EQ(stored.frames_done, 0);
+  scheduler_->OverlayProgress(&stored);
+  EXPECT_EQ(stored.frames_done, 40);
+  EXPECT_EQ(stored.frames_total, 90);
+  EXPECT_EQ(metrics_.frames_processed.Value(), 40);
+  // Another worker's report for the job is ignored.
+  scheduler_->ReportProgress("other#9", Progress("a1", 80, 90));
+  EXPECT_EQ(metrics_.frames_processed.Value(), 40);
+  JobOutcome failed = Outcome("a1", JobOutcome::Kind::kFailed);
+  scheduler_->FinishJob(worker, failed);
+  EXPECT_EQ(Job("a1").frames_done, 40);
+  EXPECT_EQ(Job("a1").frames_total, 90);
+  EXPECT_EQ(Job("a1").failure_reason, "the worker gave no reason");
 }
 
 TEST_F(SchedulerTest, SuccessNeedsTheUploadedResult) {
   Submit("a1", "alice");
   Submit("a2", "alice");
-  FakeSink sink;
-  const std::string worker = Register(&sink, /*max_jobs=*/2);
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link, /*max_jobs=*/2);
   const std::string sha(64, 'c');
   ASSERT_TRUE(scheduler_->RecordResult(worker, "a1", "/spool/results/a1", 50, sha).ok());
-  vmm::v1::JobFinished ok = Finished("a1");
-  ok.mutable_succeeded()->set_result_size_bytes(50);
-  ok.mutable_succeeded()->set_result_sha256(sha);
+  EXPECT_EQ(Job("a1").result_path, "/spool/results/a1");  // durable on return
+  EXPECT_EQ(scheduler_->CheckLease(worker, "a1")->result_size_bytes, 50);
+  JobOutcome ok = Outcome("a1", JobOutcome::Kind::kSucceeded);
+  ok.result_size_bytes = 50;
+  ok.result_sha256 = sha;
+  ok.frames_processed = 12;
   scheduler_->FinishJob(worker, ok);
   EXPECT_EQ(Job("a1").state, JobState::kSucceeded);
   EXPECT_EQ(Job("a1").result_size_bytes, 50);
-  vmm::v1::JobFinished claimed = Finished("a2");
-  claimed.mutable_succeeded()->set_result_size_bytes(50);
-  claimed.mutable_succeeded()->set_result_sha256(sha);
+  EXPECT_EQ(Job("a1").frames_done, 12);
+  EXPECT_EQ(metrics_.jobs_succeeded.Value(), 1);
+  JobOutcome claimed = ok;
+  claimed.job_id = "a2";
   scheduler_->FinishJob(worker, claimed);
   EXPECT_EQ(Job("a2").state, JobState::kFailed);
-  EXPECT_NE(Job("a2").failure_reason.find("not uploaded"), std::string::npos);
-  EXPECT_EQ(scheduler_->RecordResult("other#9", "a1", "/x", 1, sha).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Job("a2").failure_reason,
+            "the worker reported success but its result was not uploaded intact");
+  absl::Status late = scheduler_->RecordResult("other#9", "a1", "/x", 1, sha);
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(late.message(), "job a1 is no longer assigned to worker other#9; result dropped");
 }
 
 TEST_F(SchedulerTest, CancelTellsTheWorkerAndKeepsTheSlotUntilAcknowledged) {
   Submit("a1", "alice");
   Submit("a2", "alice");
-  FakeSink sink;
-  const std::string worker = Register(&sink);
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
   absl::StatusOr<JobRecord> cancelled = scheduler_->CancelJob("a1", "cancelled by alice");
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
   EXPECT_EQ(cancelled->state, JobState::kCancelled);
-  EXPECT_EQ(sink.CancelledJobs(), std::vector<std::string>{"a1"});
-  EXPECT_EQ(sink.AssignedJobs().size(), 1u);  // the slot is still busy
-  EXPECT_EQ(scheduler_->CheckLease(worker, "a1").status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  vmm::v1::JobFinished ack = Finished("a1");
-  ack.mutable_cancelled();
-  scheduler_->FinishJob(worker, ack);
-  EXPECT_EQ(sink.AssignedJobs(), (std::vector<std::string>{"a1", "a2"}));
-  // Cancelling twice returns the job; a finished job cannot be cancelled.
-  EXPECT_TRUE(scheduler_->CancelJob("a1", "again").ok());
-  ASSERT_TRUE(scheduler_->CancelJob("a2", "x").ok());
+  EXPECT_EQ(Job("a1").state, JobState::kCancelled);  // durable on return
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(link->AssignedJobs().size(), 1u);  // the slot is still busy
+  absl::StatusOr<JobRecord> lease = scheduler_->CheckLease(worker, "a1");
+  EXPECT_EQ(lease.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(lease.status().message(), "job a1 is not assigned to worker " + worker + "; drop it");
+  scheduler_->FinishJob(worker, Outcome("a1", JobOutcome::Kind::kHandedBack));
+  EXPECT_EQ(link->AssignedJobs(), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(Job("a1").state, JobState::kCancelled);  // the acknowledgement changes nothing
+  // Cancelling twice returns the job; a queued job is cancelled without a worker.
+  EXPECT_EQ(scheduler_->CancelJob("a1", "again")->state, JobState::kCancelled);
   Submit("a3", "alice");
-  JobRecord done = Job("a3");
-  done.state = JobState::kSucceeded;
-  ASSERT_TRUE(store_->Update(done, Job("a3").state).ok());
-  EXPECT_EQ(scheduler_->CancelJob("a3", "late").status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(metrics_.queue_depth.Value(), 1);
+  EXPECT_EQ(scheduler_->CancelJob("a3", "x")->state, JobState::kCancelled);
+  EXPECT_EQ(metrics_.queue_depth.Value(), 0);
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
+  // A finished job cannot be cancelled.
+  const std::string sha(64, 'd');
+  ASSERT_TRUE(scheduler_->RecordResult(worker, "a2", "/spool/results/a2", 5, sha).ok());
+  JobOutcome ok = Outcome("a2", JobOutcome::Kind::kSucceeded);
+  ok.result_size_bytes = 5;
+  ok.result_sha256 = sha;
+  scheduler_->FinishJob(worker, ok);  // not yet stored: the cancel waits for it
+  absl::StatusOr<JobRecord> late = scheduler_->CancelJob("a2", "late");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(late.status().message(),
+            "job \"jobs/a2\" already SUCCEEDED; only queued or running jobs can be cancelled");
+  EXPECT_EQ(scheduler_->CancelJob("nope", "x").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(SchedulerTest, RestartRequeuesRunningJobsOrFailsExhaustedOnes) {
-  Submit("a1", "alice");
-  Submit("a2", "alice");
+  Insert("a1", "alice");
+  Insert("a2", "alice");
+  Insert("a3", "bob");
   for (const auto& [id, attempts] : std::vector<std::pair<std::string, int>>{{"a1", 1},
                                                                              {"a2", 2}}) {
     JobRecord job = Job(id);
@@ -240,38 +402,118 @@ TEST_F(SchedulerTest, RestartRequeuesRunningJobsOrFailsExhaustedOnes) {
   EXPECT_EQ(Job("a1").state, JobState::kQueued);
   EXPECT_EQ(Job("a1").attempts, 1);
   EXPECT_EQ(Job("a2").state, JobState::kFailed);
-  EXPECT_NE(Job("a2").failure_reason.find("restarted"), std::string::npos);
-  EXPECT_EQ(metrics_.queue_depth.Value(), 1);
+  EXPECT_EQ(Job("a2").failure_reason,
+            "gave up after 2 attempts; last: the server restarted while it ran");
+  EXPECT_EQ(metrics_.queue_depth.Value(), 2);
+  // Both queued jobs, the one left QUEUED and the one requeued, are assigned.
+  auto link = std::make_shared<FakeLink>();
+  Register(link, /*max_jobs=*/2);
+  std::vector<std::string> assigned = link->AssignedJobs();
+  std::sort(assigned.begin(), assigned.end());
+  EXPECT_EQ(assigned, (std::vector<std::string>{"a1", "a3"}));
 }
 
 TEST_F(SchedulerTest, ShutdownRequeuesWithoutCountingAndStopsAssigning) {
   Submit("a1", "alice");
-  FakeSink sink;
-  Register(&sink);
+  auto link = std::make_shared<FakeLink>();
+  Register(link);
   scheduler_->Shutdown();
   EXPECT_EQ(Job("a1").state, JobState::kQueued);
   EXPECT_EQ(Job("a1").attempts, 0);
-  EXPECT_EQ(sink.CancelledJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
   scheduler_->Tick();
-  EXPECT_EQ(sink.AssignedJobs().size(), 1u);
+  EXPECT_EQ(link->AssignedJobs().size(), 1u);
 }
 
 TEST_F(SchedulerTest, LiveSessionsTakeAFreeLiveSlot) {
-  vmm::v1::LiveConfig config;
-  EXPECT_EQ(scheduler_->ReserveLiveSlot("s1", config, 4).status().code(),
-            absl::StatusCode::kUnavailable);
-  FakeSink sink;
-  const std::string worker = Register(&sink, 1, /*max_live=*/1);
-  absl::StatusOr<LiveWorker> bound = scheduler_->ReserveLiveSlot("s1", config, 4);
+  EXPECT_EQ(scheduler_->ReserveLiveSlot("s1").status().code(), absl::StatusCode::kUnavailable);
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link, 1, /*max_live=*/1);
+  absl::StatusOr<LiveWorker> bound = scheduler_->ReserveLiveSlot("s1");
   ASSERT_TRUE(bound.ok());
   EXPECT_EQ(bound->worker_id, worker);
-  EXPECT_TRUE(sink.messages.back().has_live_assignment());
-  EXPECT_EQ(sink.messages.back().live_assignment().session_id(), "s1");
-  absl::StatusOr<LiveWorker> full = scheduler_->ReserveLiveSlot("s2", config, 4);
+  EXPECT_EQ(bound->device, "cpu");
+  // The worker hears of the session only when the session says so.
+  EXPECT_TRUE(link->Ids("live").empty());
+  LiveAssignment s1;
+  s1.session_id = "s1";
+  ASSERT_TRUE(scheduler_->StartLiveSession(worker, s1).ok());
+  EXPECT_EQ(link->Ids("live"), std::vector<std::string>{"s1"});
+  absl::StatusOr<LiveWorker> full = scheduler_->ReserveLiveSlot("s2");
   EXPECT_EQ(full.status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_NE(full.status().message().find("no worker has a free live slot"), std::string::npos);
+  EXPECT_EQ(full.status().message(),
+            "no worker has a free live slot (1 workers connected); retry later");
   scheduler_->ReleaseLiveSlot(worker, "s1");
-  EXPECT_TRUE(scheduler_->ReserveLiveSlot("s2", config, 4).ok());
+  EXPECT_TRUE(scheduler_->ReserveLiveSlot("s2").ok());
+  // A worker that left cannot start a session it had reserved.
+  scheduler_->WorkerDisconnected(worker);
+  LiveAssignment s2;
+  s2.session_id = "s2";
+  absl::Status gone = scheduler_->StartLiveSession(worker, s2);
+  EXPECT_EQ(gone.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(gone.message(), "worker " + worker + " left before the live session started; retry");
+}
+
+// While a store write is held, heartbeats, progress, outcomes, lease checks and live slots
+// still go through: the scheduler's lock is never held across store I/O, and calls made from
+// gRPC reactions never wait for the store.
+TEST_F(SchedulerTest, HeartbeatsProgressAndLeaseChecksDoNotWaitForTheStore) {
+  Submit("a1", "alice");
+  Submit("a2", "alice");
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link, /*max_jobs=*/2, /*max_live=*/1);
+  store_->Close();
+  std::future<absl::StatusOr<JobRecord>> cancel = std::async(
+      std::launch::async, [&] { return scheduler_->CancelJob("a1", "cancelled by alice"); });
+  ASSERT_TRUE(store_->WaitForHeldUpdate());
+  std::future<bool> others = std::async(std::launch::async, [&] {
+    WorkerHeartbeat heartbeat;
+    heartbeat.job_ids = {"a1", "a2"};
+    scheduler_->Heartbeat(worker, heartbeat);
+    scheduler_->ReportProgress(worker, Progress("a2", 5, 10));
+    JobRecord running;
+    running.id = "a2";
+    running.state = JobState::kRunning;
+    scheduler_->OverlayProgress(&running);
+    const bool leased = scheduler_->CheckLease(worker, "a2").ok();
+    // Requeued and reassigned in memory; the writes wait behind the held one.
+    scheduler_->FinishJob(worker, Outcome("a2", JobOutcome::Kind::kHandedBack));
+    return leased && running.frames_done == 5 && scheduler_->ReserveLiveSlot("s1").ok();
+  });
+  const bool went_through = others.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  store_->Open();
+  EXPECT_TRUE(went_through) << "a call waited for the held store write";
+  EXPECT_TRUE(others.get());
+  ASSERT_TRUE(cancel.get().ok());
+  EXPECT_EQ(Job("a1").state, JobState::kCancelled);
+}
+
+// Writes reach the store in the order the scheduler decided them, and an assignment reaches
+// the worker only once the job is durably RUNNING.
+TEST_F(SchedulerTest, AssignmentsWaitForTheirWriteAndWritesKeepTheirOrder) {
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  scheduler_->Flush();
+  const JobRecord job = Insert("a1", "alice");
+  store_->Close();
+  scheduler_->JobQueued(job);  // returns at once; the writer thread waits at the gate
+  ASSERT_TRUE(store_->WaitForHeldUpdate());
+  {
+    std::lock_guard<std::mutex> lock(link->mutex);
+    EXPECT_EQ(link->calls.size(), 1u);  // Registered only
+  }
+  store_->Open();
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});
+  // Hand back (requeue, then reassign) and fail: four writes, in decision order.
+  scheduler_->FinishJob(worker, Outcome("a1", JobOutcome::Kind::kHandedBack));
+  scheduler_->FinishJob(worker, Outcome("a1", JobOutcome::Kind::kFailed));
+  scheduler_->Flush();
+  EXPECT_EQ(store_->Updates(), (std::vector<std::pair<std::string, JobState>>{
+                                   {"a1", JobState::kRunning},
+                                   {"a1", JobState::kQueued},
+                                   {"a1", JobState::kRunning},
+                                   {"a1", JobState::kFailed}}));
+  EXPECT_EQ(Job("a1").state, JobState::kFailed);
 }
 
 }  // namespace
