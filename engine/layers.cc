@@ -24,6 +24,26 @@ void FillReflectedBorders(torch::Tensor& padded, int64_t dim, int64_t pad, int64
   }
 }
 
+// LibTorch's convolution, zero-padded by `pad`, which runs oneDNN's kernels on the CPU. Below
+// AVX2 oneDNN has only a reference kernel for a layer with fewer outputs than a channel block
+// (seen for the 32->3 output layer under SSE4.1), so there such a layer runs with zero filters
+// added up to the block, on a JIT kernel, and keeps its own outputs.
+torch::Tensor LibTorchConv2d(const torch::Tensor& input, const torch::Tensor& weight,
+                             int64_t pad) {
+  const int64_t outputs = weight.size(0);
+  const int64_t block = ChannelBlock();
+  if (outputs >= block || !input.device().is_cpu() ||
+      EngineVectorIsa() != VectorIsa::kBaseline) {
+    return torch::conv2d(input, weight, {}, 1, pad);
+  }
+  const torch::Tensor zeros =
+      torch::zeros({block - outputs, weight.size(1), weight.size(2), weight.size(3)},
+                   weight.options());
+  return torch::conv2d(input, torch::cat({weight, zeros}), {}, 1, pad)
+      .narrow(1, 0, outputs)
+      .contiguous();
+}
+
 }  // namespace
 
 torch::Tensor ReflectPad(const torch::Tensor& input, int64_t pad) {
@@ -96,14 +116,14 @@ torch::Tensor PaddedConvImpl::forward(const torch::Tensor& input) {
     return ReflectPaddedConv3x3(input, conv->weight);
   }
   if (torch::GradMode::is_enabled() || height < 2 * pad || width < 2 * pad) {
-    return conv->forward(ReflectPad(input, pad));
+    return LibTorchConv2d(ReflectPad(input, pad), conv->weight, 0);
   }
   // Inference: let oneDNN zero-pad inside the convolution (no padded copy of the whole tensor),
   // then recompute the `pad` border rows and columns from thin reflection-padded strips.
   const torch::Tensor& weight = conv->weight;
-  torch::Tensor output = torch::conv2d(input, weight, {}, 1, pad);
+  torch::Tensor output = LibTorchConv2d(input, weight, pad);
   auto strip_conv = [&](const torch::Tensor& strip) {
-    return torch::conv2d(ReflectPad(strip, pad), weight);
+    return LibTorchConv2d(ReflectPad(strip, pad), weight, 0);
   };
   torch::Tensor top = strip_conv(input.narrow(-2, 0, 2 * pad));
   torch::Tensor bottom = strip_conv(input.narrow(-2, height - 2 * pad, 2 * pad));
@@ -162,7 +182,7 @@ torch::Tensor PaddedConvImpl::forward_blocked(const torch::Tensor& input, bool r
     NoteKernel(layer_kind_, std::string("engine Winograd (") +
                                 WinogradConvolution3x3::TransformVariant() + ", oneDNN sgemm)");
   } else {
-    output = torch::conv2d(FromBlocked(input), weight, {}, 1, kernel_ / 2);
+    output = LibTorchConv2d(FromBlocked(input), weight, kernel_ / 2);
     if (relu) output.relu_();
     output = ToBlocked(output);
     NoteKernel(layer_kind_, "LibTorch");
