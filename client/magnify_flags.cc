@@ -43,8 +43,10 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
       ->capture_default_str();
   command->add_option("--fh", numbers.high_hz, "High edge of the pass band, Hz")
       ->capture_default_str();
-  command->add_option("--fs", numbers.sample_rate_hz,
-                      "Capture rate in Hz (default: the video's frame rate)");
+  command
+      ->add_option("--fs", numbers.sample_rate_hz,
+                   "Capture rate in Hz (default: the video's frame rate)")
+      ->each([flags](const std::string&) { flags->sample_rate_given = true; });
   command->add_option("--order", numbers.order,
                       "Butterworth order, " + std::to_string(common::kMinOrder) + " to " +
                           std::to_string(common::kMaxOrder))
@@ -71,6 +73,12 @@ absl::StatusOr<common::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags,
   if (!filter.ok()) return filter.status();
   params.filter = *filter;
   params.limit_chroma = !flags.no_chroma_limit;
+  if (flags.sample_rate_given) {
+    if (absl::Status status = common::ValidateGivenSampleRate(params.sample_rate_hz);
+        !status.ok()) {
+      return status;
+    }
+  }
   if (absl::Status status = common::ValidateMagnifyParams(params, use); !status.ok()) {
     return status;
   }

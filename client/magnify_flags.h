@@ -19,6 +19,7 @@ struct MagnifyFlags {
   std::string mode = common::ModeName(common::MagnifyParams{}.mode);
   std::string filter = common::FilterKindName(common::MagnifyParams{}.filter);
   bool no_chroma_limit = !common::MagnifyParams{}.limit_chroma;  // true: the network's colours
+  bool sample_rate_given = false;  // --fs was typed (then 0 is an error, not "not given")
 };
 
 // Text for --help that explains alpha and the modes.

@@ -36,6 +36,13 @@ bool IsPositiveFinite(double value) { return std::isfinite(value) && value > 0; 
 
 }  // namespace
 
+absl::Status ValidateGivenSampleRate(double sample_rate_hz, ParamNames names) {
+  if (IsPositiveFinite(sample_rate_hz)) return absl::OkStatus();
+  return Invalid(kRate, names,
+                 absl::StrCat("must be above 0 Hz (or not given: the input's frame rate), got ",
+                              sample_rate_hz));
+}
+
 absl::Status ValidateMagnifyParams(const MagnifyParams& params, ParamsUse use, ParamNames names) {
   if (!std::isfinite(params.alpha) || params.alpha < 0 || params.alpha > kMaxAlpha) {
     return Invalid(kAlpha, names,
@@ -60,10 +67,11 @@ absl::Status ValidateMagnifyParams(const MagnifyParams& params, ParamsUse use, P
                    absl::StrCat("must be above ", Name(kLow, names), " (", params.low_hz,
                                 " Hz), got ", params.high_hz));
   }
-  if (params.sample_rate_hz != 0 && !IsPositiveFinite(params.sample_rate_hz)) {
-    return Invalid(kRate, names,
-                   absl::StrCat("must be above 0 Hz (or not given: the input's frame rate), got ",
-                                params.sample_rate_hz));
+  if (params.sample_rate_hz != 0) {
+    if (absl::Status status = ValidateGivenSampleRate(params.sample_rate_hz, names);
+        !status.ok()) {
+      return status;
+    }
   }
   if (params.order < kMinOrder || params.order > kMaxOrder) {
     return Invalid(kOrder, names,

@@ -73,6 +73,9 @@ enum class ParamNames { kFlags, kApi };
 // the parameter as `names` spells it.
 absl::Status ValidateMagnifyParams(const MagnifyParams& params, ParamsUse use = ParamsUse::kFile,
                                    ParamNames names = ParamNames::kFlags);
+// Checks a capture rate that was given explicitly (a flag typed, an API field set), where 0
+// is an error rather than "not given".
+absl::Status ValidateGivenSampleRate(double sample_rate_hz, ParamNames names = ParamNames::kFlags);
 
 // `params` with fs set to `input_rate_hz` where it was not given, checked again now that fs is
 // known (fh below fs/2 in temporal mode). INVALID_ARGUMENT when temporal mode needs fs and

@@ -30,7 +30,9 @@ void ConnectReactor::Start(std::shared_ptr<ConnectReactor> self, const absl::Sta
 
 void ConnectReactor::OnReadDone(bool ok) {
   if (!ok) {
-    EndReads(absl::OkStatus());  // the worker closed the stream, or the call was cancelled
+    // The worker closed the stream, or the call was cancelled.
+    EndReads(worker_id_.empty() ? absl::CancelledError("the worker left before registering")
+                                : absl::OkStatus());
     return;
   }
   if (worker_id_.empty()) {

@@ -33,6 +33,8 @@ struct FileChunkPlan {
   // the stream ends where the file does (the receiver checks what it got).
   bool require_every_byte = true;
   std::string short_read_message;
+  // True: an empty range still gets one (empty) message, the first, which may carry metadata.
+  bool send_empty_first = true;
   // Fills one message with the chunk at `offset`; `first` for the stream's first message.
   std::function<void(Message* message, int64_t offset, absl::string_view chunk, bool first)> fill;
   // Called with each chunk's size once it is written.
@@ -74,7 +76,7 @@ class FileChunkReactor : public grpc::ServerWriteReactor<Message> {
   void OnDone() override { delete this; }
 
  private:
-  // Reads and writes the chunk at offset_. The first message goes out even for an empty range.
+  // Reads and writes the chunk at offset_ (see FileChunkPlan::send_empty_first).
   void WriteNext(bool first) {
     const int64_t want = std::min<int64_t>(kMaxChunkBytes, plan_.end - offset_);
     in_.read(buffer_.data(), static_cast<std::streamsize>(want));
@@ -84,8 +86,8 @@ class FileChunkReactor : public grpc::ServerWriteReactor<Message> {
           absl::DataLossError(absl::StrCat(plan_.short_read_message, " at offset ", offset_))));
       return;
     }
-    if (chunk_bytes_ == 0 && !first) {
-      this->Finish(grpc::Status::OK);  // the file ended early
+    if (chunk_bytes_ == 0 && !(first && plan_.send_empty_first)) {
+      this->Finish(grpc::Status::OK);  // nothing to send, or the file ended early
       return;
     }
     message_.Clear();

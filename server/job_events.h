@@ -1,8 +1,8 @@
 // Tells WatchJob streams when a job changes. A watcher subscribes a listener for its job;
 // whoever changes a job calls Notify(id), which calls the job's listeners on the notifying
 // thread, outside any lock (a listener must not block: it schedules work and returns). A
-// listener can still be called once after its Unsubscribe returns, so it must hold only what
-// stays valid (a weak_ptr, say). Thread-safe.
+// listener can still be called after its Unsubscribe returns (by a Notify already under way),
+// so it must hold only what stays valid (a weak_ptr, say). Thread-safe.
 #pragma once
 
 #include <cstdint>

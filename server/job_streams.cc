@@ -2,6 +2,7 @@
 // wait: WatchJob (progress events, pushed by JobEvents) and DownloadResult (the result file
 // from an offset, file_chunk_reactor.h). Both end when the client cancels; a watch also ends
 // at shutdown.
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,9 +25,11 @@ constexpr absl::Duration kMinEventInterval = absl::Milliseconds(250);
 
 // One WatchJob call: writes the job's event now and after every change (at most one write
 // outstanding, at most one event per kMinEventInterval, the latest state each time), and
-// finishes after the event of a final state. Owned by itself (self_) until OnDone; JobEvents
-// and the pacing alarm hold weak pointers. Decisions are taken under the mutex; the gRPC
-// operations they call for are started after it is released.
+// finishes after the event of a final state. A change arms an alarm, and the alarm's callback
+// reads the job and writes: the listener itself does no I/O (it runs on whichever thread
+// changed the job). Owned by itself (self_) until OnDone; JobEvents and the alarms hold weak
+// pointers. Decisions are taken under the mutex; the gRPC operations they call for are started
+// after it is released.
 class WatchReactor : public grpc::ServerWriteReactor<vmm::v1::JobEvent>,
                      public std::enable_shared_from_this<WatchReactor> {
  public:
@@ -39,32 +42,31 @@ class WatchReactor : public grpc::ServerWriteReactor<vmm::v1::JobEvent>,
     subscription_ = core_.events->Subscribe(job_id_, [weak]() {
       if (std::shared_ptr<WatchReactor> watch = weak.lock()) watch->Changed();
     });
-    Changed();
+    Send();
   }
 
   void OnWriteDone(bool ok) override {
     std::optional<absl::Status> finish;
-    bool send = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       writing_ = false;
-      if (!ok) {
+      if (!ok || cancelled_) {
         finish = EndLocked(absl::CancelledError("the watcher went away"));
       } else if (wrote_final_) {
         finish = EndLocked(absl::OkStatus());
-      } else {
-        send = changed_;
+      } else if (changed_) {
+        ArmLocked();
       }
     }
     if (finish.has_value()) Finish(common::ToGrpcStatus(*finish));
-    if (send) Send();
   }
 
   void OnCancel() override {
     std::optional<absl::Status> finish;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      // An outstanding write fails and finishes the call.
+      cancelled_ = true;
+      // An outstanding write finishes the call when it is done.
       if (!writing_) finish = EndLocked(absl::CancelledError("the watcher went away"));
     }
     if (finish.has_value()) Finish(common::ToGrpcStatus(*finish));
@@ -76,42 +78,45 @@ class WatchReactor : public grpc::ServerWriteReactor<vmm::v1::JobEvent>,
   }
 
  private:
-  // The job changed (or the server is stopping).
+  // The job changed (or the server is stopping): send once the write and the pacing allow.
   void Changed() {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      changed_ = true;
-      if (writing_ || pacing_ || ended_) return;
-    }
-    Send();
+    std::lock_guard<std::mutex> lock(mutex_);
+    changed_ = true;
+    if (!writing_) ArmLocked();
   }
 
-  // Writes the job's current event, or first waits out the pacing interval.
+  // Sets an alarm for the next send, at the end of the pacing interval, unless one is set.
+  void ArmLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
+    if (armed_ || ended_) return;
+    armed_ = true;
+    std::weak_ptr<WatchReactor> weak = weak_from_this();
+    // A fresh alarm each time: the last one's callback may still be returning.
+    alarm_ = std::make_unique<grpc::Alarm>();
+    alarm_->Set(absl::ToChronoTime(std::max(absl::Now(), last_write_ + kMinEventInterval)),
+                [weak](bool fired) {
+                  std::shared_ptr<WatchReactor> watch = weak.lock();
+                  if (watch == nullptr) return;
+                  {
+                    std::lock_guard<std::mutex> lock(watch->mutex_);
+                    watch->armed_ = false;
+                  }
+                  if (fired) watch->Send();
+                });
+  }
+
+  // Writes the job's current event (or finishes, at shutdown or if the job is gone).
   void Send() {
     std::optional<absl::Status> finish;
     bool write = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (writing_ || pacing_ || ended_) return;
-      const absl::Time now = absl::Now();
+      if (writing_ || ended_) return;
       if (core_.shutting_down->load()) {
         finish = EndLocked(
             absl::UnavailableError("the server is shutting down; watch again later"));
-      } else if (now - last_write_ < kMinEventInterval) {
-        pacing_ = true;
-        std::weak_ptr<WatchReactor> weak = weak_from_this();
-        alarm_.Set(absl::ToChronoTime(last_write_ + kMinEventInterval), [weak](bool fired) {
-          std::shared_ptr<WatchReactor> watch = weak.lock();
-          if (watch == nullptr) return;
-          {
-            std::lock_guard<std::mutex> lock(watch->mutex_);
-            watch->pacing_ = false;
-          }
-          if (fired) watch->Send();
-        });
       } else {
         changed_ = false;
-        absl::StatusOr<JobRecord> job = core_.store->Get(job_id_);
+        absl::StatusOr<JobRecord> job = core_.store->Get(job_id_);  // a read by primary key
         if (!job.ok()) {
           finish = EndLocked(job.status());  // deleted meanwhile: NOT_FOUND
         } else {
@@ -119,7 +124,7 @@ class WatchReactor : public grpc::ServerWriteReactor<vmm::v1::JobEvent>,
           event_ = JobToEvent(*job, core_.clock->Now());
           wrote_final_ = IsFinal(job->state);
           writing_ = true;
-          last_write_ = now;
+          last_write_ = absl::Now();
           write = true;
         }
       }
@@ -143,11 +148,12 @@ class WatchReactor : public grpc::ServerWriteReactor<vmm::v1::JobEvent>,
 
   std::mutex mutex_;
   vmm::v1::JobEvent event_;  // the outstanding write's message
-  grpc::Alarm alarm_ ABSL_GUARDED_BY(mutex_);
+  std::unique_ptr<grpc::Alarm> alarm_ ABSL_GUARDED_BY(mutex_);
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
-  bool pacing_ ABSL_GUARDED_BY(mutex_) = false;   // the alarm is set
+  bool armed_ ABSL_GUARDED_BY(mutex_) = false;    // an alarm will call Send
   bool changed_ ABSL_GUARDED_BY(mutex_) = false;  // a change not yet written
   bool wrote_final_ ABSL_GUARDED_BY(mutex_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mutex_) = false;
   bool ended_ ABSL_GUARDED_BY(mutex_) = false;
   absl::Time last_write_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
 };

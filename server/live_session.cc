@@ -89,19 +89,21 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
   } else {
     worker = core_.scheduler->ReserveLiveSlot(session_id_);
   }
+  bool start = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!worker.ok()) {
       EndLocked(worker.status());
     } else {
-      worker_ = *worker;
+      worker_ = *worker;  // OnDone frees the slot
       frame_size_ = *frame_size;
       max_in_flight_ = config.max_frames_in_flight();
       phase_ = Phase::kWaitingForWorker;
       created_ = core_.clock->Now();  // the attach timeout counts from here
+      start = !end_status_.has_value();  // the client may have gone during the reservation
     }
   }
-  if (worker.ok()) {
+  if (start) {
     // Told only now, the worker finds the session waiting for it when it attaches.
     LiveAssignment assignment;
     assignment.session_id = session_id_;

@@ -62,7 +62,7 @@ class LiveSession : public grpc::ServerBidiReactor<vmm::v1::LiveRequest, vmm::v1
   void OnWorkerResult(const vmm::v1::LiveWorkerResult& result);
   void OnWorkerFailure(const std::string& reason);
   void OnWorkerClosed();
-  // Before ServeWorker returns: the worker's context is about to go away.
+  // The worker's reactor is done: its context is about to go away.
   void DetachWorker();
 
   // Ends the session with `status` (idle timeout, shutdown, errors).

@@ -46,7 +46,8 @@ class LiveWorkerReactor
   LiveRelay* const relay_;
   grpc::CallbackServerContext* const context_;
   std::shared_ptr<LiveWorkerReactor> self_;
-  std::shared_ptr<LiveSession> session_;  // set by the attach (only the reactions touch it)
+  // Set by the attach reaction before attached_; Pull reads it only once attached_ is set.
+  std::shared_ptr<LiveSession> session_;
   vmm::v1::LiveWorkerMessage incoming_;   // the outstanding read's message
   vmm::v1::LiveServerMessage outgoing_;   // the outstanding write's message
 

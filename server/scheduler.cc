@@ -169,56 +169,73 @@ absl::Status Scheduler::RecordResult(const std::string& worker_id, const std::st
       return absl::FailedPreconditionError(absl::StrCat(
           "job ", job_id, " is no longer assigned to worker ", worker_id, "; result dropped"));
     }
-    job->record.result_path = path;
-    job->record.result_size_bytes = size_bytes;
-    job->record.result_sha256 = common::NormalizeHex(sha256);
-    JournalWrite(job->record, JobState::kRunning, nullptr, &written);
+    JobRecord with_result = job->record;
+    with_result.result_path = path;
+    with_result.result_size_bytes = size_bytes;
+    with_result.result_sha256 = common::NormalizeHex(sha256);
+    // Memory learns of the result only once it is stored.
+    JournalWrite(with_result, JobState::kRunning, [this, with_result, worker_id]() {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ActiveJob* leased = LeasedBy(worker_id, with_result.id);
+      if (leased == nullptr || leased->record.attempts != with_result.attempts) return;
+      leased->record.result_path = with_result.result_path;
+      leased->record.result_size_bytes = with_result.result_size_bytes;
+      leased->record.result_sha256 = with_result.result_sha256;
+    }, &written);
   }
   Drain();
   return written;
 }
 
-void Scheduler::JobQueued(const JobRecord& job) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (job.state != JobState::kQueued || active_.count(job.id) > 0) return;
-    Enqueue(job);
-    Dispatch();
-    RefreshGauges();
-  }
+absl::Status Scheduler::AddJob(JobRecord* job) {
+  // Under the drain mutex: no decision is stored meanwhile, and a cancel (which drains first)
+  // finds the job in memory once its insert is done.
+  std::lock_guard<std::mutex> draining(drain_mutex_);
+  job->state = JobState::kQueued;
+  if (absl::Status status = store_->Insert(job); !status.ok()) return status;
+  std::lock_guard<std::mutex> lock(mutex_);
+  Enqueue(*job);
+  Dispatch();
+  RefreshGauges();
+  return absl::OkStatus();
 }
 
 absl::StatusOr<JobRecord> Scheduler::CancelJob(const std::string& job_id,
                                                const std::string& reason) {
-  absl::Status written;
-  std::optional<JobRecord> cancelled;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto active = active_.find(job_id);
-    if (active != active_.end()) {
-      if (active->second.record.state == JobState::kRunning) {
-        // The worker's slot stays taken until it acknowledges.
-        SendCancel(active->second.worker_id, job_id, reason);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Drain();  // memory and the store agree on every decision taken so far
+    absl::Status written;
+    std::optional<JobRecord> cancelled;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto active = active_.find(job_id);
+      if (active != active_.end()) {
+        if (active->second.record.state == JobState::kRunning) {
+          // The worker's slot stays taken until it acknowledges.
+          SendCancel(active->second.worker_id, job_id, reason);
+        }
+        cancelled = Finish(job_id, JobState::kCancelled, reason, &written);
       }
-      cancelled = Finish(job_id, JobState::kCancelled, reason, &written);
     }
+    if (cancelled.has_value()) {
+      Drain();
+      if (!written.ok()) return written;
+      return *cancelled;
+    }
+    absl::StatusOr<JobRecord> job = store_->Get(job_id);
+    if (!job.ok()) return job.status();
+    if (job->state == JobState::kCancelled) return job;
+    if (IsFinal(job->state)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("job \"jobs/", job_id, "\" already ", JobStateName(job->state),
+                       "; only queued or running jobs can be cancelled"));
+    }
+    // Unfinished in the store but not in memory (an earlier write failed): take the store's
+    // word for it, and cancel that.
+    Reconcile(*job);
   }
-  Drain();  // either way: the write of the cancel, or the store as of every decision so far
-  if (cancelled.has_value()) {
-    if (!written.ok()) return written;
-    return *cancelled;
-  }
-  absl::StatusOr<JobRecord> job = store_->Get(job_id);
-  if (!job.ok()) return job.status();
-  if (job->state == JobState::kCancelled) return job;
-  if (IsFinal(job->state)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("job \"jobs/", job_id, "\" already ", JobStateName(job->state),
-                     "; only queued or running jobs can be cancelled"));
-  }
-  // Stored but not yet handed to the scheduler (its submission is finishing right now).
-  return absl::UnavailableError(
-      absl::StrCat("job \"jobs/", job_id, "\" is being queued; cancel it again in a moment"));
+  return absl::UnavailableError(absl::StrCat(
+      "job \"jobs/", job_id, "\" could not be cancelled: the job store is failing; try again"));
 }
 
 void Scheduler::Tick() {
@@ -269,6 +286,52 @@ void Scheduler::Shutdown() {
   Drain();
 }
 
+void Scheduler::Reconcile(const JobRecord& stored) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ForgetLocked(stored.id);
+  switch (stored.state) {
+    case JobState::kQueued:
+      Enqueue(stored);
+      break;
+    case JobState::kRunning: {
+      // Leased to the worker the store names, as after a restart: if it still runs the job, its
+      // heartbeats renew the lease; if not, the lease lapses and the job is queued again.
+      ActiveJob& job = active_[stored.id];
+      job.record = stored;
+      job.worker_id = stored.worker_id;
+      job.lease_expiry = clock_->Now() + options_.lease;
+      if (auto worker = workers_.find(stored.worker_id); worker != workers_.end()) {
+        worker->second.jobs.insert(stored.id);
+      }
+      break;
+    }
+    default:
+      break;  // final: nothing to schedule
+  }
+  Dispatch();
+  RefreshGauges();
+}
+
+void Scheduler::Forget(const std::string& job_id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ForgetLocked(job_id);
+  RefreshGauges();
+}
+
+void Scheduler::ForgetLocked(const std::string& job_id) {
+  auto active = active_.find(job_id);
+  if (active == active_.end()) return;
+  const JobRecord& record = active->second.record;
+  if (record.state == JobState::kRunning) {
+    ReleaseJobSlot(active->second.worker_id, job_id);
+  } else if (auto owner = queued_.find(record.owner);
+             owner != queued_.end() && owner->second.erase({record.sequence, job_id}) > 0) {
+    --queued_jobs_;
+    if (owner->second.empty()) queued_.erase(owner);
+  }
+  active_.erase(active);
+}
+
 void Scheduler::Drain() {
   std::lock_guard<std::mutex> draining(drain_mutex_);
   while (true) {
@@ -285,6 +348,12 @@ void Scheduler::Drain() {
       if (!status.ok()) {
         common::LogError(absl::StrCat("storing job ", entry.write->id, " as ",
                                       JobStateName(entry.write->state), ": ", status.message()));
+        // Memory went ahead of the store: bring it back to what the store holds.
+        if (absl::StatusOr<JobRecord> stored = store_->Get(entry.write->id); stored.ok()) {
+          Reconcile(*stored);
+        } else if (absl::IsNotFound(stored.status())) {
+          Forget(entry.write->id);
+        }
       }
     }
     if (entry.result != nullptr) *entry.result = status;
@@ -362,17 +431,28 @@ void Scheduler::Dispatch() {
       metrics_->job_queue_wait.Observe(absl::ToDoubleSeconds(now - job.create_time));
     }
     active.worker_id = worker_id;
-    active.lease_expiry = now + options_.lease;
+    active.lease_expiry = absl::InfiniteFuture();  // runs from when the worker is told
+
     owner_last_served_[job.owner] = ++assignments_;
     worker->jobs.insert(job_id);
     JobAssignment assignment{job, options_.lease, options_.max_frames};
-    JournalWrite(job, JobState::kQueued, [link = worker->link, assignment, worker_id]() {
+    JournalWrite(job, JobState::kQueued, [this, link = worker->link, assignment, worker_id]() {
       link->Assign(assignment);
+      StartLease(assignment.job.id, worker_id, assignment.job.attempts);
       common::LogInfo(absl::StrCat("job ", assignment.job.id, " of ", assignment.job.owner,
                                    " assigned to ", worker_id, " (attempt ",
                                    assignment.job.attempts, ")"));
     });
     RefreshGauges();
+  }
+}
+
+void Scheduler::StartLease(const std::string& job_id, const std::string& worker_id,
+                           int attempt) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ActiveJob* job = LeasedBy(worker_id, job_id);
+  if (job != nullptr && job->record.attempts == attempt) {
+    job->lease_expiry = clock_->Now() + options_.lease;
   }
 }
 

@@ -100,8 +100,9 @@ class Scheduler {
                             const std::string& path, int64_t size_bytes,
                             const std::string& sha256);
 
-  // A job was stored QUEUED: schedule it.
-  void JobQueued(const JobRecord& job);
+  // Stores a new job (JobStore::Insert, which sets job->sequence) as QUEUED and schedules it;
+  // the insert's error otherwise.
+  absl::Status AddJob(JobRecord* job);
   // Cancels a QUEUED or RUNNING job (telling its worker) and returns it, durable. A CANCELLED
   // job is returned as is; a SUCCEEDED or FAILED one is FAILED_PRECONDITION.
   absl::StatusOr<JobRecord> CancelJob(const std::string& job_id, const std::string& reason);
@@ -165,6 +166,15 @@ class Scheduler {
                     absl::Status* result = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Appends a message (a call on a link) that needs no write.
   void JournalSend(std::function<void()> send) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // After a failed write: replaces what memory holds of the job with `stored`, the store's
+  // record of it.
+  void Reconcile(const JobRecord& stored) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Drops a job from memory (a failed write found it gone from the store).
+  void Forget(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mutex_);
+  void ForgetLocked(const std::string& job_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // The assignment of `attempt` reached the worker: its lease runs from now.
+  void StartLease(const std::string& job_id, const std::string& worker_id, int attempt)
+      ABSL_LOCKS_EXCLUDED(mutex_);
   // Queues the cancel of `job_id` to the worker, if it is still connected.
   void SendCancel(const std::string& worker_id, const std::string& job_id,
                   const std::string& reason) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);

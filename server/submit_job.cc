@@ -75,7 +75,7 @@ absl::StatusOr<vmm::v1::Job> MagnificationServiceImpl::Submit(
                                       ? ReceiveUpload(context, reader, caller->owner, spec)
                                       : UseServerFile(caller->owner, spec);
   if (!job.ok()) return job.status();
-  if (absl::Status status = core_.store->Insert(&*job); !status.ok()) {
+  if (absl::Status status = core_.scheduler->AddJob(&*job); !status.ok()) {
     if (job->input_in_spool) Spool::RemoveFile(job->input_path);
     return status;
   }
@@ -86,7 +86,6 @@ absl::StatusOr<vmm::v1::Job> MagnificationServiceImpl::Submit(
   common::LogInfo(absl::StrCat("job ", job->id, " submitted by ", job->owner, " (",
                                job->input_size_bytes, " bytes)"));
   core_.events->Notify(job->id);
-  core_.scheduler->JobQueued(*job);
   absl::StatusOr<JobRecord> stored = core_.store->Get(job->id);
   return JobToProto(stored.ok() ? *stored : *job);
 }

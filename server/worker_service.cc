@@ -44,6 +44,7 @@ grpc::ServerWriteReactor<vmm::v1::InputChunk>* WorkerServiceImpl::ReadInput(
       absl::StrCat("the input of job ", job->id, " (", job->input_path, ") cannot be opened");
   // A server_path file that shrank: the worker's checksum catches it.
   plan.require_every_byte = false;
+  plan.send_empty_first = false;
   plan.fill = [](Chunk* chunk, int64_t offset, absl::string_view data, bool /*first*/) {
     chunk->set_offset(offset);
     chunk->set_data(data.data(), data.size());

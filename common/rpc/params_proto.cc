@@ -42,9 +42,9 @@ absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, P
   if (message.has_high_hz()) params.high_hz = message.high_hz();
   if (message.has_sample_rate_hz()) {
     params.sample_rate_hz = message.sample_rate_hz();
-    if (params.sample_rate_hz == 0) {
-      return absl::InvalidArgumentError(
-          "params.sample_rate_hz must be above 0 Hz (or not set: the input's frame rate), got 0");
+    if (absl::Status status = ValidateGivenSampleRate(params.sample_rate_hz, ParamNames::kApi);
+        !status.ok()) {
+      return status;
     }
   } else if (use == ParamsUse::kLive) {
     params.sample_rate_hz = kLiveDefaultSampleRateHz;

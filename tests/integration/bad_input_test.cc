@@ -122,6 +122,8 @@ TEST_F(BadInputTest, MagnifyRefusesBadParametersAsUsageBeforeAnyWork) {
                 "--alpha must be a number from 0 to 10000");
   ExpectRefused(MagnifyCommand({good_, "-o", out, "--mode", "temporal", "--fs", "-30"}), 2,
                 "--fs must be above 0 Hz");
+  ExpectRefused(MagnifyCommand({good_, "-o", out, "--fs", "0"}), 2,
+                "--fs must be above 0 Hz (or not given: the input's frame rate), got 0");
   ExpectRefused(MagnifyCommand({good_, "-o", out, "--crf", "99"}), 2, "crf 99 is outside 0..51");
   ExpectRefused(MagnifyCommand({good_, "-o", Path("outputs/a%s.png")}), 2, "a%s.png");
   ExpectRefused(MagnifyCommand({good_, "-o", out, "--mode", "temporal", "--fh", "20"}), 2,
@@ -143,6 +145,8 @@ TEST_F(BadInputTest, SubmitRefusesEveryBadFileBeforeAJobExists) {
   ExpectRefused(service_->Vmm({"submit", good_, "-o", Path("outputs/o.mp4"), "--mode", "temporal",
                                "--fs", "-30"}),
                 2, "--fs must be above 0 Hz");
+  ExpectRefused(service_->Vmm({"submit", good_, "-o", Path("outputs/o.mp4"), "--fs", "0"}), 2,
+                "--fs must be above 0 Hz (or not given: the input's frame rate), got 0");
   CommandResult list = service_->Vmm({"list", "--json"});
   EXPECT_EQ(LastJson(list.out)["jobs"].size(), 0u) << "a refused input became a job";
   EXPECT_TRUE(Listing(Path("outputs")).empty());

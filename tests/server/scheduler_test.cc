@@ -89,6 +89,11 @@ class GatedStore : public JobStore {
     std::unique_lock<std::mutex> lock(mutex_);
     return changed_.wait_for(lock, std::chrono::seconds(10), [&] { return held_ > 0; });
   }
+  // The next `count` Updates fail with UNAVAILABLE (and store nothing).
+  void FailNextUpdates(int count) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    failures_ = count;
+  }
   // The (job id, state) of every Update, in the order they reached the store.
   std::vector<std::pair<std::string, JobState>> Updates() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -118,6 +123,10 @@ class GatedStore : public JobStore {
       changed_.notify_all();
       changed_.wait(lock, [&] { return open_; });
       --held_;
+      if (failures_ > 0) {
+        --failures_;
+        return absl::UnavailableError("disk I/O error (injected)");
+      }
       updates_.emplace_back(job.id, job.state);
     }
     return store_->Update(job, expected_state);
@@ -130,6 +139,7 @@ class GatedStore : public JobStore {
   std::condition_variable changed_;
   bool open_ = true;
   int held_ = 0;
+  int failures_ = 0;
   std::vector<std::pair<std::string, JobState>> updates_;
 };
 
@@ -157,7 +167,13 @@ class SchedulerTest : public ::testing::Test {
     return job;
   }
   void Submit(const std::string& id, const std::string& owner) {
-    scheduler_->JobQueued(Insert(id, owner));
+    JobRecord job;
+    job.id = id;
+    job.owner = owner;
+    job.create_time = clock_.Now();
+    job.input_size_bytes = 10;
+    ASSERT_TRUE(scheduler_->AddJob(&job).ok());
+    clock_.Advance(absl::Seconds(1));
   }
   std::string Register(const std::shared_ptr<FakeLink>& link, int max_jobs = 1,
                        int max_live = 0) {
@@ -167,7 +183,9 @@ class SchedulerTest : public ::testing::Test {
     registration.max_jobs = max_jobs;
     registration.max_live_sessions = max_live;
     link->settle = [this]() { scheduler_->Flush(); };
-    return scheduler_->RegisterWorker(registration, link);
+    const std::string worker_id = scheduler_->RegisterWorker(registration, link);
+    scheduler_->Flush();  // what registering assigned is sent, and its leases run from now
+    return worker_id;
   }
   static JobOutcome Outcome(const std::string& job_id, JobOutcome::Kind kind) {
     JobOutcome outcome;
@@ -494,9 +512,8 @@ TEST_F(SchedulerTest, AssignmentsWaitForTheirWriteAndWritesKeepTheirOrder) {
   auto link = std::make_shared<FakeLink>();
   const std::string worker = Register(link);
   scheduler_->Flush();
-  const JobRecord job = Insert("a1", "alice");
   store_->Close();
-  scheduler_->JobQueued(job);  // returns at once; the writer thread waits at the gate
+  Submit("a1", "alice");  // returns at once; the writer thread waits at the gate
   ASSERT_TRUE(store_->WaitForHeldUpdate());
   {
     std::lock_guard<std::mutex> lock(link->mutex);
@@ -514,6 +531,58 @@ TEST_F(SchedulerTest, AssignmentsWaitForTheirWriteAndWritesKeepTheirOrder) {
                                    {"a1", JobState::kRunning},
                                    {"a1", JobState::kFailed}}));
   EXPECT_EQ(Job("a1").state, JobState::kFailed);
+}
+
+// A write that fails leaves memory as the store has it: an assignment that could not be stored
+// is not sent and is made again; a final state that could not be stored leaves the job running
+// and cancellable; a result that could not be recorded is not believed.
+TEST_F(SchedulerTest, AFailedWriteBringsMemoryBackToTheStore) {
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  scheduler_->Flush();
+  store_->FailNextUpdates(1);
+  Submit("a1", "alice");
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});  // once, after the retry
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);
+  EXPECT_EQ(Job("a1").attempts, 1);
+
+  const std::string sha(64, 'a');
+  store_->FailNextUpdates(1);
+  EXPECT_EQ(scheduler_->RecordResult(worker, "a1", "/spool/results/a1", 9, sha).code(),
+            absl::StatusCode::kUnavailable);
+  JobOutcome ok = Outcome("a1", JobOutcome::Kind::kSucceeded);
+  ok.result_size_bytes = 9;
+  ok.result_sha256 = sha;
+  store_->FailNextUpdates(1);  // the FAILED write ("not uploaded intact") fails too
+  scheduler_->FinishJob(worker, ok);
+  scheduler_->Flush();
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);
+  absl::StatusOr<JobRecord> cancelled = scheduler_->CancelJob("a1", "cancelled by alice");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status();
+  EXPECT_EQ(Job("a1").state, JobState::kCancelled);
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
+}
+
+// A lease runs from when the worker is told: a store slower than the lease does not lapse it.
+TEST_F(SchedulerTest, ALeaseStartsWhenTheAssignmentIsSent) {
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  scheduler_->Flush();
+  store_->Close();
+  Submit("a1", "alice");
+  ASSERT_TRUE(store_->WaitForHeldUpdate());
+  clock_.Advance(absl::Seconds(31));
+  scheduler_->Tick();
+  store_->Open();
+  scheduler_->Flush();
+  EXPECT_TRUE(link->CancelledJobs().empty());
+  clock_.Advance(absl::Seconds(29));
+  scheduler_->Tick();
+  EXPECT_TRUE(link->CancelledJobs().empty());
+  EXPECT_EQ(Job("a1").attempts, 1);
+  clock_.Advance(absl::Seconds(2));
+  scheduler_->Tick();
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
 }
 
 }  // namespace
