@@ -1,5 +1,5 @@
-// The Python example (client/python/vmm_example.py) against a real server, with stubs generated
-// from the proto at build time.
+// The Python example (client/python/examples/vmm_example.py, a user of the vmm_client
+// package, taken from the build's staged package) against a real server.
 #include "tests/integration/service_test.h"
 
 namespace vmm::integration {
@@ -7,16 +7,18 @@ namespace {
 
 class PythonExampleTest : public ServiceTest {};
 
+constexpr char kExample[] = VMM_SOURCE_DIR "/client/python/examples/vmm_example.py";
+
 TEST_F(PythonExampleTest, SubmitsWatchesAndDownloads) {
-#ifndef VMM_PYTHON_STUBS_DIR
-  GTEST_SKIP() << "python3-grpcio or python3-protobuf was not found at configure time";
+#ifndef VMM_PYTHON_PACKAGE_DIR
+  GTEST_SKIP() << "the vmm-client package was not built (see client/python/CMakeLists.txt)";
 #else
   StartServer(Config(1));
   const std::string input = MakeInput("in.mp4", 64, 48, 8);
   CommandResult result =
-      RunCommand({VMM_PYTHON, std::string(VMM_SOURCE_DIR) + "/client/python/vmm_example.py",
+      RunCommand({VMM_PYTHON, kExample,
                   "--server", service_->address(), input, Path("out.mkv"), "--alpha", "3"},
-                 {{"PYTHONPATH", VMM_PYTHON_STUBS_DIR}}, std::chrono::seconds(120), dir_);
+                 {{"PYTHONPATH", VMM_PYTHON_PACKAGE_DIR}}, std::chrono::seconds(120), dir_);
   ASSERT_EQ(result.exit_code, 0) << result.out << result.err;
   EXPECT_NE(result.out.find("submitted jobs/"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("SUCCEEDED 8/8 frames"), std::string::npos) << result.out;
@@ -33,14 +35,14 @@ TEST_F(PythonExampleTest, SubmitsWatchesAndDownloads) {
 }
 
 TEST_F(PythonExampleTest, UnreachableServerExitsWithThree) {
-#ifndef VMM_PYTHON_STUBS_DIR
-  GTEST_SKIP() << "python3-grpcio or python3-protobuf was not found at configure time";
+#ifndef VMM_PYTHON_PACKAGE_DIR
+  GTEST_SKIP() << "the vmm-client package was not built (see client/python/CMakeLists.txt)";
 #else
   const std::string input = MakeInput("in.mp4", 64, 48, 4);
   CommandResult result =
-      RunCommand({VMM_PYTHON, std::string(VMM_SOURCE_DIR) + "/client/python/vmm_example.py",
+      RunCommand({VMM_PYTHON, kExample,
                   "--server", "127.0.0.1:" + std::to_string(FreePort()), input, Path("out.mkv")},
-                 {{"PYTHONPATH", VMM_PYTHON_STUBS_DIR}}, std::chrono::seconds(60), dir_);
+                 {{"PYTHONPATH", VMM_PYTHON_PACKAGE_DIR}}, std::chrono::seconds(60), dir_);
   EXPECT_EQ(result.exit_code, 3) << result.err;
   EXPECT_NE(result.err.find("UNAVAILABLE"), std::string::npos) << result.err;
 #endif

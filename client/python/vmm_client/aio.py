@@ -1,0 +1,317 @@
+"""The asyncio client: the calls of vmm_client.Client, awaitable.
+
+    from vmm_client.aio import AsyncClient
+    async with AsyncClient("127.0.0.1:8001", token="...") as client:
+        job = await client.submit("wrist.mp4", mode="temporal", alpha=20, low_hz=0.8, high_hz=2)
+        await job.wait(progress=print)
+        await job.download("wrist-x20.mp4")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from typing import (AsyncIterable, AsyncIterator, Callable, Iterable, List, Mapping, Optional,
+                    Tuple, Union)
+
+import grpc
+import grpc.aio
+
+from vmm_client import _errors
+from vmm_client._client import (_CHANNEL_OPTIONS, CHUNK_BYTES, JobFields, JobState, LiveResult,
+                                Progress, Source, backoff, check_frame, file_digest,
+                                finish_download)
+from vmm_client._errors import DeadlineExceeded, InvalidArgument
+from vmm_client._params import job_spec, magnify_params
+from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
+from vmm_client._proto.vmm.v1 import magnification_pb2_grpc as pb_grpc
+
+__all__ = ["AsyncClient", "AsyncJob"]
+
+
+class AsyncJob(JobFields):
+    """A job on the server, as last seen; the awaitable twin of vmm_client.Job."""
+
+    def __init__(self, client: "AsyncClient", message: pb.Job):
+        super().__init__(message)
+        self._client = client
+
+    async def refresh(self) -> "AsyncJob":
+        """Reads the job again from the server; returns self."""
+        self._message = await self._client._unary(
+            self._client._stub.GetJob, pb.GetJobRequest(name=self.name), retry=True)
+        return self
+
+    async def cancel(self) -> "AsyncJob":
+        """Cancels a queued or running job (FailedPrecondition for a finished one)."""
+        self._message = await self._client._unary(
+            self._client._stub.CancelJob, pb.CancelJobRequest(name=self.name), retry=True)
+        return self
+
+    async def delete(self) -> None:
+        """Deletes a finished job and its files (FailedPrecondition while it runs)."""
+        await self._client._unary(self._client._stub.DeleteJob,
+                                  pb.DeleteJobRequest(name=self.name), retry=False)
+
+    async def wait(self, progress: Optional[Callable[[Progress], None]] = None,
+                   timeout: Optional[float] = None, check: bool = True) -> "AsyncJob":
+        """Follows the job until it ends; as vmm_client.Job.wait."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        attempt = 0
+        while not self.state.final:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            try:
+                async for event in self._client._stub.WatchJob(
+                        pb.WatchJobRequest(name=self.name), metadata=self._client._metadata,
+                        timeout=remaining):
+                    attempt = 0
+                    self._message = event.job
+                    if progress is not None:
+                        progress(Progress(JobState(event.state), event.frames_done,
+                                          event.frames_total, event.frames_per_second,
+                                          event.eta_seconds, event.message))
+            except grpc.RpcError as error:
+                if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
+                    raise DeadlineExceeded(
+                        f"job {self.name} did not end within {timeout} s") from None
+                attempt += 1
+                if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:
+                    raise _errors.from_rpc_error(error) from None
+                await asyncio.sleep(backoff(attempt))
+        self._check(check)
+        return self
+
+    async def download(self, path: Union[str, "os.PathLike[str]"]) -> str:
+        """Downloads the result; resumable and checked, as vmm_client.Job.download."""
+        path = os.fspath(path)
+        partial = f"{path}.{self.id}.part"
+        attempt = 0
+        while True:
+            offset = os.path.getsize(partial) if os.path.exists(partial) else 0
+            total, sha256 = 0, ""
+            try:
+                with open(partial, "ab") as out:
+                    out.truncate(offset)
+                    async for message in self._client._stub.DownloadResult(
+                            pb.DownloadResultRequest(name=self.name, offset=offset),
+                            metadata=self._client._metadata):
+                        if message.sha256:
+                            total, sha256 = message.total_size_bytes, message.sha256
+                        out.write(message.chunk)
+                break
+            except grpc.RpcError as error:
+                attempt += 1
+                if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:
+                    raise _errors.from_rpc_error(error) from None
+                await asyncio.sleep(backoff(attempt))
+        return finish_download(self.name, partial, path, total, sha256)
+
+
+class AsyncClient:
+    """A connection to vmm-server's public API for asyncio; as vmm_client.Client."""
+
+    def __init__(self, address: str, token: Optional[str] = None,
+                 tls_ca: Optional[Union[str, bytes]] = None, *, retries: int = 5,
+                 timeout: float = 60.0):
+        if tls_ca is None:
+            self._channel = grpc.aio.insecure_channel(address, options=_CHANNEL_OPTIONS)
+        else:
+            if isinstance(tls_ca, str):
+                with open(tls_ca, "rb") as f:
+                    tls_ca = f.read()
+            credentials = grpc.ssl_channel_credentials(root_certificates=tls_ca)
+            self._channel = grpc.aio.secure_channel(address, credentials,
+                                                    options=_CHANNEL_OPTIONS)
+        self._stub = pb_grpc.MagnificationServiceStub(self._channel)
+        self._metadata: List[Tuple[str, str]] = (
+            [("authorization", "Bearer " + token)] if token else [])
+        self._retries = retries
+        self._timeout = timeout
+
+    async def close(self) -> None:
+        """Closes the channel."""
+        await self._channel.close()
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def _unary(self, method, request, retry: bool):
+        attempt = 0
+        while True:
+            try:
+                return await method(request, metadata=self._metadata, timeout=self._timeout)
+            except grpc.RpcError as error:
+                attempt += 1
+                if not retry or error.code() not in _errors.RETRYABLE or attempt > self._retries:
+                    raise _errors.from_rpc_error(error) from None
+                await asyncio.sleep(backoff(attempt))
+
+    async def job(self, name: str) -> AsyncJob:
+        """The job "jobs/{id}" (or just its id)."""
+        name = name if name.startswith("jobs/") else "jobs/" + name
+        return AsyncJob(self, await self._unary(self._stub.GetJob, pb.GetJobRequest(name=name),
+                                                retry=True))
+
+    async def jobs(self, state: Optional[Union[JobState, str]] = None,
+                   labels: Optional[Mapping[str, str]] = None,
+                   page_size: int = 100) -> AsyncIterator[AsyncJob]:
+        """Every job of this token's owner, newest first, page after page."""
+        request = pb.ListJobsRequest(page_size=page_size, labels=dict(labels or {}))
+        if state is not None:
+            request.state = JobState[state.upper()] if isinstance(state, str) else state
+        while True:
+            page = await self._unary(self._stub.ListJobs, request, retry=True)
+            for message in page.jobs:
+                yield AsyncJob(self, message)
+            if not page.next_page_token:
+                return
+            request.page_token = page.next_page_token
+
+    async def submit(self, source: Optional[Source] = None, mode: str = "static", *,
+                     alpha: Optional[float] = None, low_hz: Optional[float] = None,
+                     high_hz: Optional[float] = None, sample_rate_hz: Optional[float] = None,
+                     filter: Optional[str] = None, order: Optional[int] = None,
+                     taps: Optional[int] = None, reference_frame: Optional[int] = None,
+                     no_chroma_limit: bool = False, output_format: str = "mp4",
+                     display_name: str = "", labels: Optional[Mapping[str, str]] = None,
+                     filename: Optional[str] = None,
+                     server_path: Optional[str] = None) -> AsyncJob:
+        """Uploads a video and returns its job; as vmm_client.Client.submit (resumable)."""
+        params = magnify_params(mode, alpha=alpha, low_hz=low_hz, high_hz=high_hz,
+                                sample_rate_hz=sample_rate_hz, filter=filter, order=order,
+                                taps=taps, reference_frame=reference_frame,
+                                no_chroma_limit=no_chroma_limit)
+        if source is None and server_path is None:
+            raise InvalidArgument("submit needs a source (a path or a binary file) or server_path")
+        if server_path is not None:
+            filename = filename or None
+        elif isinstance(source, (str, os.PathLike)):
+            filename = filename or os.fspath(source)
+        else:
+            filename = filename or getattr(source, "name", None)
+        spec = job_spec(params, output_format=output_format, display_name=display_name,
+                        labels=labels, filename=filename if isinstance(filename, str) else None)
+        if server_path is not None:
+            spec.server_path = server_path
+            try:
+                return AsyncJob(self, await self._stub.SubmitJob(
+                    iter([pb.SubmitJobRequest(spec=spec)]), metadata=self._metadata))
+            except grpc.RpcError as error:
+                raise _errors.from_rpc_error(error) from None
+        opened = open(source, "rb") if isinstance(source, (str, os.PathLike)) else None
+        file = opened or source
+        try:
+            if not file.seekable():
+                raise InvalidArgument("the file to upload must be seekable (a file on disk)")
+            start = file.tell()
+            spec.input_size_bytes, spec.input_sha256 = file_digest(file)
+            spec.upload_id = uuid.uuid4().hex
+            attempt = 0
+            while True:
+                file.seek(start + spec.upload_offset)
+
+                def requests():
+                    yield pb.SubmitJobRequest(spec=spec)
+                    for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+                        yield pb.SubmitJobRequest(chunk=chunk)
+
+                try:
+                    return AsyncJob(self, await self._stub.SubmitJob(requests(),
+                                                                     metadata=self._metadata))
+                except grpc.RpcError as error:
+                    attempt += 1
+                    if error.code() not in (grpc.StatusCode.UNAVAILABLE,
+                                            grpc.StatusCode.CANCELLED,
+                                            grpc.StatusCode.INTERNAL) or attempt > self._retries:
+                        raise _errors.from_rpc_error(error) from None
+                    await asyncio.sleep(backoff(attempt))
+                    reported = await self._unary(
+                        self._stub.GetUploadOffset,
+                        pb.GetUploadOffsetRequest(upload_id=spec.upload_id), retry=True)
+                    if reported.job:
+                        return await self.job(reported.job)
+                    spec.upload_offset = reported.offset
+        finally:
+            if opened is not None:
+                opened.close()
+
+    async def stream(self, frames: Union[Iterable, AsyncIterable], mode: str = "static", *,
+                     alpha: Optional[float] = None, low_hz: Optional[float] = None,
+                     high_hz: Optional[float] = None, sample_rate_hz: Optional[float] = None,
+                     filter: Optional[str] = None, order: Optional[int] = None,
+                     no_chroma_limit: bool = False,
+                     max_frames_in_flight: int = 4) -> AsyncIterator[LiveResult]:
+        """Magnifies frames live, in order, with backpressure; as vmm_client.Client.stream.
+
+        `frames` may be an iterable or an async iterable of H x W x 3 uint8 arrays.
+        """
+        import numpy
+
+        if hasattr(frames, "__aiter__"):
+            source = frames.__aiter__()
+
+            async def next_frame():
+                try:
+                    return await source.__anext__()
+                except StopAsyncIteration:
+                    return None
+        else:
+            source_iter = iter(frames)
+
+            async def next_frame():
+                return next(source_iter, None)
+
+        first = await next_frame()
+        if first is None:
+            return
+        shape = check_frame(numpy, first, None, 0)
+        params = magnify_params(mode, alpha=alpha, low_hz=low_hz, high_hz=high_hz,
+                                sample_rate_hz=sample_rate_hz, filter=filter, order=order,
+                                no_chroma_limit=no_chroma_limit)
+        config = pb.LiveConfig(width=shape[1], height=shape[0], pixel_format="rgb24",
+                               params=params, max_frames_in_flight=max_frames_in_flight)
+        room = asyncio.Semaphore(max(1, max_frames_in_flight))
+        failure: List[BaseException] = []
+
+        async def requests():
+            yield pb.LiveRequest(config=config)
+            frame, sequence = first, 0
+            while frame is not None:
+                if sequence > 0:
+                    try:
+                        check_frame(numpy, frame, shape, sequence)
+                    except InvalidArgument as error:
+                        failure.append(error)
+                        call.cancel()
+                        return
+                await room.acquire()
+                yield pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence,
+                                                        data=frame.tobytes()))
+                frame = await next_frame()
+                sequence += 1
+
+        call = self._stub.Live(requests(), metadata=self._metadata)
+        try:
+            async for response in call:
+                if response.HasField("frame"):
+                    room.release()
+                    result = response.frame
+                    yield LiveResult(
+                        result.sequence,
+                        numpy.frombuffer(result.data, numpy.uint8).reshape(shape),
+                        result.latency_seconds, result.engine_seconds)
+        except (grpc.RpcError, asyncio.CancelledError) as error:
+            if failure:
+                raise failure[0] from None
+            if isinstance(error, grpc.RpcError):
+                raise _errors.from_rpc_error(error) from None
+            raise
+        finally:
+            call.cancel()
+        if failure:
+            raise failure[0]
