@@ -126,6 +126,19 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
         double(kTop), axes.Px(x), plot_bottom);
     svg += Text(axes.Px(x), plot_bottom + 16, absl::StrFormat("%g", x), "text-anchor=\"middle\"");
   }
+  // Spans, clipped to the axis, under the frame and the series.
+  for (const PlotSpan& span : plot.x_spans) {
+    const double low = std::max(span.x_low, *xs.begin());
+    const double high = std::min(span.x_high, *xs.rbegin());
+    if (!(low < high) || !probe.Usable(low, 0)) continue;
+    const double left = axes.Px(low), right = axes.Px(high);
+    svg += absl::StrFormat(
+        "<rect class=\"span\" data-name=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+        "height=\"%.1f\" fill=\"#f0c000\" fill-opacity=\"0.25\"/>\n",
+        Escape(span.label), left, kTop, right - left, plot_bottom - kTop);
+    svg += Text((left + right) / 2, kTop + 14, span.label,
+                "text-anchor=\"middle\" font-size=\"10\" fill=\"#806000\"");
+  }
   svg += absl::StrFormat(
       "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n",
       kLeft, kTop, plot_right - kLeft, plot_bottom - kTop);

@@ -2,7 +2,7 @@
 // factor) and `vmm analyze`'s charts: one line with markers per series, a shaded band of plus or
 // minus one standard deviation around it (as in the paper's Fig. 8), a logarithmic or linear x
 // axis labelled at the data's x values or at given ticks, a y axis with gridlines (for scores or
-// fitted to the data), and a legend. No dependencies.
+// fitted to the data), shaded x spans (pass bands), and a legend. No dependencies.
 //
 //   PlotSpec plot{"Sub-pixel test", "input motion (px)", "SSIM"};
 //   plot.series.push_back({"phase", {0.01, 0.1, 1}, {0.6, 0.7, 0.8}, {0.05, 0.04, 0.03}});
@@ -25,12 +25,19 @@ struct PlotSeries {
   bool points_only = false;  // markers at the points and no line (marks such as peaks)
 };
 
+// A shaded stretch of the x axis (such as a suggested pass band), labelled at its top.
+struct PlotSpan {
+  std::string label;
+  double x_low = 0, x_high = 0;
+};
+
 // A whole chart.
 struct PlotSpec {
   std::string title;
   std::string x_label;
   std::string y_label;
   std::vector<PlotSeries> series;
+  std::vector<PlotSpan> x_spans;  // drawn under the series, clipped to the x axis
   bool log_x = true;  // logarithmic x axis (every x must then be positive)
   std::vector<double> x_ticks;  // where the x axis is labelled; empty: at the data's x values
   bool markers = true;          // a dot at every point (off for long curves)

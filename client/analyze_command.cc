@@ -233,7 +233,8 @@ std::string FileNamePart(const std::string& name) {
   return part.empty() ? "_" : part;
 }
 
-// A spectrum chart: amplitude against frequency, with a marker on each peak.
+// A spectrum chart: amplitude against frequency, with a marker on each peak and its suggested
+// band shaded.
 analysis::PlotSpec SpectrumPlot(const std::string& title, const analysis::Spectrum& spectrum,
                                 const std::vector<analysis::Peak>& peaks, double fs) {
   analysis::PlotSpec plot{title, "frequency (Hz)", "amplitude (px)"};
@@ -253,6 +254,10 @@ analysis::PlotSpec SpectrumPlot(const std::string& title, const analysis::Spectr
                            {spectrum.amplitude[peak.bin]},
                            {},
                            /*points_only=*/true});
+    // The band the summary suggests magnifying for this peak.
+    const analysis::Band band = analysis::SuggestBand(peak, spectrum.bin_hz, fs);
+    plot.x_spans.push_back(
+        {absl::StrFormat("%.3g-%.3g Hz", band.low_hz, band.high_hz), band.low_hz, band.high_hz});
   }
   return plot;
 }

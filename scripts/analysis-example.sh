@@ -32,6 +32,11 @@ echo "   peak at $frequency Hz (bins of $bin Hz): $command"
   exit 1
 }
 
+grep -q 'class="span" data-name="[^"]*Hz"' plots/clock-spectrum.svg || {
+  echo "analysis-example: plots/clock-spectrum.svg does not shade the peak's band" >&2
+  exit 1
+}
+
 echo "3. magnify that band"
 output="$(sed -e 's/.* -o \([^ ]*\) .*/\1/' <<<"$command")"
 eval "\"$vmm\" ${command#vmm } --quiet"

@@ -14,4 +14,4 @@ wheels=("$wheel_dir"/vmm_client-*.whl)
 cd "$venv"
 "$venv/bin/python" -c 'import vmm_client, sys; print("vmm_client", vmm_client.__version__,
   "from", vmm_client.__file__, file=sys.stderr)'
-PYTHONDONTWRITEBYTECODE=1 exec "$venv/bin/python" -m pytest -q -p no:cacheprovider "$tests_dir"
+PYTHONDONTWRITEBYTECODE=1 "$venv/bin/python" -m pytest -q -p no:cacheprovider "$tests_dir"

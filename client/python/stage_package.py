@@ -5,8 +5,10 @@
 
 SOURCE_DIR is client/python (pyproject.toml, README.md, vmm_client/); STUBS_DIR holds the
 protoc output vmm/v1/magnification_pb2*.py. The stubs go to vmm_client/_proto/vmm/v1 with their
-imports made package-relative, so the wheel adds no top-level `vmm` package. Run by the CMake
-target vmm_python_wheel.
+imports and module names moved under vmm_client, so the wheel adds no top-level `vmm` package.
+(The proto itself keeps its name, vmm/v1/magnification.proto, in protobuf's descriptor pool: a
+process cannot load these stubs and another copy of the same proto.) Run by the CMake target
+vmm_python_wheel.
 """
 
 import glob
@@ -34,6 +36,9 @@ def main(source_dir, stubs_dir, staging_dir, dist_dir):
         with open(stub) as f:
             text = f.read()
         text = text.replace("from vmm.v1 import", "from vmm_client._proto.vmm.v1 import")
+        # The module name the message classes report (pickling finds them by it).
+        text = text.replace("'vmm.v1.magnification_pb2'",
+                            "'vmm_client._proto.vmm.v1.magnification_pb2'")
         with open(os.path.join(stub_dir, os.path.basename(stub)), "w") as f:
             f.write(text)
     os.makedirs(dist_dir, exist_ok=True)

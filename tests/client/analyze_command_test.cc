@@ -86,6 +86,15 @@ TEST_F(AnalyzeCommandTest, SummaryJsonAndCsvDescribeEveryRegion) {
     EXPECT_EQ(text.rfind("<svg", 0), 0u) << name;
     EXPECT_NE(text.find("<polyline"), std::string::npos) << name;
   }
+  // Each peak's suggested band is shaded on its region's spectrum.
+  std::ifstream corner(Path("plots/corner-spectrum.svg"));
+  const std::string chart((std::istreambuf_iterator<char>(corner)), {});
+  size_t spans = 0;
+  for (size_t at = chart.find("class=\"span\""); at != std::string::npos;
+       at = chart.find("class=\"span\"", at + 1)) {
+    ++spans;
+  }
+  EXPECT_EQ(spans, report["regions"][0]["peaks"].size());
 }
 
 TEST_F(AnalyzeCommandTest, MistakesAreUsageErrorsNamingTheFlag) {

@@ -132,6 +132,35 @@ TEST(SvgPlotTest, LeavesOutPointsALogAxisCannotShow) {
   EXPECT_EQ(Count(RenderSvgPlot(plot), "<circle"), 3);
 }
 
+// A span (a pass band) is shaded between its ends on the axis and labelled; one beyond the data
+// is clipped to the axis, one wholly outside is left out.
+TEST(SvgPlotTest, SpansAreShadedBetweenTheirEnds) {
+  PlotSpec plot{"spectrum", "frequency (Hz)", "amplitude (px)"};
+  plot.log_x = false;
+  plot.series.push_back({"amplitude", {0, 10}, {0, 1}, {}});
+  plot.x_spans.push_back({"1.5-2.5 Hz", 1.5, 2.5});
+  plot.x_spans.push_back({"past the end", 9, 12});
+  plot.x_spans.push_back({"outside", 20, 30});
+  const std::string svg = RenderSvgPlot(plot);
+  EXPECT_EQ(Count(svg, "class=\"span\""), 2);
+  EXPECT_TRUE(absl::StrContains(svg, ">1.5-2.5 Hz</text>"));
+  EXPECT_FALSE(absl::StrContains(svg, "outside"));
+  // Both spans are one unit of x wide (the second clipped at 10), 7.5 units apart.
+  const size_t first = svg.find("data-name=\"1.5-2.5 Hz\"");
+  const size_t second = svg.find("data-name=\"past the end\"");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  auto number_after = [&](size_t from, const std::string& key) {
+    return std::stod(svg.substr(svg.find(key, from) + key.size()));
+  };
+  const double first_x = number_after(first, " x=\""), first_w = number_after(first, "width=\"");
+  const double second_x = number_after(second, " x=\"");
+  const double second_w = number_after(second, "width=\"");
+  EXPECT_GT(first_w, 10);
+  EXPECT_NEAR(second_w, first_w, 0.2);
+  EXPECT_NEAR(second_x - first_x, 7.5 * first_w, 0.5);
+}
+
 // A series of marks (a spectrum's peaks) gets its markers even on a chart without them, and no
 // line.
 TEST(SvgPlotTest, PointsOnlySeriesAreMarkersWithoutALine) {

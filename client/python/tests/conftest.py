@@ -41,7 +41,7 @@ class Server:
              *extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 with open(port_file) as f:
                     port = int(f.read().strip())
@@ -49,9 +49,13 @@ class Server:
                 return
             except (OSError, ValueError):
                 time.sleep(0.05)
-        raise RuntimeError(f"vmm-server did not start; see {self.log.name}")
+        self.stop()
+        with open(self.log.name) as f:
+            raise RuntimeError(f"vmm-server did not start:\n{f.read()[-3000:]}")
 
     def stop(self):
+        if self.log.closed:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=20)

@@ -2,6 +2,7 @@
 a live stream, an upload cut off mid-stream and resumed, and the asyncio twin."""
 
 import asyncio
+import contextlib
 import hashlib
 import os
 
@@ -66,11 +67,17 @@ def test_a_download_resumes_from_its_partial_file(server, clip, tmp_path):
         with pytest.raises(vmm_client.DataLoss, match="does not match the server's SHA-256"):
             job.download(bad)
         assert not os.path.exists(f"{bad}.{job.id}.part") and not os.path.exists(bad)
-        # A partial file longer than the result is beyond it.
+        # A partial file longer than the result cannot be part of it: downloaded afresh.
         with open(f"{bad}.{job.id}.part", "wb") as f:
             f.write(b"\0" * (len(data) + 10))
-        with pytest.raises(vmm_client.OutOfRange, match="beyond the result"):
-            job.download(bad)
+        job.download(bad)
+        assert sha256_of(bad) == job.result_sha256
+        # A refused download leaves no partial file behind.
+        queued = client.submit(clip, alpha=2)
+        queued.cancel()
+        with pytest.raises(vmm_client.FailedPrecondition, match="only a SUCCEEDED job"):
+            queued.download(tmp_path / "never.mp4")
+        assert not [p for p in os.listdir(tmp_path) if p.startswith("never")]
 
 
 def test_listing_goes_through_every_page_and_filters(idle_server, tmp_path):
@@ -82,6 +89,8 @@ def test_listing_goes_through_every_page_and_filters(idle_server, tmp_path):
         assert [j.name for j in listed] == [j.name for j in reversed(made)]  # newest first
         assert len(list(client.jobs(state="queued", labels={"batch": "list"}))) == 3
         assert list(client.jobs(state=JobState.SUCCEEDED, labels={"batch": "list"})) == []
+        with pytest.raises(vmm_client.InvalidArgument, match="state must be one of"):
+            list(client.jobs(state="bogus"))
         # At most 3 jobs in flight for this owner.
         with pytest.raises(vmm_client.ResourceExhausted, match="unfinished jobs"):
             client.submit(path)
@@ -195,8 +204,9 @@ def test_a_live_stream_comes_back_in_order_with_backpressure(server):
         assert all(r.frame.shape == (48, 64, 3) and r.frame.dtype == numpy.uint8
                    for r in results)
         assert all(r.latency_seconds >= 0 for r in results)
-        # Two in flight at the server, plus the one the generator made before it waited.
-        assert in_flight["most"] <= 3
+        # Two in flight at the server, the one the generator made before it waited, and the one
+        # sent between a reply's arrival and this loop's count of it.
+        assert in_flight["most"] <= 4
         with pytest.raises(vmm_client.InvalidArgument, match="frame 1 is 32x48"):
             list(client.stream([numpy.zeros((48, 64, 3), numpy.uint8),
                                 numpy.zeros((48, 32, 3), numpy.uint8)]))
@@ -204,6 +214,18 @@ def test_a_live_stream_comes_back_in_order_with_backpressure(server):
             list(client.stream([numpy.zeros((48, 64), numpy.float32)]))
         with pytest.raises(vmm_client.InvalidArgument, match="fir needs future frames"):
             list(client.stream(moving_square(2), mode="temporal", filter="fir"))
+        # The caller's own error from its frames comes back as it is.
+
+        def broken():
+            yield from moving_square(2)
+            raise OSError("the camera was unplugged")
+
+        with pytest.raises(OSError, match="the camera was unplugged"):
+            list(client.stream(broken()))
+        # Leaving early ends the session; the next one starts at once.
+        for result in client.stream(moving_square(50), max_frames_in_flight=2):
+            break
+        assert len(list(client.stream(moving_square(3)))) == 3
 
 
 def test_the_asyncio_client_does_the_same(server, clip, tmp_path):
@@ -220,6 +242,12 @@ def test_the_asyncio_client_does_the_same(server, clip, tmp_path):
             results = [r async for r in client.stream(moving_square(6), alpha=2,
                                                       max_frames_in_flight=2)]
             assert [r.sequence for r in results] == list(range(6))
+            # Leaving early ends the session; the next one starts (after a retry if the slot
+            # is still being freed).
+            async with contextlib.aclosing(client.stream(moving_square(50))) as early:
+                async for _ in early:
+                    break
+            assert len([r async for r in client.stream(moving_square(3))]) == 3
             await job.delete()
             with pytest.raises(vmm_client.NotFound):
                 await client.job(job.name)

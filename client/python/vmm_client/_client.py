@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime
 import enum
@@ -23,10 +24,17 @@ from vmm_client._proto.vmm.v1 import magnification_pb2_grpc as pb_grpc
 
 # Bytes per upload message; the server refuses chunks above 1 MiB.
 CHUNK_BYTES = 1 << 20
-# Keepalive as the service expects it on long streams (common/rpc/channel_settings.h).
+# Keepalive and reconnection as the service's own clients set them
+# (common/rpc/channel_settings.cc): a ping every 30 s even on an idle watch, and a lost
+# connection tried again after 0.2 s to 2 s (gRPC's default waits up to 120 s).
 _CHANNEL_OPTIONS = [
     ("grpc.keepalive_time_ms", 30000),
     ("grpc.keepalive_timeout_ms", 10000),
+    ("grpc.keepalive_permit_without_calls", 1),
+    ("grpc.http2.max_pings_without_data", 0),
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
     ("grpc.max_receive_message_length", 256 << 20),
     ("grpc.max_send_message_length", 256 << 20),
 ]
@@ -71,6 +79,17 @@ class LiveResult:
     engine_seconds: float  # the worker's time on the frame
 
 
+def parse_state(state: Union[JobState, str]) -> JobState:
+    """A JobState from itself or its name, any case; InvalidArgument for another name."""
+    if isinstance(state, JobState):
+        return state
+    try:
+        return JobState[str(state).upper()]
+    except KeyError:
+        raise InvalidArgument(f"state must be one of {', '.join(s.name.lower() for s in JobState)}"
+                              f", got {state!r}") from None
+
+
 def file_digest(file: BinaryIO) -> Tuple[int, str]:
     """The size and SHA-256 of a binary file from its position to its end."""
     digest = hashlib.sha256()
@@ -91,6 +110,19 @@ def finish_download(name: str, partial: str, path: str, total: int, sha256: str)
                        f"({sha256}); it was removed, download again")
     os.replace(partial, path)
     return path
+
+
+def resumable(error: grpc.RpcError, resuming: bool) -> bool:
+    """Whether an upload that failed with `error` may be taken up again from the server's
+    offset: the connection broke, or (while resuming) the server's copy was still being written
+    by the broken stream (ABORTED) or grew after the offset was read (FAILED_PRECONDITION
+    naming the offset to resume from)."""
+    code = error.code()
+    if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+                grpc.StatusCode.INTERNAL, grpc.StatusCode.ABORTED):
+        return True
+    return (resuming and code == grpc.StatusCode.FAILED_PRECONDITION
+            and "resume from offset" in (error.details() or ""))
 
 
 def backoff(attempt: int) -> float:
@@ -252,27 +284,44 @@ class Job(JobFields):
         while True:
             offset = os.path.getsize(partial) if os.path.exists(partial) else 0
             try:
-                total, sha256 = self._download_from(partial, offset)
+                total, sha256 = download_into(
+                    partial, offset,
+                    self._client._stub.DownloadResult(
+                        pb.DownloadResultRequest(name=self.name, offset=offset),
+                        metadata=self._client._metadata))
                 break
             except grpc.RpcError as error:
+                if error.code() == grpc.StatusCode.OUT_OF_RANGE and offset > 0:
+                    os.remove(partial)  # longer than the result: not a part of it
+                    continue
                 attempt += 1
                 if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:
                     raise _errors.from_rpc_error(error) from None
                 time.sleep(backoff(attempt))
         return finish_download(self.name, partial, path, total, sha256)
 
-    def _download_from(self, partial: str, offset: int) -> Tuple[int, str]:
-        """Appends the result from `offset` to `partial`; returns the total size and SHA-256."""
-        total, sha256 = 0, ""
-        request = pb.DownloadResultRequest(name=self.name, offset=offset)
-        with open(partial, "ab") as out:
-            out.truncate(offset)
-            for message in self._client._stub.DownloadResult(request,
-                                                             metadata=self._client._metadata):
-                if message.sha256:
-                    total, sha256 = message.total_size_bytes, message.sha256
-                out.write(message.chunk)
-        return total, sha256
+
+def download_into(partial: str, offset: int, messages: Iterable) -> Tuple[int, str]:
+    """Writes DownloadResult `messages` (asked from `offset`) into `partial`; returns the total
+    size and SHA-256 the server announced. The file is opened only once the first message has
+    come (a refused download leaves nothing); a chunk at another offset is DataLoss."""
+    total, sha256 = 0, ""
+    out = None
+    try:
+        for message in messages:
+            if out is None:
+                out = open(partial, "ab")
+                out.truncate(offset)
+            if message.sha256:
+                total, sha256 = message.total_size_bytes, message.sha256
+            if message.offset != out.tell():
+                raise DataLoss(f"the server sent bytes at offset {message.offset}, "
+                               f"expected {out.tell()}")
+            out.write(message.chunk)
+    finally:
+        if out is not None:
+            out.close()
+    return total, sha256
 
 
 class Client:
@@ -336,7 +385,7 @@ class Client:
         """Every job of this token's owner, newest first, page after page."""
         request = pb.ListJobsRequest(page_size=page_size, labels=dict(labels or {}))
         if state is not None:
-            request.state = JobState[state.upper()] if isinstance(state, str) else state
+            request.state = parse_state(state)
         while True:
             page = self._unary(self._stub.ListJobs, request, retry=True)
             for message in page.jobs:
@@ -393,35 +442,50 @@ class Client:
         attempt = 0
         offset = 0
         while True:
+            file.seek(start + offset)
             try:
-                file.seek(start + offset)
                 return self._submit_stream(spec, file, offset)
             except grpc.RpcError as error:
                 attempt += 1
-                if error.code() not in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
-                                        grpc.StatusCode.INTERNAL) or attempt > self._retries:
+                if not resumable(error, resuming=attempt > 1) or attempt > self._retries:
                     raise _errors.from_rpc_error(error) from None
                 time.sleep(backoff(attempt))
-                reported = self._unary(self._stub.GetUploadOffset,
-                                       pb.GetUploadOffsetRequest(upload_id=spec.upload_id),
-                                       retry=True)
+                try:
+                    reported = self._unary(self._stub.GetUploadOffset,
+                                           pb.GetUploadOffsetRequest(upload_id=spec.upload_id),
+                                           retry=True)
+                except _errors.NotFound:
+                    offset = 0  # the server kept nothing of it (the stream broke before)
+                    continue
                 if reported.job:
                     return self.job(reported.job)  # the reply was lost; the job exists
                 offset = reported.offset
 
     def _submit_stream(self, spec: pb.JobSpec, file: Optional[BinaryIO], offset: int) -> Job:
-        """One SubmitJob call: the spec (with `offset`), then the file from there."""
+        """One SubmitJob call: the spec (with `offset`), then the file from there. An error
+        reading the file is raised as it is, not as the call's failure."""
         spec.upload_offset = offset
+        failure: List[BaseException] = []
 
         def requests():
             yield pb.SubmitJobRequest(spec=spec)
-            if file is not None:
-                for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
-                    yield pb.SubmitJobRequest(chunk=chunk)
+            if file is None:
+                return
+            while True:
+                try:
+                    chunk = file.read(CHUNK_BYTES)
+                except Exception as error:  # noqa: BLE001 - re-raised below, unchanged
+                    failure.append(error)
+                    raise
+                if not chunk:
+                    return
+                yield pb.SubmitJobRequest(chunk=chunk)
 
         try:
             return Job(self, self._stub.SubmitJob(requests(), metadata=self._metadata))
         except grpc.RpcError as error:
+            if failure:
+                raise failure[0] from None
             if file is None:
                 raise _errors.from_rpc_error(error) from None
             raise
@@ -438,7 +502,11 @@ class Client:
         At most `max_frames_in_flight` frames are sent and not yet answered: a slow server or
         a slow consumer of the results holds the frames back. Static mode magnifies against
         the first frame; temporal mode takes "butter" or "iir" (FIR needs future frames).
-        Stopping the iteration ends the session.
+        Stopping the iteration ends the session, and the sender stops taking frames. A session
+        refused as UNAVAILABLE before it started (no free live slot yet) is tried again with the
+        frames already taken.
+        The server's own limit on frames in flight, if lower, holds the frames back too. An
+        exception from `frames` ends the session and is raised as it is.
         """
         import numpy
 
@@ -453,48 +521,106 @@ class Client:
                                 no_chroma_limit=no_chroma_limit)
         config = pb.LiveConfig(width=shape[1], height=shape[0], pixel_format="rgb24",
                                params=params, max_frames_in_flight=max_frames_in_flight)
-        room = threading.Semaphore(max(1, max_frames_in_flight))
-        failure: List[BaseException] = []
-        calls: List[grpc.Call] = []  # the call, for the request generator to cancel
+        feed = _LiveFeed(numpy, first, frames, shape, max_frames_in_flight)
+        attempt = 0
+        while True:
+            stop = threading.Event()  # this attempt ended: its sender stops
+            call = self._stub.Live(feed.requests(pb.LiveRequest(config=config), stop),
+                                   metadata=self._metadata)
+            feed.call = call
+            started = False
+            try:
+                for response in call:
+                    if response.HasField("ready"):
+                        started = True
+                    elif response.HasField("frame"):
+                        feed.answered()
+                        result = response.frame
+                        yield LiveResult(
+                            result.sequence,
+                            numpy.frombuffer(result.data, numpy.uint8).reshape(shape).copy(),
+                            result.latency_seconds, result.engine_seconds)
+                break
+            except grpc.RpcError as error:
+                if feed.failure:
+                    raise feed.failure[0] from None
+                attempt += 1
+                # Before LiveReady no frame was answered: a new session resends them all.
+                if (started or error.code() not in _errors.RETRYABLE
+                        or attempt > self._retries):
+                    raise _errors.from_rpc_error(error) from None
+                time.sleep(backoff(attempt))
+            finally:
+                # A consumer that stopped early, or a session that ended, stops the sender.
+                stop.set()
+                call.cancel()
+        if feed.failure:
+            raise feed.failure[0]
 
-        def requests():
-            yield pb.LiveRequest(config=config)
-            frame, sequence = first, 0
-            while True:
-                room.acquire()
-                yield pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence,
-                                                        data=frame.tobytes()))
-                try:
-                    frame = next(frames)
-                except StopIteration:
-                    return
-                sequence += 1
-                try:
-                    check_frame(numpy, frame, shape, sequence)
-                except InvalidArgument as error:
-                    failure.append(error)
-                    calls[0].cancel()
-                    return
 
-        call = self._stub.Live(requests(), metadata=self._metadata)
-        calls.append(call)
-        try:
-            for response in call:
-                if response.HasField("frame"):
-                    room.release()
-                    result = response.frame
-                    yield LiveResult(
-                        result.sequence,
-                        numpy.frombuffer(result.data, numpy.uint8).reshape(shape),
-                        result.latency_seconds, result.engine_seconds)
-        except grpc.RpcError as error:
-            if failure:
-                raise failure[0] from None
-            raise _errors.from_rpc_error(error) from None
-        finally:
-            call.cancel()  # a consumer that stopped early ends the session
-        if failure:
-            raise failure[0]
+class _LiveFeed:
+    """The frames of one Client.stream over its attempts: the caller's iterator, and the frames
+    sent and not yet answered (which a new attempt sends again). At most `room` frames are
+    unanswered. Thread-safe: gRPC's thread sends while the caller's thread receives."""
+
+    def __init__(self, numpy, first, frames: Iterator, shape, max_frames_in_flight: int):
+        self._numpy = numpy
+        self._frames = frames
+        self._shape = shape
+        self._lock = threading.Lock()
+        self._pending: "collections.deque" = collections.deque()  # (sequence, frame)
+        self._carry = first  # taken from the iterator, not sent yet
+        self._next_sequence = 0
+        self._room = threading.Semaphore(max(1, max_frames_in_flight))
+        self.failure: List[BaseException] = []  # the caller's iterator raised this
+        self.call = None
+
+    def answered(self) -> None:
+        """The oldest unanswered frame came back."""
+        with self._lock:
+            self._pending.popleft()
+        self._room.release()
+
+    def requests(self, config: pb.LiveRequest, stop: threading.Event):
+        """One attempt's request stream: the config, the unanswered frames, then new ones."""
+        yield config
+        with self._lock:
+            resend = list(self._pending)
+        for sequence, frame in resend:
+            yield pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence, data=frame.tobytes()))
+        while True:
+            while not self._room.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            frame = self._take(stop)
+            if frame is None:
+                self._room.release()
+                return
+            yield frame
+
+    def _take(self, stop: threading.Event) -> Optional[pb.LiveRequest]:
+        """The next frame as a request, or None at the end (or when this attempt stopped)."""
+        with self._lock:
+            frame, self._carry = self._carry, None
+        if frame is None and not stop.is_set():
+            try:
+                frame = next(self._frames)
+                check_frame(self._numpy, frame, self._shape, self._next_sequence)
+            except StopIteration:
+                return None
+            except Exception as error:  # noqa: BLE001 - the caller's, raised unchanged
+                self.failure.append(error)
+                if self.call is not None:
+                    self.call.cancel()
+                return None
+        with self._lock:
+            if stop.is_set():
+                self._carry = frame  # for the next attempt
+                return None
+            sequence = self._next_sequence
+            self._next_sequence += 1
+            self._pending.append((sequence, frame))
+        return pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence, data=frame.tobytes()))
 
 
 def check_frame(numpy, frame, shape, sequence: int):

@@ -1,4 +1,6 @@
-"""The asyncio client: the calls of vmm_client.Client, awaitable.
+"""The asyncio client: the calls of vmm_client.Client, awaitable. File reads, checksums and
+the caller's plain (not async) frame iterables run in threads (asyncio.to_thread), never on the
+event loop.
 
     from vmm_client.aio import AsyncClient
     async with AsyncClient("127.0.0.1:8001", token="...") as client:
@@ -10,6 +12,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import os
 import time
 import uuid
@@ -22,8 +25,8 @@ import grpc.aio
 from vmm_client import _errors
 from vmm_client._client import (_CHANNEL_OPTIONS, CHUNK_BYTES, JobFields, JobState, LiveResult,
                                 Progress, Source, backoff, check_frame, file_digest,
-                                finish_download)
-from vmm_client._errors import DeadlineExceeded, InvalidArgument
+                                finish_download, parse_state, resumable)
+from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, NotFound
 from vmm_client._params import job_spec, magnify_params
 from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
 from vmm_client._proto.vmm.v1 import magnification_pb2_grpc as pb_grpc
@@ -91,22 +94,33 @@ class AsyncJob(JobFields):
         while True:
             offset = os.path.getsize(partial) if os.path.exists(partial) else 0
             total, sha256 = 0, ""
+            out = None
             try:
-                with open(partial, "ab") as out:
-                    out.truncate(offset)
-                    async for message in self._client._stub.DownloadResult(
-                            pb.DownloadResultRequest(name=self.name, offset=offset),
-                            metadata=self._client._metadata):
-                        if message.sha256:
-                            total, sha256 = message.total_size_bytes, message.sha256
-                        out.write(message.chunk)
+                async for message in self._client._stub.DownloadResult(
+                        pb.DownloadResultRequest(name=self.name, offset=offset),
+                        metadata=self._client._metadata):
+                    if out is None:  # opened once the server has answered
+                        out = open(partial, "ab")
+                        out.truncate(offset)
+                    if message.sha256:
+                        total, sha256 = message.total_size_bytes, message.sha256
+                    if message.offset != out.tell():
+                        raise DataLoss(f"the server sent bytes at offset {message.offset}, "
+                                       f"expected {out.tell()}")
+                    await asyncio.to_thread(out.write, message.chunk)
                 break
             except grpc.RpcError as error:
+                if error.code() == grpc.StatusCode.OUT_OF_RANGE and offset > 0:
+                    os.remove(partial)  # longer than the result: not a part of it
+                    continue
                 attempt += 1
                 if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:
                     raise _errors.from_rpc_error(error) from None
                 await asyncio.sleep(backoff(attempt))
-        return finish_download(self.name, partial, path, total, sha256)
+            finally:
+                if out is not None:
+                    out.close()
+        return await asyncio.to_thread(finish_download, self.name, partial, path, total, sha256)
 
 
 class AsyncClient:
@@ -163,7 +177,7 @@ class AsyncClient:
         """Every job of this token's owner, newest first, page after page."""
         request = pb.ListJobsRequest(page_size=page_size, labels=dict(labels or {}))
         if state is not None:
-            request.state = JobState[state.upper()] if isinstance(state, str) else state
+            request.state = parse_state(state)
         while True:
             page = await self._unary(self._stub.ListJobs, request, retry=True)
             for message in page.jobs:
@@ -209,30 +223,44 @@ class AsyncClient:
             if not file.seekable():
                 raise InvalidArgument("the file to upload must be seekable (a file on disk)")
             start = file.tell()
-            spec.input_size_bytes, spec.input_sha256 = file_digest(file)
+            spec.input_size_bytes, spec.input_sha256 = await asyncio.to_thread(file_digest, file)
             spec.upload_id = uuid.uuid4().hex
             attempt = 0
             while True:
                 file.seek(start + spec.upload_offset)
+                failure: List[BaseException] = []
 
-                def requests():
+                async def requests():
                     yield pb.SubmitJobRequest(spec=spec)
-                    for chunk in iter(lambda: file.read(CHUNK_BYTES), b""):
+                    while True:
+                        try:
+                            chunk = await asyncio.to_thread(file.read, CHUNK_BYTES)
+                        except Exception as error:  # noqa: BLE001 - re-raised below
+                            failure.append(error)
+                            raise
+                        if not chunk:
+                            return
                         yield pb.SubmitJobRequest(chunk=chunk)
 
                 try:
                     return AsyncJob(self, await self._stub.SubmitJob(requests(),
                                                                      metadata=self._metadata))
-                except grpc.RpcError as error:
+                except (grpc.RpcError, asyncio.CancelledError) as error:
+                    if failure:
+                        raise failure[0] from None
+                    if not isinstance(error, grpc.RpcError):
+                        raise
                     attempt += 1
-                    if error.code() not in (grpc.StatusCode.UNAVAILABLE,
-                                            grpc.StatusCode.CANCELLED,
-                                            grpc.StatusCode.INTERNAL) or attempt > self._retries:
+                    if not resumable(error, resuming=attempt > 1) or attempt > self._retries:
                         raise _errors.from_rpc_error(error) from None
                     await asyncio.sleep(backoff(attempt))
-                    reported = await self._unary(
-                        self._stub.GetUploadOffset,
-                        pb.GetUploadOffsetRequest(upload_id=spec.upload_id), retry=True)
+                    try:
+                        reported = await self._unary(
+                            self._stub.GetUploadOffset,
+                            pb.GetUploadOffsetRequest(upload_id=spec.upload_id), retry=True)
+                    except NotFound:
+                        spec.upload_offset = 0  # the server kept nothing of it
+                        continue
                     if reported.job:
                         return await self.job(reported.job)
                     spec.upload_offset = reported.offset
@@ -263,8 +291,8 @@ class AsyncClient:
         else:
             source_iter = iter(frames)
 
-            async def next_frame():
-                return next(source_iter, None)
+            async def next_frame():  # a camera's read may block: not on the event loop
+                return await asyncio.to_thread(next, source_iter, None)
 
         first = await next_frame()
         if first is None:
@@ -275,43 +303,97 @@ class AsyncClient:
                                 no_chroma_limit=no_chroma_limit)
         config = pb.LiveConfig(width=shape[1], height=shape[0], pixel_format="rgb24",
                                params=params, max_frames_in_flight=max_frames_in_flight)
-        room = asyncio.Semaphore(max(1, max_frames_in_flight))
-        failure: List[BaseException] = []
+        feed = _AsyncLiveFeed(numpy, first, next_frame, shape, max_frames_in_flight)
+        attempt = 0
+        while True:
+            stop = asyncio.Event()  # this attempt ended: its sender stops
+            call = self._stub.Live(feed.requests(pb.LiveRequest(config=config), stop),
+                                   metadata=self._metadata)
+            feed.call = call
+            started = False
+            try:
+                async for response in call:
+                    if response.HasField("ready"):
+                        started = True
+                    elif response.HasField("frame"):
+                        feed.answered()
+                        result = response.frame
+                        yield LiveResult(
+                            result.sequence,
+                            numpy.frombuffer(result.data, numpy.uint8).reshape(shape).copy(),
+                            result.latency_seconds, result.engine_seconds)
+                break
+            except (grpc.RpcError, asyncio.CancelledError) as error:
+                if feed.failure:
+                    raise feed.failure[0] from None
+                if not isinstance(error, grpc.RpcError):
+                    raise
+                attempt += 1
+                # Before LiveReady no frame was answered: a new session resends them all.
+                if (started or error.code() not in _errors.RETRYABLE
+                        or attempt > self._retries):
+                    raise _errors.from_rpc_error(error) from None
+                await asyncio.sleep(backoff(attempt))
+            finally:
+                # Wake a sender waiting for room to see the end. (Close this generator with
+                # contextlib.aclosing to end the session at once when leaving early.)
+                stop.set()
+                feed.wake()
+                call.cancel()
+        if feed.failure:
+            raise feed.failure[0]
 
-        async def requests():
-            yield pb.LiveRequest(config=config)
-            frame, sequence = first, 0
-            while frame is not None:
-                if sequence > 0:
-                    try:
-                        check_frame(numpy, frame, shape, sequence)
-                    except InvalidArgument as error:
-                        failure.append(error)
-                        call.cancel()
+
+class _AsyncLiveFeed:
+    """The frames of one AsyncClient.stream over its attempts; as vmm_client's _LiveFeed."""
+
+    def __init__(self, numpy, first, next_frame, shape, max_frames_in_flight: int):
+        self._numpy = numpy
+        self._next_frame = next_frame
+        self._shape = shape
+        self._pending: "collections.deque" = collections.deque()  # (sequence, frame)
+        self._carry = first
+        self._next_sequence = 0
+        self._room = asyncio.Semaphore(max(1, max_frames_in_flight))
+        self.failure: List[BaseException] = []
+        self.call = None
+
+    def answered(self) -> None:
+        """The oldest unanswered frame came back."""
+        self._pending.popleft()
+        self._room.release()
+
+    def wake(self) -> None:
+        """Lets a sender waiting for room go on (to see that its attempt stopped)."""
+        if self._room.locked():
+            self._room.release()
+
+    async def requests(self, config: pb.LiveRequest, stop: asyncio.Event):
+        """One attempt's request stream: the config, the unanswered frames, then new ones."""
+        yield config
+        for sequence, frame in list(self._pending):
+            yield pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence, data=frame.tobytes()))
+        while True:
+            await self._room.acquire()
+            if stop.is_set():
+                return
+            frame = self._carry
+            self._carry = None
+            if frame is None:
+                try:
+                    frame = await self._next_frame()
+                    if frame is None:
                         return
-                await room.acquire()
-                yield pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence,
-                                                        data=frame.tobytes()))
-                frame = await next_frame()
-                sequence += 1
-
-        call = self._stub.Live(requests(), metadata=self._metadata)
-        try:
-            async for response in call:
-                if response.HasField("frame"):
-                    room.release()
-                    result = response.frame
-                    yield LiveResult(
-                        result.sequence,
-                        numpy.frombuffer(result.data, numpy.uint8).reshape(shape),
-                        result.latency_seconds, result.engine_seconds)
-        except (grpc.RpcError, asyncio.CancelledError) as error:
-            if failure:
-                raise failure[0] from None
-            if isinstance(error, grpc.RpcError):
-                raise _errors.from_rpc_error(error) from None
-            raise
-        finally:
-            call.cancel()
-        if failure:
-            raise failure[0]
+                    check_frame(self._numpy, frame, self._shape, self._next_sequence)
+                except Exception as error:  # noqa: BLE001 - the caller's, raised unchanged
+                    self.failure.append(error)
+                    if self.call is not None:
+                        self.call.cancel()
+                    return
+            if stop.is_set():
+                self._carry = frame  # for the next attempt
+                return
+            sequence = self._next_sequence
+            self._next_sequence += 1
+            self._pending.append((sequence, frame))
+            yield pb.LiveRequest(frame=pb.LiveFrame(sequence=sequence, data=frame.tobytes()))
