@@ -17,7 +17,7 @@ from typing import (BinaryIO, Callable, Iterable, Iterator, List, Mapping, Optio
 import grpc
 
 from vmm_client import _errors
-from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, JobFailed, VmmError
+from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, JobFailed
 from vmm_client._params import job_spec, magnify_params
 from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
 from vmm_client._proto.vmm.v1 import magnification_pb2_grpc as pb_grpc
@@ -123,6 +123,34 @@ def resumable(error: grpc.RpcError, resuming: bool) -> bool:
         return True
     return (resuming and code == grpc.StatusCode.FAILED_PRECONDITION
             and "resume from offset" in (error.details() or ""))
+
+
+def progress_of(event: pb.JobEvent) -> Progress:
+    """The Progress a JobEvent tells."""
+    return Progress(JobState(event.state), event.frames_done, event.frames_total,
+                    event.frames_per_second, event.eta_seconds, event.message)
+
+
+def live_config(numpy, first, max_frames_in_flight: int, mode: str, **params) -> Tuple:
+    """The frame shape (checked on the first frame) and the Live config request."""
+    shape = check_frame(numpy, first, None, 0)
+    config = pb.LiveConfig(width=shape[1], height=shape[0], pixel_format="rgb24",
+                           params=magnify_params(mode, **params),
+                           max_frames_in_flight=max_frames_in_flight)
+    return shape, pb.LiveRequest(config=config)
+
+
+def live_result(numpy, result: pb.LiveResult, shape) -> LiveResult:
+    """A LiveResult (with a writable array) from the server's reply for one frame."""
+    return LiveResult(result.sequence,
+                      numpy.frombuffer(result.data, numpy.uint8).reshape(shape).copy(),
+                      result.latency_seconds, result.engine_seconds)
+
+
+def retry_live(error: grpc.RpcError, started: bool, attempt: int, retries: int) -> bool:
+    """Whether a Live session that failed may be started again: only before LiveReady (no
+    frame was answered, so a new session resends them all), only on UNAVAILABLE."""
+    return not started and error.code() in _errors.RETRYABLE and attempt <= retries
 
 
 def backoff(attempt: int) -> float:
@@ -257,9 +285,7 @@ class Job(JobFields):
                     attempt = 0
                     self._message = event.job
                     if progress is not None:
-                        progress(Progress(JobState(event.state), event.frames_done,
-                                          event.frames_total, event.frames_per_second,
-                                          event.eta_seconds, event.message))
+                        progress(progress_of(event))
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
                     raise DeadlineExceeded(
@@ -515,18 +541,15 @@ class Client:
             first = next(frames)
         except StopIteration:
             return
-        shape = check_frame(numpy, first, None, 0)
-        params = magnify_params(mode, alpha=alpha, low_hz=low_hz, high_hz=high_hz,
-                                sample_rate_hz=sample_rate_hz, filter=filter, order=order,
-                                no_chroma_limit=no_chroma_limit)
-        config = pb.LiveConfig(width=shape[1], height=shape[0], pixel_format="rgb24",
-                               params=params, max_frames_in_flight=max_frames_in_flight)
+        shape, config = live_config(numpy, first, max_frames_in_flight, mode, alpha=alpha,
+                                    low_hz=low_hz, high_hz=high_hz,
+                                    sample_rate_hz=sample_rate_hz, filter=filter, order=order,
+                                    no_chroma_limit=no_chroma_limit)
         feed = _LiveFeed(numpy, first, frames, shape, max_frames_in_flight)
         attempt = 0
         while True:
             stop = threading.Event()  # this attempt ended: its sender stops
-            call = self._stub.Live(feed.requests(pb.LiveRequest(config=config), stop),
-                                   metadata=self._metadata)
+            call = self._stub.Live(feed.requests(config, stop), metadata=self._metadata)
             feed.call = call
             started = False
             try:
@@ -535,19 +558,13 @@ class Client:
                         started = True
                     elif response.HasField("frame"):
                         feed.answered()
-                        result = response.frame
-                        yield LiveResult(
-                            result.sequence,
-                            numpy.frombuffer(result.data, numpy.uint8).reshape(shape).copy(),
-                            result.latency_seconds, result.engine_seconds)
+                        yield live_result(numpy, response.frame, shape)
                 break
             except grpc.RpcError as error:
                 if feed.failure:
                     raise feed.failure[0] from None
                 attempt += 1
-                # Before LiveReady no frame was answered: a new session resends them all.
-                if (started or error.code() not in _errors.RETRYABLE
-                        or attempt > self._retries):
+                if not retry_live(error, started, attempt, self._retries):
                     raise _errors.from_rpc_error(error) from None
                 time.sleep(backoff(attempt))
             finally:

@@ -25,7 +25,8 @@ import grpc.aio
 from vmm_client import _errors
 from vmm_client._client import (_CHANNEL_OPTIONS, CHUNK_BYTES, JobFields, JobState, LiveResult,
                                 Progress, Source, backoff, check_frame, file_digest,
-                                finish_download, parse_state, resumable)
+                                finish_download, live_config, live_result, parse_state,
+                                progress_of, resumable, retry_live)
 from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, NotFound
 from vmm_client._params import job_spec, magnify_params
 from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
@@ -72,9 +73,7 @@ class AsyncJob(JobFields):
                     attempt = 0
                     self._message = event.job
                     if progress is not None:
-                        progress(Progress(JobState(event.state), event.frames_done,
-                                          event.frames_total, event.frames_per_second,
-                                          event.eta_seconds, event.message))
+                        progress(progress_of(event))
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.DEADLINE_EXCEEDED:
                     raise DeadlineExceeded(
@@ -297,18 +296,15 @@ class AsyncClient:
         first = await next_frame()
         if first is None:
             return
-        shape = check_frame(numpy, first, None, 0)
-        params = magnify_params(mode, alpha=alpha, low_hz=low_hz, high_hz=high_hz,
-                                sample_rate_hz=sample_rate_hz, filter=filter, order=order,
-                                no_chroma_limit=no_chroma_limit)
-        config = pb.LiveConfig(width=shape[1], height=shape[0], pixel_format="rgb24",
-                               params=params, max_frames_in_flight=max_frames_in_flight)
+        shape, config = live_config(numpy, first, max_frames_in_flight, mode, alpha=alpha,
+                                    low_hz=low_hz, high_hz=high_hz,
+                                    sample_rate_hz=sample_rate_hz, filter=filter, order=order,
+                                    no_chroma_limit=no_chroma_limit)
         feed = _AsyncLiveFeed(numpy, first, next_frame, shape, max_frames_in_flight)
         attempt = 0
         while True:
             stop = asyncio.Event()  # this attempt ended: its sender stops
-            call = self._stub.Live(feed.requests(pb.LiveRequest(config=config), stop),
-                                   metadata=self._metadata)
+            call = self._stub.Live(feed.requests(config, stop), metadata=self._metadata)
             feed.call = call
             started = False
             try:
@@ -317,11 +313,7 @@ class AsyncClient:
                         started = True
                     elif response.HasField("frame"):
                         feed.answered()
-                        result = response.frame
-                        yield LiveResult(
-                            result.sequence,
-                            numpy.frombuffer(result.data, numpy.uint8).reshape(shape).copy(),
-                            result.latency_seconds, result.engine_seconds)
+                        yield live_result(numpy, response.frame, shape)
                 break
             except (grpc.RpcError, asyncio.CancelledError) as error:
                 if feed.failure:
@@ -329,9 +321,7 @@ class AsyncClient:
                 if not isinstance(error, grpc.RpcError):
                     raise
                 attempt += 1
-                # Before LiveReady no frame was answered: a new session resends them all.
-                if (started or error.code() not in _errors.RETRYABLE
-                        or attempt > self._retries):
+                if not retry_live(error, started, attempt, self._retries):
                     raise _errors.from_rpc_error(error) from None
                 await asyncio.sleep(backoff(attempt))
             finally:
