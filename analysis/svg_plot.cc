@@ -178,7 +178,8 @@ std::string RenderSvgPlot(const PlotSpec& plot) {
     svg += markers + "</g>\n";
     const double legend_y = kTop + 12 + 20.0 * k;
     svg += absl::StrFormat(
-        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"2\"/>\n",
+        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+        "stroke-width=\"2\"/>\n",
         plot_right + 12, legend_y, plot_right + 36, legend_y, colour);
     svg += Text(plot_right + 42, legend_y + 4, s.name);
   }

@@ -156,7 +156,8 @@ void AddMagnifyCommand(CLI::App& app, CommandRegistry& registry) {
       ->required();
   AddMagnifyFlags(command, &flags->magnify);
   command->add_option("--model", flags->model, "Weights file (default: the committed model)");
-  command->add_option("--device", flags->device, "auto, cpu, cuda or cuda:N")->capture_default_str();
+  command->add_option("--device", flags->device, "auto, cpu, cuda or cuda:N")
+      ->capture_default_str();
   command->add_option("--batch", flags->batch, "Frames per network pass")->capture_default_str();
   command->add_option("--threads", flags->threads, "CPU threads (0: one per core)")
       ->capture_default_str();

@@ -50,8 +50,8 @@ torch::Tensor ReflectPad(const torch::Tensor& input, int64_t pad) {
   if (pad == 0) return input;
   const int64_t height = input.size(-2);
   const int64_t width = input.size(-1);
-  TORCH_CHECK(pad < height && pad < width, "reflection padding ", pad, " needs a frame larger than ",
-              height, "x", width);
+  TORCH_CHECK(pad < height && pad < width, "reflection padding ", pad,
+              " needs a frame larger than ", height, "x", width);
   if (torch::GradMode::is_enabled() && input.requires_grad()) {
     // Autograd's own kernel: correct gradients, layout conversion is acceptable in training.
     namespace F = torch::nn::functional;
@@ -148,7 +148,8 @@ std::shared_ptr<PaddedConvImpl::BlockedKernels> PaddedConvImpl::CurrentKernels()
   auto kernels = std::make_shared<BlockedKernels>();
   const int64_t block = ChannelBlock();
   const bool blocked_channels = weight.size(0) % block == 0 && weight.size(1) % block == 0;
-  const bool engine_winograd = kernel_ == 3 && blocked_channels && WinogradConvolution3x3::Available();
+  const bool engine_winograd =
+      kernel_ == 3 && blocked_channels && WinogradConvolution3x3::Available();
   if (blocked_channels && OneDnnConvolution::Available()) {
     kernels->onednn = std::make_shared<OneDnnConvolution>(
         weight, engine_winograd ? OneDnnConvolution::Algorithms::kWinogradOnly
@@ -237,7 +238,8 @@ void InitWeightsTruncatedNormal(torch::nn::Module& module, uint64_t seed) {
     for (int attempt = 0; attempt < 64; ++attempt) {
       torch::Tensor outside = values.abs() > 0.04;
       if (!outside.any().item<bool>()) break;
-      torch::Tensor redraw = torch::empty(values.sizes(), torch::kFloat32).normal_(0.0, 0.02, generator);
+      torch::Tensor redraw =
+          torch::empty(values.sizes(), torch::kFloat32).normal_(0.0, 0.02, generator);
       values = torch::where(outside, redraw, values);
     }
     parameter.copy_(values.to(parameter.device()));
