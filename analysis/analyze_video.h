@@ -1,7 +1,8 @@
 // `vmm analyze`: how a video moves, in numbers. Every frame's luma goes through a RegionTracker
 // for the regions asked for and for a grid of blocks covering the frame; each region gets its
 // displacement waveform, its x and y spectra and their peaks, and the whole frame a spectrum
-// averaged over its textured blocks. Local only for now: the service does not run analyses.
+// averaged over its textured blocks. `vmm analyze` runs it here; a measurement job
+// (JobSpec.analysis) on a worker.
 //
 // Thread-safety: a pure function of its inputs; the progress callback runs on the caller's
 // thread.
@@ -23,7 +24,7 @@ namespace vmm::analysis {
 struct AnalyzeOptions {
   std::vector<Region> regions;  // may be empty: the whole frame only
   double sample_rate_hz = 0;    // fs, the capture rate; 0: the video's frame rate
-  int max_peaks = 5;            // per region and for the whole frame
+  int max_peaks = common::kDefaultPeaks;  // per region and for the whole frame
   int64_t max_frames = 0;       // 0: every frame
 };
 

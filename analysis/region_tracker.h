@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/analysis_limits.h"
 
 namespace vmm::analysis {
 
@@ -22,7 +23,7 @@ struct Region {
 };
 
 // The smallest region side the tracker accepts (pixels): smaller ones hold too little texture.
-inline constexpr int kMinRegionSide = 4;
+inline constexpr int kMinRegionSide = common::kMinRegionSide;
 
 // One frame's luma (Y of BT.601, 0..255) as floats, row-major.
 struct LumaImage {

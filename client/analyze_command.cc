@@ -17,11 +17,11 @@
 #include "absl/strings/str_split.h"
 #include "analysis/analyze_video.h"
 #include "analysis/nice_numbers.h"
+#include "analysis/report.h"
 #include "analysis/svg_plot.h"
 #include "client/exit_codes.h"
 #include "common/quoted.h"
 #include "client/progress_display.h"
-#include "media/frame_pattern.h"
 #include "media/video_reader.h"
 
 namespace vmm::client {
@@ -69,17 +69,6 @@ absl::StatusOr<analysis::Region> ParseRegion(const std::string& text, int index)
   return region;
 }
 
-// `text` as one shell word.
-std::string ShellWord(const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                              "0123456789_-./:=,+%") == std::string::npos) {
-    return text;
-  }
-  std::string quoted = "'";
-  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
 // `text` as one CSV field (quoted when it holds a comma, a quote or a line break).
 std::string CsvField(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
@@ -88,77 +77,10 @@ std::string CsvField(const std::string& text) {
   return quoted + "\"";
 }
 
-// The output a suggested command writes, in the current folder (the input's may be read-only):
-// INPUT's stem (an image sequence's folder name), the frequency, .mp4; no '%' in it, so it is
-// never taken for a frame pattern.
-std::string SuggestedOutput(const std::string& input, double frequency_hz) {
-  const std::filesystem::path path(input);
-  std::string stem = media::IsFramePattern(input) ? path.parent_path().filename().string()
-                                                  : path.stem().string();
-  stem.erase(std::remove(stem.begin(), stem.end(), '%'), stem.end());
-  if (stem.empty()) stem = "magnified";
-  return absl::StrFormat("%s-%.4gHz.mp4", stem, frequency_hz);
-}
-
-// Everything said about one peak of a region.
-struct PeakReport {
-  analysis::Peak peak;
-  double amplitude_x = 0, amplitude_y = 0;
-  analysis::Band band;
-  double alpha = 0;
-  std::string command;
-};
-
-PeakReport Describe(const analysis::Peak& peak, const analysis::Spectrum& x,
-                    const analysis::Spectrum& y, const std::string& input, double fs) {
-  PeakReport report;
-  report.peak = peak;
-  report.amplitude_x = analysis::LobeAmplitude(x, peak.bin);
-  report.amplitude_y = analysis::LobeAmplitude(y, peak.bin);
-  report.band = analysis::SuggestBand(peak, x.bin_hz, fs);
-  report.alpha = analysis::SuggestAlpha(peak.amplitude);
-  report.command = absl::StrFormat(
-      "vmm magnify %s -o %s --mode temporal --filter butter --fl %.3g --fh %.3g --fs %.6g "
-      "--alpha %.0f",
-      ShellWord(input), ShellWord(SuggestedOutput(input, peak.frequency_hz)), report.band.low_hz,
-      report.band.high_hz, fs, report.alpha);
-  return report;
-}
-
-double Rms(const std::vector<double>& values) {
-  if (values.empty()) return 0;
-  double mean = 0, squares = 0;
-  for (const double v : values) mean += v;
-  mean /= static_cast<double>(values.size());
-  for (const double v : values) squares += (v - mean) * (v - mean);
-  return std::sqrt(squares / static_cast<double>(values.size()));
-}
-
-double PeakToPeak(const std::vector<double>& values) {
-  if (values.empty()) return 0;
-  const auto [low, high] = std::minmax_element(values.begin(), values.end());
-  return *high - *low;
-}
-
 // "0.101 px" or "0.101 px (0.0505 mm)".
 std::string Length(double pixels, double mm_per_pixel) {
   if (mm_per_pixel <= 0) return absl::StrFormat("%.4g px", pixels);
   return absl::StrFormat("%.4g px (%.4g mm)", pixels, pixels * mm_per_pixel);
-}
-
-nlohmann::json PeakJson(const PeakReport& report, double mm_per_pixel) {
-  nlohmann::json peak = {{"frequency_hz", report.peak.frequency_hz},
-                         {"amplitude_px", report.peak.amplitude},
-                         {"amplitude_x_px", report.amplitude_x},
-                         {"amplitude_y_px", report.amplitude_y},
-                         {"velocity_px_per_s", 2 * kPi * report.peak.frequency_hz *
-                                                   report.peak.amplitude},
-                         {"band", {{"low_hz", report.band.low_hz},
-                                   {"high_hz", report.band.high_hz}}},
-                         {"alpha", report.alpha},
-                         {"command", report.command}};
-  if (mm_per_pixel > 0) peak["amplitude_mm"] = report.peak.amplitude * mm_per_pixel;
-  return peak;
 }
 
 // Waveforms (displacement and velocity per frame) and spectra as two CSV files in `folder`.
@@ -321,10 +243,10 @@ void PrintSummary(const AnalyzeFlags& flags, const analysis::VideoAnalysis& anal
     const analysis::Region& r = region.region;
     std::cout << absl::StrFormat(
         "region %s (%d,%d,%d,%d): rms x %s, y %s; peak to peak x %s, y %s\n", r.name, r.x, r.y,
-        r.width, r.height, Length(Rms(region.track.dx), flags.mm_per_pixel),
-        Length(Rms(region.track.dy), flags.mm_per_pixel),
-        Length(PeakToPeak(region.track.dx), flags.mm_per_pixel),
-        Length(PeakToPeak(region.track.dy), flags.mm_per_pixel));
+        r.width, r.height, Length(analysis::Rms(region.track.dx), flags.mm_per_pixel),
+        Length(analysis::Rms(region.track.dy), flags.mm_per_pixel),
+        Length(analysis::PeakToPeak(region.track.dx), flags.mm_per_pixel),
+        Length(analysis::PeakToPeak(region.track.dy), flags.mm_per_pixel));
     if (!region.track.textured) {
       std::cout << "  too flat to measure: choose a region with texture in both directions\n";
       continue;
@@ -340,7 +262,8 @@ void PrintSummary(const AnalyzeFlags& flags, const analysis::VideoAnalysis& anal
                                    Length(region.noise_floor, flags.mm_per_pixel));
     }
     for (const analysis::Peak& peak : region.peaks) {
-      const PeakReport report = Describe(peak, region.x, region.y, flags.input, fs);
+      const analysis::PeakReport report =
+          analysis::DescribePeak(peak, region.x, region.y, flags.input, fs);
       std::cout << absl::StrFormat(
           "  peak %.4g Hz: amplitude %s (x %.4g, y %.4g px), velocity %.4g px/s\n"
           "    band %.3g-%.3g Hz: %s\n",
@@ -349,46 +272,6 @@ void PrintSummary(const AnalyzeFlags& flags, const analysis::VideoAnalysis& anal
           report.band.high_hz, report.command);
     }
   }
-}
-
-nlohmann::json ToJson(const AnalyzeFlags& flags, const analysis::VideoAnalysis& analysis) {
-  const double fs = analysis.sample_rate_hz;
-  nlohmann::json out = {{"input", flags.input},
-                        {"width", analysis.width},
-                        {"height", analysis.height},
-                        {"frames", analysis.frames},
-                        {"sample_rate_hz", fs},
-                        {"bin_hz", analysis.whole_frame.bin_hz}};
-  if (flags.mm_per_pixel > 0) out["mm_per_pixel"] = flags.mm_per_pixel;
-  nlohmann::json whole = {{"textured_blocks", analysis.whole_frame_blocks},
-                          {"noise_floor_px", analysis::NoiseFloor(analysis.whole_frame)},
-                          {"peaks", nlohmann::json::array()}};
-  for (const analysis::Peak& peak : analysis.whole_frame_peaks) {
-    whole["peaks"].push_back({{"frequency_hz", peak.frequency_hz},
-                              {"amplitude_px", peak.amplitude}});
-  }
-  out["whole_frame"] = whole;
-  out["regions"] = nlohmann::json::array();
-  for (const analysis::RegionAnalysis& region : analysis.regions) {
-    const analysis::Region& r = region.region;
-    nlohmann::json item = {{"name", r.name},
-                           {"x", r.x},
-                           {"y", r.y},
-                           {"width", r.width},
-                           {"height", r.height},
-                           {"textured", region.track.textured},
-                           {"lost_frames", region.track.lost_frames},
-                           {"rms_px", {{"x", Rms(region.track.dx)}, {"y", Rms(region.track.dy)}}},
-                           {"noise_floor_px", region.noise_floor},
-                           {"displacement_px", {{"x", region.track.dx}, {"y", region.track.dy}}},
-                           {"peaks", nlohmann::json::array()}};
-    for (const analysis::Peak& peak : region.peaks) {
-      item["peaks"].push_back(
-          PeakJson(Describe(peak, region.x, region.y, flags.input, fs), flags.mm_per_pixel));
-    }
-    out["regions"].push_back(item);
-  }
-  return out;
 }
 
 // Says why the command failed (and with --json, the same as {"error": {...}} on stdout, as the
@@ -454,7 +337,7 @@ int RunAnalyze(const AnalyzeFlags& flags) {
   }
   if (flags.json) {
     // Names and paths are bytes on Linux: invalid UTF-8 is replaced, not fatal.
-    std::cout << ToJson(flags, *analysis).dump(-1, ' ', false,
+    std::cout << analysis::ReportJson(*analysis, flags.input, flags.mm_per_pixel).dump(-1, ' ', false,
                                                nlohmann::json::error_handler_t::replace)
               << "\n";
   } else {

@@ -41,6 +41,7 @@ vmm::v1::Job JobToProto(const JobRecord& job) {
   proto.mutable_labels()->insert(job.labels.begin(), job.labels.end());
   *proto.mutable_params() = job.params;
   proto.set_output_format(job.output_format);
+  if (job.analysis.has_value()) *proto.mutable_analysis() = *job.analysis;
   proto.set_state(static_cast<vmm::v1::Job::State>(job.state));
   proto.set_owner(job.owner);
   SetTime(job.create_time, proto.mutable_create_time());

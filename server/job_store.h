@@ -63,6 +63,8 @@ struct JobRecord {
   std::string result_path;        // empty until the worker uploaded a result
   int64_t result_size_bytes = 0;
   std::string result_sha256;
+  // Set for a measurement job (JobSpec.analysis): what it measures; fixed at submission.
+  std::optional<vmm::v1::AnalysisSpec> analysis;
 };
 
 // Which jobs List returns.

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS jobs (
   result_path TEXT NOT NULL,
   result_size_bytes INTEGER NOT NULL,
   result_sha256 TEXT NOT NULL,
+  analysis BLOB,
   UNIQUE (owner, upload_id)
 );
 CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs(state, owner, sequence);
@@ -51,7 +52,7 @@ constexpr char kColumns[] =
     "id, sequence, owner, display_name, params, output_format, state, attempts, worker_id, "
     "create_time, start_time, end_time, frames_done, frames_total, frames_per_second, "
     "failure_reason, upload_id, input_filename, input_path, input_in_spool, input_size_bytes, "
-    "input_sha256, result_path, result_size_bytes, result_sha256";
+    "input_sha256, result_path, result_size_bytes, result_sha256, analysis";
 
 void BindTime(SqliteStatement& statement, int index, absl::Time time) {
   if (time == absl::InfinitePast()) {
@@ -93,6 +94,10 @@ JobRecord ReadJob(const SqliteStatement& row) {
   job.result_path = row.ColumnText(22);
   job.result_size_bytes = row.ColumnInt(23);
   job.result_sha256 = row.ColumnText(24);
+  if (!row.ColumnIsNull(25)) {
+    job.analysis.emplace();
+    job.analysis->ParseFromString(row.ColumnBlob(25));
+  }
   return job;
 }
 
@@ -112,6 +117,21 @@ absl::StatusOr<std::unique_ptr<SqliteJobStore>> SqliteJobStore::Open(const std::
     if (absl::Status status = SqliteExec(db.get(), pragma, path); !status.ok()) return status;
   }
   if (absl::Status status = SqliteExec(db.get(), kSchema, path); !status.ok()) return status;
+  // Stores made before measurement jobs lack their column: add it (NULL: a magnification job).
+  absl::StatusOr<bool> has_analysis = [&]() -> absl::StatusOr<bool> {
+    absl::StatusOr<SqliteStatement> columns = SqliteStatement::Prepare(
+        db.get(), "SELECT 1 FROM pragma_table_info('jobs') WHERE name = 'analysis'", path);
+    if (!columns.ok()) return columns.status();
+    return columns->Step();  // finalized before the ALTER below
+  }();
+  if (!has_analysis.ok()) return has_analysis.status();
+  if (!*has_analysis) {
+    if (absl::Status status =
+            SqliteExec(db.get(), "ALTER TABLE jobs ADD COLUMN analysis BLOB;", path);
+        !status.ok()) {
+      return status;
+    }
+  }
   return std::unique_ptr<SqliteJobStore>(new SqliteJobStore(std::move(db), path));
 }
 
@@ -124,7 +144,7 @@ absl::Status SqliteJobStore::Insert(JobRecord* job) {
     absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(
         db_.get(),
         absl::StrCat("INSERT INTO jobs (", kColumns,
-                     ") VALUES (?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                     ") VALUES (?,NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
         path_);
     if (!statement.ok()) return statement.status();
     SqliteStatement& s = *statement;
@@ -156,6 +176,11 @@ absl::Status SqliteJobStore::Insert(JobRecord* job) {
     s.BindText(22, job->result_path);
     s.BindInt(23, job->result_size_bytes);
     s.BindText(24, job->result_sha256);
+    if (job->analysis.has_value()) {
+      s.BindBlob(25, job->analysis->SerializeAsString());
+    } else {
+      s.BindNull(25);
+    }
     if (absl::Status status = s.Run(); !status.ok()) {
       if (absl::IsAlreadyExists(status)) {
         return absl::AlreadyExistsError(absl::StrCat("job ", job->id, " or upload id \"",

@@ -23,6 +23,7 @@ JobRecord NewJob(const std::string& owner, const vmm::v1::JobSpec& spec, absl::T
   job.labels.insert(spec.labels().begin(), spec.labels().end());
   job.params = spec.params();
   job.output_format = spec.output_format();
+  if (spec.has_analysis()) job.analysis = spec.analysis();
   job.state = JobState::kQueued;
   job.create_time = now;
   job.upload_id = spec.upload_id();

@@ -1,10 +1,13 @@
 #include "server/validation.h"
 
+#include <cmath>
 #include <filesystem>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/analysis_limits.h"
 #include "common/quoted.h"
 #include "common/rpc/params_proto.h"
 
@@ -66,7 +69,7 @@ absl::Status ValidateAndFillSpec(vmm::v1::JobSpec* spec) {
   }
   if (!vmm::v1::OutputFormat_IsValid(spec->output_format())) {
     return Invalid(absl::StrCat("output_format: unknown format ", spec->output_format(),
-                                " (use mp4 or mkv)"));
+                                " (use mp4 or mkv; json for measurement jobs)"));
   }
   if (spec->output_format() == vmm::v1::OUTPUT_FORMAT_UNSPECIFIED) {
     spec->set_output_format(vmm::v1::OUTPUT_FORMAT_MP4);
@@ -80,7 +83,63 @@ absl::Status ValidateAndFillSpec(vmm::v1::JobSpec* spec) {
   if (spec->upload_id().empty() && spec->upload_offset() != 0) {
     return Invalid("upload_offset must be 0 without an upload_id");
   }
+  if (spec->has_analysis()) {
+    if (spec->output_format() != vmm::v1::OUTPUT_FORMAT_MP4 &&
+        spec->output_format() != vmm::v1::OUTPUT_FORMAT_JSON) {
+      return Invalid("output_format: a measurement job's result is its JSON report");
+    }
+    spec->set_output_format(vmm::v1::OUTPUT_FORMAT_JSON);
+    spec->clear_params();
+    return ValidateAndFillAnalysis(spec->mutable_analysis());
+  }
+  if (spec->output_format() == vmm::v1::OUTPUT_FORMAT_JSON) {
+    return Invalid("output_format: JSON is the result of a measurement job (set analysis)");
+  }
   return ValidateAndFillParams(common::ParamsUse::kFile, spec->mutable_params());
+}
+
+absl::Status ValidateAndFillAnalysis(vmm::v1::AnalysisSpec* analysis) {
+  if (analysis->regions_size() > common::kMaxRegions) {
+    return Invalid(absl::StrCat("analysis.regions: at most ", common::kMaxRegions,
+                                " regions, got ", analysis->regions_size()));
+  }
+  std::set<std::string> names;
+  for (const vmm::v1::AnalysisSpec::Region& region : analysis->regions()) {
+    if (region.name().empty() || static_cast<int>(region.name().size()) > common::kMaxRegionName) {
+      return Invalid(absl::StrCat("analysis.regions: a name must be 1 to ", common::kMaxRegionName,
+                                  " characters, got ", Quoted(region.name())));
+    }
+    if (!names.insert(region.name()).second) {
+      return Invalid(absl::StrCat("analysis.regions: two regions are named ",
+                                  Quoted(region.name())));
+    }
+    if (region.x() < 0 || region.y() < 0 || region.width() < common::kMinRegionSide ||
+        region.height() < common::kMinRegionSide) {
+      return Invalid(absl::StrCat("analysis.regions: region ", Quoted(region.name()), " (",
+                                  region.x(), ",", region.y(), ",", region.width(), ",",
+                                  region.height(), ") needs x, y >= 0 and sides of at least ",
+                                  common::kMinRegionSide, " pixels"));
+    }
+  }
+  if (analysis->has_sample_rate_hz() &&
+      (!std::isfinite(analysis->sample_rate_hz()) || analysis->sample_rate_hz() <= 0)) {
+    return Invalid(absl::StrCat("analysis.sample_rate_hz must be above 0 Hz (or not set: the "
+                                "input's frame rate), got ", analysis->sample_rate_hz()));
+  }
+  if (!std::isfinite(analysis->mm_per_pixel()) || analysis->mm_per_pixel() < 0) {
+    return Invalid(absl::StrCat("analysis.mm_per_pixel must be 0 or more, got ",
+                                analysis->mm_per_pixel()));
+  }
+  if (analysis->max_peaks() == 0) analysis->set_max_peaks(common::kDefaultPeaks);
+  if (analysis->max_peaks() < 1 || analysis->max_peaks() > common::kMaxPeaks) {
+    return Invalid(absl::StrCat("analysis.max_peaks must be 1 to ", common::kMaxPeaks, ", got ",
+                                analysis->max_peaks()));
+  }
+  if (analysis->max_frames() < 0) {
+    return Invalid(absl::StrCat("analysis.max_frames must be 0 (every frame) or more, got ",
+                                analysis->max_frames()));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<int64_t> FrameSizeBytes(const std::string& pixel_format, int width, int height) {

@@ -25,8 +25,15 @@ absl::Status ValidateLabels(const std::map<std::string, std::string>& labels);
 absl::Status ValidateUploadId(const std::string& upload_id);
 
 // Validates a job spec's own fields (not the input source) and fills defaults: output format,
-// display name length, labels, input file name (directories stripped), params.
+// display name length, labels, input file name (directories stripped), params, or for a
+// measurement job its analysis (output format JSON, params cleared).
 absl::Status ValidateAndFillSpec(vmm::v1::JobSpec* spec);
+
+// Validates a measurement job's analysis (regions: at most common::kMaxRegions, named 1 to
+// kMaxRegionName bytes, unique, x, y >= 0, sides >= kMinRegionSide; fs > 0 if set; millimetres
+// per pixel >= 0; peaks 1 to kMaxPeaks) and fills the default peak count. Whether the regions
+// lie inside the frame is the worker's check: the server never decodes the input.
+absl::Status ValidateAndFillAnalysis(vmm::v1::AnalysisSpec* analysis);
 
 // Server limits on live frames.
 struct LiveLimits {

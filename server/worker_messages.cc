@@ -85,6 +85,7 @@ void MessageWorkerLink::Assign(const JobAssignment& assignment) {
   out->set_lease_seconds(absl::ToDoubleSeconds(assignment.lease));
   out->set_max_frames(assignment.max_frames);
   out->set_attempt(job.attempts);
+  if (job.analysis.has_value()) *out->mutable_analysis() = *job.analysis;
   send_(std::move(message));
 }
 

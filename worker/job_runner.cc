@@ -2,12 +2,16 @@
 
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "analysis/analyze_video.h"
+#include "analysis/report.h"
+#include "common/analysis_limits.h"
 #include "common/sha256.h"
 #include "media/video_reader.h"
 #include "pipeline/magnify_file.h"
@@ -122,6 +126,7 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
         "the input's frames are ", info.width, "x", info.height, ", larger than the limit ",
         config_.max_frame_width, "x", config_.max_frame_height));
   }
+  if (assignment.has_analysis()) return Measure(assignment, folder, input, info, reporter, control);
   // The container's frame count may be an estimate (mkv), so the frame limit is checked on the
   // frames actually decoded.
   const int64_t max_frames = assignment.max_frames();
@@ -168,10 +173,17 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   std::filesystem::remove(input, ignored);
 
   reporter.Update(last_progress.frames_done, last_progress.frames_total, 0, "uploading the result");
-  absl::StatusOr<common::FileDigest> digest = common::DigestFile(output);
+  return Upload(assignment, output, last_progress.frames_done, reporter, control);
+}
+
+absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Upload(const vmm::v1::Assignment& assignment,
+                                                        const std::string& path, int64_t frames,
+                                                        ProgressReporter& reporter,
+                                                        JobControl& control) {
+  absl::StatusOr<common::FileDigest> digest = common::DigestFile(path);
   if (!digest.ok()) return digest.status();
   if (absl::Status uploaded =
-          UploadResult(stub_, identity_, assignment.job_id(), output, *digest, control);
+          UploadResult(stub_, identity_, assignment.job_id(), path, *digest, control);
       !uploaded.ok()) {
     return uploaded;
   }
@@ -179,8 +191,59 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Execute(const vmm::v1::Assignme
   vmm::v1::JobSucceeded succeeded;
   succeeded.set_result_size_bytes(digest->size_bytes);
   succeeded.set_result_sha256(digest->sha256);
-  succeeded.set_frames_processed(last_progress.frames_done);
+  succeeded.set_frames_processed(frames);
   return succeeded;
+}
+
+absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Measure(const vmm::v1::Assignment& assignment,
+                                                         const std::string& folder,
+                                                         const std::string& input,
+                                                         const media::VideoInfo& info,
+                                                         ProgressReporter& reporter,
+                                                         JobControl& control) {
+  const vmm::v1::AnalysisSpec& spec = assignment.analysis();
+  analysis::AnalyzeOptions options;
+  for (const vmm::v1::AnalysisSpec::Region& region : spec.regions()) {
+    options.regions.push_back(
+        {region.name(), region.x(), region.y(), region.width(), region.height()});
+  }
+  options.sample_rate_hz = spec.has_sample_rate_hz() ? spec.sample_rate_hz() : 0;
+  options.max_peaks = spec.max_peaks() > 0 ? spec.max_peaks() : common::kDefaultPeaks;
+  // The server's frame limit caps what is measured.
+  options.max_frames = spec.max_frames();
+  if (assignment.max_frames() > 0 &&
+      (options.max_frames == 0 || options.max_frames > assignment.max_frames())) {
+    options.max_frames = assignment.max_frames();
+  }
+  // A region outside the frame, fs unknown: INVALID_ARGUMENT naming it fails the job.
+  if (absl::Status usable = analysis::CheckAnalyzeOptions(options, info); !usable.ok()) {
+    return usable;
+  }
+  int64_t frames_counted = 0;
+  absl::StatusOr<analysis::VideoAnalysis> measured =
+      analysis::AnalyzeVideo(input, options, [&](int64_t done, int64_t total) {
+        reporter.Update(done, total, 0, "measuring");
+        metrics_.AddFrames(done - frames_counted);
+        frames_counted = done;
+      });
+  // (Measuring is fast and not interruptible: a stop asked meanwhile applies here.)
+  if (control.reason() != StopReason::kNone) return absl::CancelledError("the job was stopped");
+  if (!measured.ok()) return measured.status();
+  std::error_code ignored;
+  std::filesystem::remove(input, ignored);
+  const std::string shown =
+      assignment.input_filename().empty() ? "input" : assignment.input_filename();
+  const std::string report = analysis::ReportJson(*measured, shown, spec.mm_per_pixel())
+                                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  const std::string output = folder + "/result.json";
+  {
+    std::ofstream file(output, std::ios::binary | std::ios::trunc);
+    file << report << "\n";
+    file.close();
+    if (!file) return absl::UnavailableError("cannot write the report in the work folder");
+  }
+  reporter.Update(measured->frames, measured->frames, 0, "uploading the report");
+  return Upload(assignment, output, measured->frames, reporter, control);
 }
 
 }  // namespace vmm::worker

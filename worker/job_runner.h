@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "media/video_info.h"
 #include "vmm/v1/worker.grpc.pb.h"
 #include "worker/job_control.h"
 #include "worker/job_files.h"
@@ -54,6 +55,17 @@ class JobRunner {
   absl::StatusOr<vmm::v1::JobSucceeded> Execute(const vmm::v1::Assignment& assignment,
                                                 const std::string& folder, JobControl& control,
                                                 std::string& limit_failure);
+  // A measurement job (assignment.analysis), its input fetched to `input`: measures as
+  // `vmm analyze` does, uploads the JSON report.
+  absl::StatusOr<vmm::v1::JobSucceeded> Measure(const vmm::v1::Assignment& assignment,
+                                                const std::string& folder,
+                                                const std::string& input,
+                                                const media::VideoInfo& info,
+                                                ProgressReporter& reporter, JobControl& control);
+  // Uploads the finished result at `path` (the input is gone by now).
+  absl::StatusOr<vmm::v1::JobSucceeded> Upload(const vmm::v1::Assignment& assignment,
+                                               const std::string& path, int64_t frames,
+                                               ProgressReporter& reporter, JobControl& control);
 
   vmm::v1::WorkerService::StubInterface& stub_;
   const WorkerIdentity identity_;

@@ -96,8 +96,13 @@ void PrintJob(const vmm::v1::Job& job, std::ostream& out) {
   out << "  input:    " << (job.input_filename().empty() ? "-" : Printable(job.input_filename()))
       << " ("
       << HumanBytes(job.input_size_bytes()) << ")\n";
-  out << "  params:   " << ParamsText(job.params()) << ", output "
-      << (job.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "mkv" : "mp4") << "\n";
+  if (job.has_analysis()) {
+    out << "  measures: " << job.analysis().regions_size()
+        << " region(s) and the whole frame, output json\n";
+  } else {
+    out << "  params:   " << ParamsText(job.params()) << ", output "
+        << (job.output_format() == vmm::v1::OUTPUT_FORMAT_MKV ? "mkv" : "mp4") << "\n";
+  }
   out << "  progress: " << Progress(job) << " frames";
   if (job.frames_per_second() > 0) out << absl::StrFormat(", %.1f fps", job.frames_per_second());
   out << ", attempt " << job.attempt_count() << "\n";

@@ -3,6 +3,7 @@
 #include "server/sqlite_job_store.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include "tests/server/temp_dir.h"
 
@@ -55,6 +56,52 @@ TEST_F(JobStoreTest, InsertThenGetReturnsEveryField) {
   EXPECT_EQ(got->start_time, absl::InfinitePast());
   EXPECT_EQ(got->input_size_bytes, 1234);
   EXPECT_EQ(got->upload_id, "upload-0001");
+}
+
+// A measurement job keeps its analysis; a magnification job has none.
+TEST_F(JobStoreTest, AMeasurementJobKeepsItsAnalysis) {
+  JobRecord measured = MakeJob("m1", "alice");
+  measured.output_format = vmm::v1::OUTPUT_FORMAT_JSON;
+  measured.analysis.emplace();
+  vmm::v1::AnalysisSpec::Region* region = measured.analysis->add_regions();
+  region->set_name("clock");
+  region->set_width(96);
+  region->set_height(32);
+  measured.analysis->set_sample_rate_hz(1900);
+  ASSERT_TRUE(store_->Insert(&measured).ok());
+  JobRecord magnified = MakeJob("a1", "alice");
+  ASSERT_TRUE(store_->Insert(&magnified).ok());
+  Reopen();
+  absl::StatusOr<JobRecord> got = store_->Get("m1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_TRUE(got->analysis.has_value());
+  EXPECT_EQ(got->analysis->regions(0).name(), "clock");
+  EXPECT_EQ(got->analysis->regions(0).width(), 96);
+  EXPECT_EQ(got->analysis->sample_rate_hz(), 1900);
+  EXPECT_EQ(got->output_format, vmm::v1::OUTPUT_FORMAT_JSON);
+  EXPECT_FALSE(store_->Get("a1")->analysis.has_value());
+}
+
+// A store made before measurement jobs existed (no analysis column) opens, keeps its jobs, and
+// takes measurement jobs.
+TEST_F(JobStoreTest, AStoreWithoutTheAnalysisColumnGetsIt) {
+  JobRecord old = MakeJob("o1", "alice");
+  ASSERT_TRUE(store_->Insert(&old).ok());
+  store_.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.Join("jobs.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE jobs DROP COLUMN analysis;", nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  Reopen();
+  ASSERT_TRUE(store_->Get("o1").ok());
+  EXPECT_FALSE(store_->Get("o1")->analysis.has_value());
+  JobRecord measured = MakeJob("m2", "alice");
+  measured.analysis.emplace();
+  measured.analysis->set_max_peaks(3);
+  ASSERT_TRUE(store_->Insert(&measured).ok());
+  EXPECT_EQ(store_->Get("m2")->analysis->max_peaks(), 3);
 }
 
 TEST_F(JobStoreTest, MissingJobIsNotFoundAndNamed) {

@@ -122,6 +122,63 @@ TEST(ValidateSpecTest, LabelsUploadIdsAndNames) {
 
 // An error quotes user text bounded and printable: a status travels in a header of limited size
 // (a 9,000-character name once came back as RESOURCE_EXHAUSTED), and a terminal shows it.
+// A measurement job: its output is JSON and its params are dropped; what the server can check
+// of its regions and numbers it checks, naming the field.
+TEST(ValidateSpecTest, MeasurementJobs) {
+  vmm::v1::JobSpec spec;
+  spec.mutable_params()->set_alpha(30);
+  vmm::v1::AnalysisSpec::Region* region = spec.mutable_analysis()->add_regions();
+  region->set_name("clock");
+  region->set_width(96);
+  region->set_height(32);
+  ASSERT_TRUE(ValidateAndFillSpec(&spec).ok());
+  EXPECT_EQ(spec.output_format(), vmm::v1::OUTPUT_FORMAT_JSON);
+  EXPECT_FALSE(spec.has_params());
+  EXPECT_EQ(spec.analysis().max_peaks(), 5);
+
+  auto refused = [](vmm::v1::AnalysisSpec analysis) {
+    vmm::v1::JobSpec bad;
+    *bad.mutable_analysis() = analysis;
+    absl::Status status = ValidateAndFillSpec(&bad);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    return std::string(status.message());
+  };
+  vmm::v1::AnalysisSpec small = spec.analysis();
+  small.mutable_regions(0)->set_width(3);
+  EXPECT_EQ(refused(small),
+            "analysis.regions: region \"clock\" (0,0,3,32) needs x, y >= 0 and sides of at "
+            "least 4 pixels");
+  vmm::v1::AnalysisSpec twice = spec.analysis();
+  *twice.add_regions() = twice.regions(0);
+  EXPECT_EQ(refused(twice), "analysis.regions: two regions are named \"clock\"");
+  vmm::v1::AnalysisSpec unnamed = spec.analysis();
+  unnamed.mutable_regions(0)->clear_name();
+  EXPECT_EQ(refused(unnamed), "analysis.regions: a name must be 1 to 64 characters, got \"\"");
+  vmm::v1::AnalysisSpec rate = spec.analysis();
+  rate.set_sample_rate_hz(0);
+  EXPECT_EQ(refused(rate), "analysis.sample_rate_hz must be above 0 Hz (or not set: the input's "
+                           "frame rate), got 0");
+  vmm::v1::AnalysisSpec peaks = spec.analysis();
+  peaks.set_max_peaks(51);
+  EXPECT_EQ(refused(peaks), "analysis.max_peaks must be 1 to 50, got 51");
+  vmm::v1::AnalysisSpec scale = spec.analysis();
+  scale.set_mm_per_pixel(-1);
+  EXPECT_EQ(refused(scale), "analysis.mm_per_pixel must be 0 or more, got -1");
+  vmm::v1::AnalysisSpec many;
+  for (int i = 0; i < 65; ++i) {
+    vmm::v1::AnalysisSpec::Region* r = many.add_regions();
+    r->set_name("r" + std::to_string(i));
+    r->set_width(8);
+    r->set_height(8);
+  }
+  EXPECT_EQ(refused(many), "analysis.regions: at most 64 regions, got 65");
+  // JSON is only a measurement job's output.
+  vmm::v1::JobSpec magnify;
+  magnify.set_output_format(vmm::v1::OUTPUT_FORMAT_JSON);
+  EXPECT_EQ(ValidateAndFillSpec(&magnify).message(),
+            "output_format: JSON is the result of a measurement job (set analysis)");
+}
+
 TEST(ValidationTest, ErrorsQuoteAtMost64CharactersOfUserTextWithoutControlCharacters) {
   const std::string long_name = "jobs/" + std::string(9000, 'x');
   const absl::Status status = ParseJobName(long_name).status();

@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import hashlib
 import os
+import subprocess
 
 import numpy
 import pytest
@@ -179,6 +180,48 @@ def test_an_upload_cut_off_mid_stream_resumes_without_a_second_job(idle_server, 
         proxy.close()
 
 
+def make_sway(path):
+    """320x240, 150 frames at 30 fps: a still test pattern rotating by +-0.1 degrees at 1.5 Hz
+    (as scripts/analysis-example.sh makes it); its top-left corner sways by about 0.25 px."""
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+         "testsrc2=size=320x240:rate=30,trim=end_frame=1,loop=loop=149:size=1:start=0,"
+         "setpts=N/30/TB,rotate='0.0017*sin(2*PI*1.5*t)':ow=iw:oh=ih:bilinear=1",
+         "-frames:v", "150", "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", path],
+        check=True)
+    return path
+
+
+def test_a_measurement_job_reports_the_motion(server, tmp_path):
+    sway = make_sway(str(tmp_path / "sway.mp4"))
+    with Client(server.address, token=ALICE) as client:
+        job = client.analyze(sway, regions={"clock": (4, 4, 96, 32)}, mm_per_pixel=0.5)
+        assert job.proto.analysis.regions[0].name == "clock"
+        report = job.report(timeout=120)
+        assert job.state == JobState.SUCCEEDED
+        assert job.proto.output_format == 3  # OUTPUT_FORMAT_JSON
+        assert report["input"] == "sway.mp4"
+        assert (report["width"], report["height"], report["frames"]) == (320, 240, 150)
+        assert report["sample_rate_hz"] == 30
+        clock = report["regions"][0]
+        assert clock["name"] == "clock" and len(clock["displacement_px"]["x"]) == 150
+        peak = clock["peaks"][0]
+        assert abs(peak["frequency_hz"] - 1.5) <= report["bin_hz"]
+        assert peak["amplitude_mm"] == pytest.approx(peak["amplitude_px"] * 0.5)
+        assert peak["command"].startswith("vmm magnify sway.mp4 -o sway-")
+        # A region outside the frame fails the job naming it (only the worker sees the frame).
+        outside = client.analyze(sway, regions={"far": (300, 200, 64, 64)})
+        with pytest.raises(vmm_client.JobFailed, match="far"):
+            outside.report(timeout=120)
+        # What the server can check, it refuses at once.
+        with pytest.raises(vmm_client.InvalidArgument, match="sides of at least 4 pixels"):
+            client.analyze(sway, regions={"dot": (1, 1, 2, 2)})
+        with pytest.raises(vmm_client.InvalidArgument, match="analysis.sample_rate_hz"):
+            client.analyze(sway, sample_rate_hz=-3)
+        with pytest.raises(vmm_client.InvalidArgument, match=r"must be \(x, y, width, height\)"):
+            client.analyze(sway, regions={"bad": (1, 2)})
+
+
 def moving_square(count, height=48, width=64):
     for i in range(count):
         frame = numpy.full((height, width, 3), 40, numpy.uint8)
@@ -239,6 +282,10 @@ def test_the_asyncio_client_does_the_same(server, clip, tmp_path):
             assert sha256_of(out) == job.result_sha256
             names = [j.name async for j in client.jobs(labels={"suite": "aio"})]
             assert names == [job.name]
+            longer = make_clip(str(tmp_path / "longer.mp4"), frames=40)
+            measured = await client.analyze(longer, regions={"centre": (16, 12, 32, 24)})
+            report = await measured.report(timeout=120)
+            assert report["regions"][0]["name"] == "centre" and report["frames"] == 40
             results = [r async for r in client.stream(moving_square(6), alpha=2,
                                                       max_frames_in_flight=2)]
             assert [r.sequence for r in results] == list(range(6))

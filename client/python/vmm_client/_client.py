@@ -7,6 +7,7 @@ import dataclasses
 import datetime
 import enum
 import hashlib
+import json
 import os
 import threading
 import time
@@ -123,6 +124,42 @@ def resumable(error: grpc.RpcError, resuming: bool) -> bool:
         return True
     return (resuming and code == grpc.StatusCode.FAILED_PRECONDITION
             and "resume from offset" in (error.details() or ""))
+
+
+def input_name(source, filename: Optional[str]) -> Optional[str]:
+    """The input's file name for the job: `filename`, else the path's or the file object's."""
+    if filename:
+        return filename
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else None
+
+
+def analysis_spec(regions: Optional[Mapping[str, Tuple[int, int, int, int]]],
+                  sample_rate_hz: Optional[float], mm_per_pixel: float,
+                  max_peaks: Optional[int], max_frames: int) -> pb.AnalysisSpec:
+    """The AnalysisSpec of a measurement job (the server checks every value)."""
+    spec = pb.AnalysisSpec(mm_per_pixel=mm_per_pixel, max_frames=max_frames)
+    for name, box in (regions or {}).items():
+        try:
+            x, y, width, height = (int(v) for v in box)
+        except (TypeError, ValueError):
+            raise InvalidArgument(f"region {name!r} must be (x, y, width, height), got "
+                                  f"{box!r}") from None
+        spec.regions.add(name=name, x=x, y=y, width=width, height=height)
+    if sample_rate_hz is not None:
+        spec.sample_rate_hz = sample_rate_hz
+    if max_peaks is not None:
+        spec.max_peaks = max_peaks
+    return spec
+
+
+def parse_report(name: str, data: bytes, sha256: str) -> dict:
+    """A measurement job's JSON report from its downloaded bytes, checked against `sha256`."""
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise DataLoss(f"the report of {name} does not match the server's SHA-256 ({sha256})")
+    return json.loads(data)
 
 
 def progress_of(event: pb.JobEvent) -> Progress:
@@ -297,6 +334,26 @@ class Job(JobFields):
         self._check(check)
         return self
 
+    def report(self, timeout: Optional[float] = None) -> dict:
+        """A measurement job's JSON report (what `vmm analyze --json` prints), as a dict: waits
+        for the job (JobFailed if it fails), then reads the report from the server."""
+        self.wait(timeout=timeout)
+        attempt = 0
+        while True:
+            data, sha256 = bytearray(), ""
+            try:
+                for message in self._client._stub.DownloadResult(
+                        pb.DownloadResultRequest(name=self.name),
+                        metadata=self._client._metadata):
+                    sha256 = message.sha256 or sha256
+                    data += message.chunk
+                return parse_report(self.name, bytes(data), sha256)
+            except grpc.RpcError as error:
+                attempt += 1
+                if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:
+                    raise _errors.from_rpc_error(error) from None
+                time.sleep(backoff(attempt))
+
     def download(self, path: Union[str, "os.PathLike[str]"]) -> str:
         """Downloads the result of a SUCCEEDED job to `path` and returns the path.
 
@@ -440,29 +497,47 @@ class Client:
                                 sample_rate_hz=sample_rate_hz, filter=filter, order=order,
                                 taps=taps, reference_frame=reference_frame,
                                 no_chroma_limit=no_chroma_limit)
+        spec = job_spec(params, output_format=output_format, display_name=display_name,
+                        labels=labels, filename=input_name(source, filename))
+        return self._submit_spec(spec, source, server_path)
+
+    def analyze(self, source: Optional[Source] = None, *,
+                regions: Optional[Mapping[str, Tuple[int, int, int, int]]] = None,
+                sample_rate_hz: Optional[float] = None, mm_per_pixel: float = 0.0,
+                max_peaks: Optional[int] = None, max_frames: int = 0, display_name: str = "",
+                labels: Optional[Mapping[str, str]] = None, filename: Optional[str] = None,
+                server_path: Optional[str] = None) -> Job:
+        """Uploads a video for a measurement job (what `vmm analyze` does) and returns the job;
+        `job.report()` waits for it and returns the JSON report as a dict.
+
+        `regions` maps names to (x, y, width, height) in pixels; the whole frame is always
+        measured. `sample_rate_hz` is the capture rate (default: the video's frame rate);
+        `mm_per_pixel` adds millimetres to the report. Uploads as submit() does.
+        """
+        spec = job_spec(pb.MagnifyParams(), output_format="mp4", display_name=display_name,
+                        labels=labels, filename=input_name(source, filename))
+        spec.analysis.CopyFrom(analysis_spec(regions, sample_rate_hz, mm_per_pixel, max_peaks,
+                                             max_frames))
+        return self._submit_spec(spec, source, server_path)
+
+    def _submit_spec(self, spec: pb.JobSpec, source: Optional[Source],
+                     server_path: Optional[str]) -> Job:
+        """Submits `spec` with the input from `source` or `server_path`."""
         if server_path is not None:
-            spec = job_spec(params, output_format=output_format, display_name=display_name,
-                            labels=labels, filename=filename)
             spec.server_path = server_path
             return self._submit_stream(spec, None, 0)
         if source is None:
             raise InvalidArgument("submit needs a source (a path or a binary file) or server_path")
         if isinstance(source, (str, os.PathLike)):
             with open(source, "rb") as f:
-                return self._submit_file(f, params, output_format, display_name, labels,
-                                         filename or os.fspath(source))
-        return self._submit_file(source, params, output_format, display_name, labels,
-                                 filename or getattr(source, "name", None))
+                return self._submit_file(f, spec)
+        return self._submit_file(source, spec)
 
-    def _submit_file(self, file: BinaryIO, params: pb.MagnifyParams, output_format: str,
-                     display_name: str, labels: Optional[Mapping[str, str]],
-                     filename: Optional[str]) -> Job:
-        """submit() for an open, seekable binary file and a ready MagnifyParams message."""
+    def _submit_file(self, file: BinaryIO, spec: pb.JobSpec) -> Job:
+        """Uploads an open, seekable binary file for `spec` (its input fields filled here)."""
         if not file.seekable():
             raise InvalidArgument("the file to upload must be seekable (a file on disk)")
         start = file.tell()
-        spec = job_spec(params, output_format=output_format, display_name=display_name,
-                        labels=labels, filename=filename if isinstance(filename, str) else None)
         spec.input_size_bytes, spec.input_sha256 = file_digest(file)
         spec.upload_id = uuid.uuid4().hex
         attempt = 0

@@ -24,9 +24,10 @@ import grpc.aio
 
 from vmm_client import _errors
 from vmm_client._client import (_CHANNEL_OPTIONS, CHUNK_BYTES, JobFields, JobState, LiveResult,
-                                Progress, Source, backoff, check_frame, file_digest,
-                                finish_download, live_config, live_result, parse_state,
-                                progress_of, resumable, retry_live)
+                                Progress, Source, analysis_spec, backoff, check_frame,
+                                file_digest, finish_download, input_name, live_config,
+                                live_result, parse_report, parse_state, progress_of, resumable,
+                                retry_live)
 from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, NotFound
 from vmm_client._params import job_spec, magnify_params
 from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
@@ -84,6 +85,25 @@ class AsyncJob(JobFields):
                 await asyncio.sleep(backoff(attempt))
         self._check(check)
         return self
+
+    async def report(self, timeout: Optional[float] = None) -> dict:
+        """A measurement job's JSON report as a dict; as vmm_client.Job.report."""
+        await self.wait(timeout=timeout)
+        attempt = 0
+        while True:
+            data, sha256 = bytearray(), ""
+            try:
+                async for message in self._client._stub.DownloadResult(
+                        pb.DownloadResultRequest(name=self.name),
+                        metadata=self._client._metadata):
+                    sha256 = message.sha256 or sha256
+                    data += message.chunk
+                return parse_report(self.name, bytes(data), sha256)
+            except grpc.RpcError as error:
+                attempt += 1
+                if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:
+                    raise _errors.from_rpc_error(error) from None
+                await asyncio.sleep(backoff(attempt))
 
     async def download(self, path: Union[str, "os.PathLike[str]"]) -> str:
         """Downloads the result; resumable and checked, as vmm_client.Job.download."""
@@ -199,16 +219,29 @@ class AsyncClient:
                                 sample_rate_hz=sample_rate_hz, filter=filter, order=order,
                                 taps=taps, reference_frame=reference_frame,
                                 no_chroma_limit=no_chroma_limit)
+        spec = job_spec(params, output_format=output_format, display_name=display_name,
+                        labels=labels, filename=input_name(source, filename))
+        return await self._submit_spec(spec, source, server_path)
+
+    async def analyze(self, source: Optional[Source] = None, *,
+                      regions: Optional[Mapping[str, Tuple[int, int, int, int]]] = None,
+                      sample_rate_hz: Optional[float] = None, mm_per_pixel: float = 0.0,
+                      max_peaks: Optional[int] = None, max_frames: int = 0,
+                      display_name: str = "", labels: Optional[Mapping[str, str]] = None,
+                      filename: Optional[str] = None,
+                      server_path: Optional[str] = None) -> AsyncJob:
+        """A measurement job; as vmm_client.Client.analyze (`await job.report()` for the dict)."""
+        spec = job_spec(pb.MagnifyParams(), output_format="mp4", display_name=display_name,
+                        labels=labels, filename=input_name(source, filename))
+        spec.analysis.CopyFrom(analysis_spec(regions, sample_rate_hz, mm_per_pixel, max_peaks,
+                                             max_frames))
+        return await self._submit_spec(spec, source, server_path)
+
+    async def _submit_spec(self, spec: pb.JobSpec, source: Optional[Source],
+                           server_path: Optional[str]) -> AsyncJob:
+        """Submits `spec` with the input from `source` or `server_path`."""
         if source is None and server_path is None:
             raise InvalidArgument("submit needs a source (a path or a binary file) or server_path")
-        if server_path is not None:
-            filename = filename or None
-        elif isinstance(source, (str, os.PathLike)):
-            filename = filename or os.fspath(source)
-        else:
-            filename = filename or getattr(source, "name", None)
-        spec = job_spec(params, output_format=output_format, display_name=display_name,
-                        labels=labels, filename=filename if isinstance(filename, str) else None)
         if server_path is not None:
             spec.server_path = server_path
             try:
