@@ -153,7 +153,8 @@ absl::Status CheckAnalyzeOptions(const AnalyzeOptions& options, const media::Vid
 }
 
 absl::StatusOr<VideoAnalysis> AnalyzeVideo(const std::string& path, const AnalyzeOptions& options,
-                                           const AnalyzeProgress& progress) {
+                                           const AnalyzeProgress& progress,
+                                           const std::atomic<bool>* stop) {
   absl::StatusOr<std::unique_ptr<media::VideoReader>> reader = media::VideoReader::Open(path);
   if (!reader.ok()) return reader.status();
   const media::VideoInfo info = (*reader)->info();
@@ -165,6 +166,9 @@ absl::StatusOr<VideoAnalysis> AnalyzeVideo(const std::string& path, const Analyz
   media::Frame frame;
   int64_t done = 0;
   while (options.max_frames <= 0 || done < options.max_frames) {
+    if (stop != nullptr && stop->load()) {
+      return absl::CancelledError(absl::StrCat("stopped after ", done, " frames"));
+    }
     absl::StatusOr<bool> more = (*reader)->Read(&frame);
     if (!more.ok()) return more.status();
     if (!*more) break;

@@ -8,6 +8,7 @@
 // thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -59,9 +60,11 @@ using AnalyzeProgress = std::function<void(int64_t done, int64_t total)>;
 absl::Status CheckAnalyzeOptions(const AnalyzeOptions& options, const media::VideoInfo& info);
 
 // Analyses the video at `path`: CheckAnalyzeOptions' errors; FAILED_PRECONDITION when it has
-// fewer than kMinSpectrumSamples frames; the reader's errors for a file that is no video.
+// fewer than kMinSpectrumSamples frames; the reader's errors for a file that is no video;
+// CANCELLED as soon as `stop` (if given) is set, checked before every frame.
 absl::StatusOr<VideoAnalysis> AnalyzeVideo(const std::string& path, const AnalyzeOptions& options,
-                                           const AnalyzeProgress& progress = nullptr);
+                                           const AnalyzeProgress& progress = nullptr,
+                                           const std::atomic<bool>* stop = nullptr);
 
 // The same on frames already decoded (luma), captured at `sample_rate_hz` (> 0).
 absl::StatusOr<VideoAnalysis> AnalyzeFrames(const std::vector<LumaImage>& frames,

@@ -9,11 +9,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/analysis_limits.h"
 
 namespace vmm::analysis {
 
 // The fewest samples a spectrum is computed from.
-inline constexpr int kMinSpectrumSamples = 16;
+inline constexpr int kMinSpectrumSamples = common::kMinFrames;
 
 // Amplitude against frequency: bin k is k * bin_hz, k = 0 .. N/2.
 struct Spectrum {

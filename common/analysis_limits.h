@@ -6,6 +6,11 @@ namespace vmm::common {
 
 // The smallest region side measured (pixels): smaller ones hold too little texture.
 inline constexpr int kMinRegionSide = 4;
+// Largest x, y, width or height of a region (beyond every frame's size, 16384 a side), so that
+// x + width cannot overflow.
+inline constexpr int kMaxRegionCoordinate = 1 << 16;
+// Fewest frames a spectrum is made of.
+inline constexpr int kMinFrames = 16;
 // Most regions one analysis measures.
 inline constexpr int kMaxRegions = 64;
 // Longest region name, in bytes.

@@ -389,33 +389,45 @@ void Scheduler::SendCancel(const std::string& worker_id, const std::string& job_
 
 void Scheduler::Dispatch() {
   while (assigning_ && !queued_.empty()) {
-    // The worker with the most free job slots.
+    // Workers with a free job slot, the most free first.
+    std::vector<std::pair<int, std::string>> candidates;  // (-free slots, id)
+    for (const auto& [id, candidate] : workers_) {
+      const int free = candidate.max_jobs - static_cast<int>(candidate.jobs.size());
+      if (free > 0 && !candidate.disconnecting) candidates.emplace_back(-free, id);
+    }
+    std::sort(candidates.begin(), candidates.end());
+    // For the first that can run one: the queued job it can run of the owner served longest
+    // ago (ties to the oldest job). A worker that does not measure skips measurement jobs.
     WorkerState* worker = nullptr;
     std::string worker_id;
-    int most_free = 0;
-    for (auto& [id, candidate] : workers_) {
-      const int free = candidate.max_jobs - static_cast<int>(candidate.jobs.size());
-      if (free > most_free && !candidate.disconnecting) {
-        most_free = free;
+    std::string job_id;
+    for (const auto& [ignored, id] : candidates) {
+      WorkerState& candidate = workers_[id];
+      std::tuple<int64_t, int64_t> best_key{0, 0};
+      for (const auto& [owner, jobs] : queued_) {
+        auto served = owner_last_served_.find(owner);
+        const int64_t last = served == owner_last_served_.end() ? 0 : served->second;
+        for (const auto& [sequence, queued_id] : jobs) {
+          if (active_[queued_id].record.analysis.has_value() && !candidate.measures) continue;
+          const std::tuple<int64_t, int64_t> key{last, sequence};
+          if (job_id.empty() || key < best_key) {
+            best_key = key;
+            job_id = queued_id;
+          }
+          break;  // the owner's oldest job this worker can run
+        }
+      }
+      if (!job_id.empty()) {
         worker = &candidate;
         worker_id = id;
+        break;
       }
     }
     if (worker == nullptr) return;
-    // The owner served longest ago; ties go to the oldest queued job.
-    auto served = [&](const std::string& owner, int64_t oldest_sequence) {
-      auto found = owner_last_served_.find(owner);
-      return std::make_tuple(found == owner_last_served_.end() ? 0 : found->second,
-                             oldest_sequence);
-    };
-    auto next = std::min_element(
-        queued_.begin(), queued_.end(), [&](const auto& a, const auto& b) {
-          return served(a.first, a.second.begin()->first) <
-                 served(b.first, b.second.begin()->first);
-        });
-    const std::string job_id = next->second.begin()->second;
-    next->second.erase(next->second.begin());
-    if (next->second.empty()) queued_.erase(next);
+    const JobRecord& chosen = active_[job_id].record;
+    auto owner = queued_.find(chosen.owner);
+    owner->second.erase({chosen.sequence, job_id});
+    if (owner->second.empty()) queued_.erase(owner);
     --queued_jobs_;
 
     ActiveJob& active = active_[job_id];

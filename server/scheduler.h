@@ -142,6 +142,7 @@ class Scheduler {
     std::string device;
     int max_jobs = 1;
     int max_live_sessions = 0;
+    bool measures = false;
     std::shared_ptr<WorkerLink> link;
     std::set<std::string> jobs;  // occupied job slots (leased, or cancelled and not yet acked)
     std::set<std::string> live_sessions;

@@ -23,6 +23,7 @@ std::string Scheduler::RegisterWorker(const WorkerRegistration& registration,
     worker.device = registration.device;
     worker.max_jobs = std::max(1, registration.max_jobs);
     worker.max_live_sessions = std::max(0, registration.max_live_sessions);
+    worker.measures = registration.measures;
     worker.link = std::move(link);
     worker.last_heartbeat = clock_->Now();
     metrics_->workers_connected.Set(static_cast<double>(workers_.size()));

@@ -1,5 +1,6 @@
 #include "server/validation.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <set>
@@ -71,9 +72,9 @@ absl::Status ValidateAndFillSpec(vmm::v1::JobSpec* spec) {
     return Invalid(absl::StrCat("output_format: unknown format ", spec->output_format(),
                                 " (use mp4 or mkv; json for measurement jobs)"));
   }
-  if (spec->output_format() == vmm::v1::OUTPUT_FORMAT_UNSPECIFIED) {
-    spec->set_output_format(vmm::v1::OUTPUT_FORMAT_MP4);
-  }
+  // A measurement job's result is JSON: it may say so, or leave the format out.
+  const bool format_given = spec->output_format() != vmm::v1::OUTPUT_FORMAT_UNSPECIFIED;
+  if (!format_given) spec->set_output_format(vmm::v1::OUTPUT_FORMAT_MP4);
   std::map<std::string, std::string> labels(spec->labels().begin(), spec->labels().end());
   if (absl::Status status = ValidateLabels(labels); !status.ok()) return status;
   spec->set_input_filename(
@@ -84,8 +85,7 @@ absl::Status ValidateAndFillSpec(vmm::v1::JobSpec* spec) {
     return Invalid("upload_offset must be 0 without an upload_id");
   }
   if (spec->has_analysis()) {
-    if (spec->output_format() != vmm::v1::OUTPUT_FORMAT_MP4 &&
-        spec->output_format() != vmm::v1::OUTPUT_FORMAT_JSON) {
+    if (format_given && spec->output_format() != vmm::v1::OUTPUT_FORMAT_JSON) {
       return Invalid("output_format: a measurement job's result is its JSON report");
     }
     spec->set_output_format(vmm::v1::OUTPUT_FORMAT_JSON);
@@ -113,12 +113,14 @@ absl::Status ValidateAndFillAnalysis(vmm::v1::AnalysisSpec* analysis) {
       return Invalid(absl::StrCat("analysis.regions: two regions are named ",
                                   Quoted(region.name())));
     }
+    const int largest = std::max({region.x(), region.y(), region.width(), region.height()});
     if (region.x() < 0 || region.y() < 0 || region.width() < common::kMinRegionSide ||
-        region.height() < common::kMinRegionSide) {
+        region.height() < common::kMinRegionSide || largest > common::kMaxRegionCoordinate) {
       return Invalid(absl::StrCat("analysis.regions: region ", Quoted(region.name()), " (",
                                   region.x(), ",", region.y(), ",", region.width(), ",",
-                                  region.height(), ") needs x, y >= 0 and sides of at least ",
-                                  common::kMinRegionSide, " pixels"));
+                                  region.height(), ") needs x, y >= 0, sides of at least ",
+                                  common::kMinRegionSide, " pixels and values up to ",
+                                  common::kMaxRegionCoordinate));
     }
   }
   if (analysis->has_sample_rate_hz() &&
@@ -135,9 +137,14 @@ absl::Status ValidateAndFillAnalysis(vmm::v1::AnalysisSpec* analysis) {
     return Invalid(absl::StrCat("analysis.max_peaks must be 1 to ", common::kMaxPeaks, ", got ",
                                 analysis->max_peaks()));
   }
-  if (analysis->max_frames() < 0) {
-    return Invalid(absl::StrCat("analysis.max_frames must be 0 (every frame) or more, got ",
-                                analysis->max_frames()));
+  if (analysis->max_frames() < 0 ||
+      (analysis->max_frames() > 0 && analysis->max_frames() < common::kMinFrames)) {
+    return Invalid(absl::StrCat("analysis.max_frames must be 0 (every frame) or at least ",
+                                common::kMinFrames, ", got ", analysis->max_frames()));
+  }
+  if (analysis->mm_per_pixel() > 1e6) {
+    return Invalid(absl::StrCat("analysis.mm_per_pixel must be at most 1e6, got ",
+                                analysis->mm_per_pixel()));
   }
   return absl::OkStatus();
 }

@@ -19,6 +19,7 @@ struct WorkerRegistration {
   std::string device;         // "cpu", "cuda:0", ...
   int max_jobs = 1;           // jobs at once; below 1 counts as 1
   int max_live_sessions = 0;  // live sessions at once; below 0 counts as 0
+  bool measures = false;      // takes measurement jobs (JobRecord::analysis)
 };
 
 // A worker's periodic "I am alive".

@@ -10,6 +10,7 @@ WorkerRegistration RegistrationFromProto(const vmm::v1::Register& message) {
   registration.device = message.device();
   registration.max_jobs = message.max_jobs();
   registration.max_live_sessions = message.max_live_sessions();
+  registration.measures = message.measures();
   return registration;
 }
 

@@ -53,6 +53,7 @@ absl::Status ControlSession::Run(bool* registered) {
   reg->set_batch_size(options.batch_size);
   reg->set_max_jobs(1);
   reg->set_max_live_sessions(worker_.max_live_sessions);
+  reg->set_measures(true);  // runs measurement jobs (JobRunner::Measure)
   reg->set_version(VMM_VERSION);
   vmm::v1::ServerMessage reply;
   const bool sent = Send(hello);

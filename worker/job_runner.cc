@@ -209,12 +209,12 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Measure(const vmm::v1::Assignme
   }
   options.sample_rate_hz = spec.has_sample_rate_hz() ? spec.sample_rate_hz() : 0;
   options.max_peaks = spec.max_peaks() > 0 ? spec.max_peaks() : common::kDefaultPeaks;
-  // The server's frame limit caps what is measured.
+  // The server's frame limit: a longer input fails the job, as a magnification's does (one
+  // frame past the limit is read to tell).
+  const int64_t limit = assignment.max_frames();
   options.max_frames = spec.max_frames();
-  if (assignment.max_frames() > 0 &&
-      (options.max_frames == 0 || options.max_frames > assignment.max_frames())) {
-    options.max_frames = assignment.max_frames();
-  }
+  const bool capped = limit > 0 && (options.max_frames == 0 || options.max_frames > limit);
+  if (capped) options.max_frames = limit + 1;
   // A region outside the frame, fs unknown: INVALID_ARGUMENT naming it fails the job.
   if (absl::Status usable = analysis::CheckAnalyzeOptions(options, info); !usable.ok()) {
     return usable;
@@ -222,13 +222,18 @@ absl::StatusOr<vmm::v1::JobSucceeded> JobRunner::Measure(const vmm::v1::Assignme
   int64_t frames_counted = 0;
   absl::StatusOr<analysis::VideoAnalysis> measured =
       analysis::AnalyzeVideo(input, options, [&](int64_t done, int64_t total) {
-        reporter.Update(done, total, 0, "measuring");
+        reporter.Update(done, options.max_frames > 0 && total > options.max_frames
+                                  ? options.max_frames
+                                  : total,
+                        0, "measuring");
         metrics_.AddFrames(done - frames_counted);
         frames_counted = done;
-      });
-  // (Measuring is fast and not interruptible: a stop asked meanwhile applies here.)
-  if (control.reason() != StopReason::kNone) return absl::CancelledError("the job was stopped");
+      }, control.flag());
   if (!measured.ok()) return measured.status();
+  if (capped && measured->frames > limit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the input has more than ", limit, " frames, the server's limit"));
+  }
   std::error_code ignored;
   std::filesystem::remove(input, ignored);
   const std::string shown =

@@ -79,7 +79,9 @@ TEST_F(JobStoreTest, AMeasurementJobKeepsItsAnalysis) {
   EXPECT_EQ(got->analysis->regions(0).width(), 96);
   EXPECT_EQ(got->analysis->sample_rate_hz(), 1900);
   EXPECT_EQ(got->output_format, vmm::v1::OUTPUT_FORMAT_JSON);
-  EXPECT_FALSE(store_->Get("a1")->analysis.has_value());
+  absl::StatusOr<JobRecord> plain = store_->Get("a1");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(plain->analysis.has_value());
 }
 
 // A store made before measurement jobs existed (no analysis column) opens, keeps its jobs, and
@@ -95,13 +97,17 @@ TEST_F(JobStoreTest, AStoreWithoutTheAnalysisColumnGetsIt) {
       << sqlite3_errmsg(db);
   sqlite3_close(db);
   Reopen();
-  ASSERT_TRUE(store_->Get("o1").ok());
-  EXPECT_FALSE(store_->Get("o1")->analysis.has_value());
+  absl::StatusOr<JobRecord> kept = store_->Get("o1");
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_FALSE(kept->analysis.has_value());
   JobRecord measured = MakeJob("m2", "alice");
   measured.analysis.emplace();
   measured.analysis->set_max_peaks(3);
   ASSERT_TRUE(store_->Insert(&measured).ok());
-  EXPECT_EQ(store_->Get("m2")->analysis->max_peaks(), 3);
+  absl::StatusOr<JobRecord> got = store_->Get("m2");
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_TRUE(got->analysis.has_value());
+  EXPECT_EQ(got->analysis->max_peaks(), 3);
 }
 
 TEST_F(JobStoreTest, MissingJobIsNotFoundAndNamed) {

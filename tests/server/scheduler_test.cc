@@ -176,12 +176,13 @@ class SchedulerTest : public ::testing::Test {
     clock_.Advance(absl::Seconds(1));
   }
   std::string Register(const std::shared_ptr<FakeLink>& link, int max_jobs = 1,
-                       int max_live = 0) {
+                       int max_live = 0, bool measures = true) {
     WorkerRegistration registration;
     registration.name = "w";
     registration.device = "cpu";
     registration.max_jobs = max_jobs;
     registration.max_live_sessions = max_live;
+    registration.measures = measures;
     link->settle = [this]() { scheduler_->Flush(); };
     const std::string worker_id = scheduler_->RegisterWorker(registration, link);
     scheduler_->Flush();  // what registering assigned is sent, and its leases run from now
@@ -583,6 +584,25 @@ TEST_F(SchedulerTest, ALeaseStartsWhenTheAssignmentIsSent) {
   clock_.Advance(absl::Seconds(2));
   scheduler_->Tick();
   EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
+}
+
+// A worker that does not measure (an older one) is given no measurement job, and the jobs
+// behind one still reach it.
+TEST_F(SchedulerTest, MeasurementJobsGoOnlyToWorkersThatMeasure) {
+  JobRecord measure;
+  measure.id = "m1";
+  measure.owner = "alice";
+  measure.analysis.emplace();
+  ASSERT_TRUE(scheduler_->AddJob(&measure).ok());
+  clock_.Advance(absl::Seconds(1));
+  Submit("a1", "alice");
+  auto old = std::make_shared<FakeLink>();
+  Register(old, /*max_jobs=*/2, /*max_live=*/0, /*measures=*/false);
+  EXPECT_EQ(old->AssignedJobs(), std::vector<std::string>{"a1"});
+  auto current = std::make_shared<FakeLink>();
+  Register(current);
+  EXPECT_EQ(current->AssignedJobs(), std::vector<std::string>{"m1"});
+  EXPECT_EQ(Job("m1").state, JobState::kRunning);
 }
 
 }  // namespace

@@ -120,8 +120,6 @@ TEST(ValidateSpecTest, LabelsUploadIdsAndNames) {
   ExpectInvalid(ParseJobName("").status(), "not a job name");
 }
 
-// An error quotes user text bounded and printable: a status travels in a header of limited size
-// (a 9,000-character name once came back as RESOURCE_EXHAUSTED), and a terminal shows it.
 // A measurement job: its output is JSON and its params are dropped; what the server can check
 // of its regions and numbers it checks, naming the field.
 TEST(ValidateSpecTest, MeasurementJobs) {
@@ -146,8 +144,13 @@ TEST(ValidateSpecTest, MeasurementJobs) {
   vmm::v1::AnalysisSpec small = spec.analysis();
   small.mutable_regions(0)->set_width(3);
   EXPECT_EQ(refused(small),
-            "analysis.regions: region \"clock\" (0,0,3,32) needs x, y >= 0 and sides of at "
-            "least 4 pixels");
+            "analysis.regions: region \"clock\" (0,0,3,32) needs x, y >= 0, sides of at least "
+            "4 pixels and values up to 65536");
+  vmm::v1::AnalysisSpec far = spec.analysis();
+  far.mutable_regions(0)->set_x(2147483600);  // x + width would overflow
+  EXPECT_EQ(refused(far),
+            "analysis.regions: region \"clock\" (2147483600,0,96,32) needs x, y >= 0, sides of "
+            "at least 4 pixels and values up to 65536");
   vmm::v1::AnalysisSpec twice = spec.analysis();
   *twice.add_regions() = twice.regions(0);
   EXPECT_EQ(refused(twice), "analysis.regions: two regions are named \"clock\"");
@@ -164,6 +167,9 @@ TEST(ValidateSpecTest, MeasurementJobs) {
   vmm::v1::AnalysisSpec scale = spec.analysis();
   scale.set_mm_per_pixel(-1);
   EXPECT_EQ(refused(scale), "analysis.mm_per_pixel must be 0 or more, got -1");
+  vmm::v1::AnalysisSpec frames = spec.analysis();
+  frames.set_max_frames(10);
+  EXPECT_EQ(refused(frames), "analysis.max_frames must be 0 (every frame) or at least 16, got 10");
   vmm::v1::AnalysisSpec many;
   for (int i = 0; i < 65; ++i) {
     vmm::v1::AnalysisSpec::Region* r = many.add_regions();
@@ -172,13 +178,23 @@ TEST(ValidateSpecTest, MeasurementJobs) {
     r->set_height(8);
   }
   EXPECT_EQ(refused(many), "analysis.regions: at most 64 regions, got 65");
-  // JSON is only a measurement job's output.
+  // A measurement job may say JSON or leave the format out, nothing else; JSON is only a
+  // measurement job's output.
+  vmm::v1::JobSpec json = spec;
+  json.set_output_format(vmm::v1::OUTPUT_FORMAT_JSON);
+  EXPECT_TRUE(ValidateAndFillSpec(&json).ok());
+  vmm::v1::JobSpec mkv = spec;
+  mkv.set_output_format(vmm::v1::OUTPUT_FORMAT_MKV);
+  EXPECT_EQ(ValidateAndFillSpec(&mkv).message(),
+            "output_format: a measurement job's result is its JSON report");
   vmm::v1::JobSpec magnify;
   magnify.set_output_format(vmm::v1::OUTPUT_FORMAT_JSON);
   EXPECT_EQ(ValidateAndFillSpec(&magnify).message(),
             "output_format: JSON is the result of a measurement job (set analysis)");
 }
 
+// An error quotes user text bounded and printable: a status travels in a header of limited size
+// (a 9,000-character name once came back as RESOURCE_EXHAUSTED), and a terminal shows it.
 TEST(ValidationTest, ErrorsQuoteAtMost64CharactersOfUserTextWithoutControlCharacters) {
   const std::string long_name = "jobs/" + std::string(9000, 'x');
   const absl::Status status = ParseJobName(long_name).status();

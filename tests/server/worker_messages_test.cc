@@ -15,11 +15,13 @@ TEST(WorkerMessagesTest, InboundMessagesKeepEveryField) {
   register_message.set_device("cuda:0");
   register_message.set_max_jobs(2);
   register_message.set_max_live_sessions(4);
+  register_message.set_measures(true);
   const WorkerRegistration registration = RegistrationFromProto(register_message);
   EXPECT_EQ(registration.name, "gpu-3");
   EXPECT_EQ(registration.device, "cuda:0");
   EXPECT_EQ(registration.max_jobs, 2);
   EXPECT_EQ(registration.max_live_sessions, 4);
+  EXPECT_TRUE(registration.measures);
 
   vmm::v1::Heartbeat heartbeat_message;
   heartbeat_message.add_job_ids("a");

@@ -8,6 +8,7 @@ import datetime
 import enum
 import hashlib
 import json
+import operator
 import os
 import threading
 import time
@@ -19,7 +20,7 @@ import grpc
 
 from vmm_client import _errors
 from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, JobFailed
-from vmm_client._params import job_spec, magnify_params
+from vmm_client._params import MEASUREMENT_FORMAT, job_spec, magnify_params
 from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
 from vmm_client._proto.vmm.v1 import magnification_pb2_grpc as pb_grpc
 
@@ -143,11 +144,11 @@ def analysis_spec(regions: Optional[Mapping[str, Tuple[int, int, int, int]]],
     spec = pb.AnalysisSpec(mm_per_pixel=mm_per_pixel, max_frames=max_frames)
     for name, box in (regions or {}).items():
         try:
-            x, y, width, height = (int(v) for v in box)
+            x, y, width, height = (operator.index(v) for v in box)
+            spec.regions.add(name=name, x=x, y=y, width=width, height=height)
         except (TypeError, ValueError):
-            raise InvalidArgument(f"region {name!r} must be (x, y, width, height), got "
-                                  f"{box!r}") from None
-        spec.regions.add(name=name, x=x, y=y, width=width, height=height)
+            raise InvalidArgument(f"region {name!r} must be (x, y, width, height) in whole "
+                                  f"pixels, got {box!r}") from None
     if sample_rate_hz is not None:
         spec.sample_rate_hz = sample_rate_hz
     if max_peaks is not None:
@@ -269,6 +270,13 @@ class JobFields:
         return (f"{type(self).__name__}({self.name!r}, {self.state.name}, "
                 f"{self.frames_done}/{self.frames_total})")
 
+    def _check_measurement(self) -> None:
+        """FailedPrecondition unless this is a measurement job (its result is a video)."""
+        if not self._message.HasField("analysis"):
+            raise _errors.FailedPrecondition(
+                f"job {self.name} magnifies; only a measurement job (Client.analyze) has a "
+                "report")
+
     def _check(self, check: bool) -> None:
         """With `check`, JobFailed for a job that ended FAILED or CANCELLED."""
         if check and self.state == JobState.FAILED:
@@ -336,7 +344,9 @@ class Job(JobFields):
 
     def report(self, timeout: Optional[float] = None) -> dict:
         """A measurement job's JSON report (what `vmm analyze --json` prints), as a dict: waits
-        for the job (JobFailed if it fails), then reads the report from the server."""
+        for the job (JobFailed if it fails), then reads the report from the server.
+        FailedPrecondition for a magnification job."""
+        self._check_measurement()
         self.wait(timeout=timeout)
         attempt = 0
         while True:
@@ -516,8 +526,10 @@ class Client:
         """
         spec = job_spec(pb.MagnifyParams(), output_format="mp4", display_name=display_name,
                         labels=labels, filename=input_name(source, filename))
+        spec.output_format = MEASUREMENT_FORMAT
         spec.analysis.CopyFrom(analysis_spec(regions, sample_rate_hz, mm_per_pixel, max_peaks,
                                              max_frames))
+        spec.analysis.SetInParent()  # present even with every option left out
         return self._submit_spec(spec, source, server_path)
 
     def _submit_spec(self, spec: pb.JobSpec, source: Optional[Source],

@@ -12,6 +12,9 @@ MODES = {"static": pb.MODE_STATIC, "dynamic": pb.MODE_DYNAMIC, "temporal": pb.MO
 FILTERS = {"fir": pb.FILTER_FIR, "butter": pb.FILTER_BUTTERWORTH,
            "iir": pb.FILTER_DIFFERENCE_OF_IIR}
 OUTPUT_FORMATS = {"mp4": pb.OUTPUT_FORMAT_MP4, "mkv": pb.OUTPUT_FORMAT_MKV}
+# A measurement job's: an older server, which knows no measurement jobs, refuses it rather than
+# magnifying the video instead.
+MEASUREMENT_FORMAT = pb.OUTPUT_FORMAT_JSON
 
 
 def _choice(name: str, value: str, choices: Mapping[str, int]) -> int:

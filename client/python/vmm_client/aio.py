@@ -29,7 +29,7 @@ from vmm_client._client import (_CHANNEL_OPTIONS, CHUNK_BYTES, JobFields, JobSta
                                 live_result, parse_report, parse_state, progress_of, resumable,
                                 retry_live)
 from vmm_client._errors import DataLoss, DeadlineExceeded, InvalidArgument, NotFound
-from vmm_client._params import job_spec, magnify_params
+from vmm_client._params import MEASUREMENT_FORMAT, job_spec, magnify_params
 from vmm_client._proto.vmm.v1 import magnification_pb2 as pb
 from vmm_client._proto.vmm.v1 import magnification_pb2_grpc as pb_grpc
 
@@ -88,6 +88,7 @@ class AsyncJob(JobFields):
 
     async def report(self, timeout: Optional[float] = None) -> dict:
         """A measurement job's JSON report as a dict; as vmm_client.Job.report."""
+        self._check_measurement()
         await self.wait(timeout=timeout)
         attempt = 0
         while True:
@@ -233,8 +234,10 @@ class AsyncClient:
         """A measurement job; as vmm_client.Client.analyze (`await job.report()` for the dict)."""
         spec = job_spec(pb.MagnifyParams(), output_format="mp4", display_name=display_name,
                         labels=labels, filename=input_name(source, filename))
+        spec.output_format = MEASUREMENT_FORMAT
         spec.analysis.CopyFrom(analysis_spec(regions, sample_rate_hz, mm_per_pixel, max_peaks,
                                              max_frames))
+        spec.analysis.SetInParent()  # present even with every option left out
         return await self._submit_spec(spec, source, server_path)
 
     async def _submit_spec(self, spec: pb.JobSpec, source: Optional[Source],
