@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +23,11 @@
 #include "client/exit_codes.h"
 #include "common/quoted.h"
 #include "client/progress_display.h"
+#include "client/remote/connection.h"
+#include "client/remote/download.h"
+#include "client/remote/rpc_errors.h"
+#include "client/remote/upload.h"
+#include "client/remote/watch.h"
 #include "media/video_reader.h"
 
 namespace vmm::client {
@@ -41,6 +47,10 @@ struct AnalyzeFlags {
   std::string plot_dir;
   bool json = false;
   bool quiet = false;
+  // Measure on this server as a measurement job instead of here (empty: here).
+  std::string server;
+  std::string token;
+  std::string tls_ca;
 };
 
 // "NAME=x,y,w,h" or "x,y,w,h" (named roiN). INVALID_ARGUMENT quoting the text otherwise.
@@ -227,49 +237,60 @@ absl::Status WritePlots(const std::string& folder, const analysis::VideoAnalysis
   return absl::OkStatus();
 }
 
-void PrintSummary(const AnalyzeFlags& flags, const analysis::VideoAnalysis& analysis) {
-  const double fs = analysis.sample_rate_hz;
+// The summary a person reads, from the report (analysis::ReportJson): the same whether the
+// video was measured here or by the service.
+void PrintSummary(const std::string& input, const nlohmann::json& report) {
+  const double mm_per_pixel = report.value("mm_per_pixel", 0.0);
+  const int64_t frames = report["frames"].get<int64_t>();
   std::cout << absl::StrFormat("%s: %dx%d, %d frames at fs %.6g Hz; spectra in bins of %.4g Hz\n",
-                               flags.input, analysis.width, analysis.height, analysis.frames, fs,
-                               analysis.whole_frame.bin_hz);
-  std::cout << absl::StrFormat("whole frame (%d textured blocks):", analysis.whole_frame_blocks);
-  if (analysis.whole_frame_peaks.empty()) std::cout << " no peak above the noise floor";
-  for (const analysis::Peak& peak : analysis.whole_frame_peaks) {
-    std::cout << absl::StrFormat(" %.4g Hz (%s)", peak.frequency_hz,
-                                 Length(peak.amplitude, flags.mm_per_pixel));
+                               input, report["width"].get<int>(), report["height"].get<int>(),
+                               frames, report["sample_rate_hz"].get<double>(),
+                               report["bin_hz"].get<double>());
+  const nlohmann::json& whole = report["whole_frame"];
+  std::cout << absl::StrFormat("whole frame (%d textured blocks):",
+                               whole["textured_blocks"].get<int>());
+  if (whole["peaks"].empty()) std::cout << " no peak above the noise floor";
+  for (const nlohmann::json& peak : whole["peaks"]) {
+    std::cout << absl::StrFormat(" %.4g Hz (%s)", peak["frequency_hz"].get<double>(),
+                                 Length(peak["amplitude_px"].get<double>(), mm_per_pixel));
   }
   std::cout << "\n";
-  for (const analysis::RegionAnalysis& region : analysis.regions) {
-    const analysis::Region& r = region.region;
+  for (const nlohmann::json& region : report["regions"]) {
+    const std::vector<double> dx = region["displacement_px"]["x"].get<std::vector<double>>();
+    const std::vector<double> dy = region["displacement_px"]["y"].get<std::vector<double>>();
+    analysis::Region r{region["name"].get<std::string>(), region["x"].get<int>(),
+                       region["y"].get<int>(), region["width"].get<int>(),
+                       region["height"].get<int>()};
     std::cout << absl::StrFormat(
         "region %s (%d,%d,%d,%d): rms x %s, y %s; peak to peak x %s, y %s\n", r.name, r.x, r.y,
-        r.width, r.height, Length(analysis::Rms(region.track.dx), flags.mm_per_pixel),
-        Length(analysis::Rms(region.track.dy), flags.mm_per_pixel),
-        Length(analysis::PeakToPeak(region.track.dx), flags.mm_per_pixel),
-        Length(analysis::PeakToPeak(region.track.dy), flags.mm_per_pixel));
-    if (!region.track.textured) {
+        r.width, r.height, Length(region["rms_px"]["x"].get<double>(), mm_per_pixel),
+        Length(region["rms_px"]["y"].get<double>(), mm_per_pixel),
+        Length(analysis::PeakToPeak(dx), mm_per_pixel),
+        Length(analysis::PeakToPeak(dy), mm_per_pixel));
+    if (!region["textured"].get<bool>()) {
       std::cout << "  too flat to measure: choose a region with texture in both directions\n";
       continue;
     }
-    if (region.track.lost_frames > 0) {
+    const int lost = region["lost_frames"].get<int>();
+    if (lost > 0) {
       std::cout << absl::StrFormat(
           "  lost in %d of %d frames (its content moved more than %d px or left the region; the "
           "last good value is repeated there): choose a larger region or one that stays put\n",
-          region.track.lost_frames, analysis.frames, analysis::MaxDisplacement(r));
+          lost, frames, analysis::MaxDisplacement(r));
     }
-    if (region.peaks.empty()) {
+    if (region["peaks"].empty()) {
       std::cout << absl::StrFormat("  no peak above the noise floor (%s per bin)\n",
-                                   Length(region.noise_floor, flags.mm_per_pixel));
+                                   Length(region["noise_floor_px"].get<double>(), mm_per_pixel));
     }
-    for (const analysis::Peak& peak : region.peaks) {
-      const analysis::PeakReport report =
-          analysis::DescribePeak(peak, region.x, region.y, flags.input, fs);
+    for (const nlohmann::json& peak : region["peaks"]) {
       std::cout << absl::StrFormat(
           "  peak %.4g Hz: amplitude %s (x %.4g, y %.4g px), velocity %.4g px/s\n"
           "    band %.3g-%.3g Hz: %s\n",
-          peak.frequency_hz, Length(peak.amplitude, flags.mm_per_pixel), report.amplitude_x,
-          report.amplitude_y, 2 * kPi * peak.frequency_hz * peak.amplitude, report.band.low_hz,
-          report.band.high_hz, report.command);
+          peak["frequency_hz"].get<double>(), Length(peak["amplitude_px"].get<double>(),
+                                                     mm_per_pixel),
+          peak["amplitude_x_px"].get<double>(), peak["amplitude_y_px"].get<double>(),
+          peak["velocity_px_per_s"].get<double>(), peak["band"]["low_hz"].get<double>(),
+          peak["band"]["high_hz"].get<double>(), peak["command"].get<std::string>());
     }
   }
 }
@@ -286,6 +307,85 @@ int Fail(const AnalyzeFlags& flags, const absl::Status& status, int exit_code) {
     std::cout << error.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   }
   return exit_code;
+}
+
+// Prints the report the way the flags ask.
+void PrintReport(const AnalyzeFlags& flags, const nlohmann::json& report) {
+  if (flags.json) {
+    // Names and paths are bytes on Linux: invalid UTF-8 is replaced, not fatal.
+    std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    PrintSummary(flags.input, report);
+  }
+}
+
+// The measurement on `flags.server` as a measurement job (JobSpec.analysis): upload, follow,
+// fetch the report, print it. The input and the options were checked here already.
+int RunRemoteAnalyze(const AnalyzeFlags& flags, const analysis::AnalyzeOptions& options) {
+  const std::string command = "analyze";
+  ConnectionFlags connection_flags;
+  connection_flags.server = flags.server;
+  connection_flags.token = flags.token;
+  connection_flags.tls_ca = flags.tls_ca;
+  connection_flags.json = flags.json;
+  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(connection_flags);
+  if (!connection.ok()) return ReportError(command, connection.status(), flags.json);
+  vmm::v1::JobSpec spec;
+  spec.set_output_format(vmm::v1::OUTPUT_FORMAT_JSON);
+  vmm::v1::AnalysisSpec* analysis = spec.mutable_analysis();
+  for (const analysis::Region& region : options.regions) {
+    vmm::v1::AnalysisSpec::Region* out = analysis->add_regions();
+    out->set_name(region.name);
+    out->set_x(region.x);
+    out->set_y(region.y);
+    out->set_width(region.width);
+    out->set_height(region.height);
+  }
+  if (options.sample_rate_hz > 0) analysis->set_sample_rate_hz(options.sample_rate_hz);
+  analysis->set_mm_per_pixel(flags.mm_per_pixel);
+  analysis->set_max_peaks(options.max_peaks);
+  analysis->set_max_frames(options.max_frames);
+  const bool show = !flags.quiet && !flags.json;
+  vmm::v1::Job job;
+  {
+    ProgressDisplay progress("upload", "MiB");
+    const grpc::Status uploaded =
+        UploadJob(**connection, spec, flags.input, show ? &progress : nullptr, &job);
+    if (!uploaded.ok()) return ReportRpcError(command, uploaded, flags.json, flags.server);
+  }
+  {
+    ProgressDisplay progress("measure", "frames");
+    const grpc::Status watched =
+        WatchJobUntilFinal(**connection, job.name(), show ? &progress : nullptr, false, &job);
+    if (!watched.ok()) return ReportRpcError(command, watched, flags.json, flags.server);
+  }
+  if (job.state() != vmm::v1::Job::SUCCEEDED) {
+    const bool cancelled = job.state() == vmm::v1::Job::CANCELLED;
+    return Fail(flags,
+                absl::Status(cancelled ? absl::StatusCode::kCancelled : absl::StatusCode::kAborted,
+                             absl::StrCat(job.name(), cancelled ? " was cancelled" : " failed: ",
+                                          cancelled ? "" : job.failure_reason())),
+                cancelled ? kExitCancelled : kExitFailure);
+  }
+  const std::filesystem::path report_path =
+      std::filesystem::temp_directory_path() / absl::StrCat("vmm-analyze-", job.name().substr(5),
+                                                           "-", ::getpid(), ".json");
+  int64_t size = 0;
+  const grpc::Status downloaded =
+      DownloadJobResult(**connection, job.name(), report_path.string(), 0, nullptr, &size);
+  if (!downloaded.ok()) return ReportRpcError(command, downloaded, flags.json, flags.server);
+  std::ifstream file(report_path);
+  const nlohmann::json report = nlohmann::json::parse(file, nullptr, /*allow_exceptions=*/false);
+  file.close();
+  std::error_code ignored;
+  std::filesystem::remove(report_path, ignored);
+  if (report.is_discarded()) {
+    return Fail(flags, absl::DataLossError(absl::StrCat("the report of ", job.name(),
+                                                        " is not JSON")),
+                kExitFailure);
+  }
+  PrintReport(flags, report);
+  return kExitSuccess;
 }
 
 int RunAnalyze(const AnalyzeFlags& flags) {
@@ -312,6 +412,17 @@ int RunAnalyze(const AnalyzeFlags& flags) {
       !usable.ok()) {
     return Fail(flags, usable, kExitUsage);
   }
+  if (!flags.server.empty()) {
+    if (!flags.csv_dir.empty() || !flags.plot_dir.empty()) {
+      return Fail(flags,
+                  absl::InvalidArgumentError(
+                      "--csv and --plot need the spectra, which the service's report leaves out: "
+                      "measure here (without --server)"),
+                  kExitUsage);
+    }
+    reader->reset();
+    return RunRemoteAnalyze(flags, options);
+  }
   if ((*reader)->info().variable_frame_rate) {
     std::cerr << "vmm analyze: note: the video's frames are not evenly spaced in time; the "
                  "spectra take them as evenly spaced at fs\n";
@@ -335,14 +446,7 @@ int RunAnalyze(const AnalyzeFlags& flags) {
       return Fail(flags, written, kExitFailure);
     }
   }
-  if (flags.json) {
-    // Names and paths are bytes on Linux: invalid UTF-8 is replaced, not fatal.
-    std::cout << analysis::ReportJson(*analysis, flags.input, flags.mm_per_pixel).dump(-1, ' ', false,
-                                               nlohmann::json::error_handler_t::replace)
-              << "\n";
-  } else {
-    PrintSummary(flags, *analysis);
-  }
+  PrintReport(flags, analysis::ReportJson(*analysis, flags.input, flags.mm_per_pixel));
   return kExitSuccess;
 }
 
@@ -371,6 +475,10 @@ void AddAnalyzeCommand(CLI::App& app, CommandRegistry& registry) {
                       "frame's spectrum (created if missing)");
   command->add_flag("--json", flags->json, "Print everything as one JSON object");
   command->add_flag("-q,--quiet", flags->quiet, "No progress display");
+  command->add_option("--server", flags->server,
+                      "Measure on this vmm-server (host:port) as a measurement job, not here");
+  command->add_option("--token", flags->token, "Bearer token for --server")->envname("VMM_TOKEN");
+  command->add_option("--tls-ca", flags->tls_ca, "PEM file of CA certificates for --server");
   registry.Add(command, [flags] { return RunAnalyze(*flags); });
 }
 
