@@ -33,8 +33,6 @@
 namespace vmm::client {
 namespace {
 
-constexpr double kPi = 3.14159265358979323846;
-
 // Everything `vmm analyze` was given.
 struct AnalyzeFlags {
   std::string input;

@@ -83,13 +83,6 @@ struct JobPage {
   int64_t next_before_sequence = 0;  // JobQuery.before_sequence for the next page; 0: last page
 };
 
-// The oldest queued job of one owner (the scheduler's fairness works over these).
-struct OwnerQueueHead {
-  std::string owner;
-  std::string job_id;
-  int64_t sequence = 0;
-};
-
 // Durable job records.
 class JobStore {
  public:
@@ -105,12 +98,8 @@ class JobStore {
                                                    const std::string& upload_id) = 0;
   // Returns the jobs matching `query`, newest first.
   virtual absl::StatusOr<JobPage> List(const JobQuery& query) = 0;
-  // Returns, for every owner with a QUEUED job, its oldest one.
-  virtual absl::StatusOr<std::vector<OwnerQueueHead>> QueueHeads() = 0;
   // Counts the owner's QUEUED and RUNNING jobs.
   virtual absl::StatusOr<int64_t> CountActive(const std::string& owner) = 0;
-  // Counts all jobs in each state (states without jobs are absent).
-  virtual absl::StatusOr<std::map<JobState, int64_t>> CountByState() = 0;
   // Replaces every mutable field of the stored job with `job`'s, if the stored state is still
   // `expected_state`. NOT_FOUND if the job is gone; FAILED_PRECONDITION naming both states if
   // its state changed meanwhile.

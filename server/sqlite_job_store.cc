@@ -296,23 +296,6 @@ absl::StatusOr<JobPage> SqliteJobStore::List(const JobQuery& query) {
   return page;
 }
 
-absl::StatusOr<std::vector<OwnerQueueHead>> SqliteJobStore::QueueHeads() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  // SQLite returns the bare columns of the row holding MIN() in an aggregate query.
-  absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(
-      db_.get(),
-      "SELECT owner, id, MIN(sequence) FROM jobs WHERE state = 1 GROUP BY owner ORDER BY 3",
-      path_);
-  if (!statement.ok()) return statement.status();
-  std::vector<OwnerQueueHead> heads;
-  while (true) {
-    absl::StatusOr<bool> row = statement->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return heads;
-    heads.push_back({statement->ColumnText(0), statement->ColumnText(1), statement->ColumnInt(2)});
-  }
-}
-
 absl::StatusOr<int64_t> SqliteJobStore::CountActive(const std::string& owner) {
   std::lock_guard<std::mutex> lock(mutex_);
   absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(
@@ -322,20 +305,6 @@ absl::StatusOr<int64_t> SqliteJobStore::CountActive(const std::string& owner) {
   absl::StatusOr<bool> row = statement->Step();
   if (!row.ok()) return row.status();
   return statement->ColumnInt(0);
-}
-
-absl::StatusOr<std::map<JobState, int64_t>> SqliteJobStore::CountByState() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  absl::StatusOr<SqliteStatement> statement = SqliteStatement::Prepare(
-      db_.get(), "SELECT state, COUNT(*) FROM jobs GROUP BY state", path_);
-  if (!statement.ok()) return statement.status();
-  std::map<JobState, int64_t> counts;
-  while (true) {
-    absl::StatusOr<bool> row = statement->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return counts;
-    counts[static_cast<JobState>(statement->ColumnInt(0))] = statement->ColumnInt(1);
-  }
 }
 
 absl::Status SqliteJobStore::Update(const JobRecord& job, JobState expected_state) {

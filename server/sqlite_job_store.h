@@ -27,9 +27,7 @@ class SqliteJobStore : public JobStore {
   absl::StatusOr<JobRecord> FindByUploadId(const std::string& owner,
                                            const std::string& upload_id) override;
   absl::StatusOr<JobPage> List(const JobQuery& query) override;
-  absl::StatusOr<std::vector<OwnerQueueHead>> QueueHeads() override;
   absl::StatusOr<int64_t> CountActive(const std::string& owner) override;
-  absl::StatusOr<std::map<JobState, int64_t>> CountByState() override;
   absl::Status Update(const JobRecord& job, JobState expected_state) override;
   absl::Status Delete(const std::string& id) override;
 

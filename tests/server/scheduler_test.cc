@@ -107,14 +107,8 @@ class GatedStore : public JobStore {
     return store_->FindByUploadId(owner, upload_id);
   }
   absl::StatusOr<JobPage> List(const JobQuery& query) override { return store_->List(query); }
-  absl::StatusOr<std::vector<OwnerQueueHead>> QueueHeads() override {
-    return store_->QueueHeads();
-  }
   absl::StatusOr<int64_t> CountActive(const std::string& owner) override {
     return store_->CountActive(owner);
-  }
-  absl::StatusOr<std::map<JobState, int64_t>> CountByState() override {
-    return store_->CountByState();
   }
   absl::Status Update(const JobRecord& job, JobState expected_state) override {
     {
