@@ -63,6 +63,16 @@ int main(int argc, char** argv) {
   app.add_option("--metrics-port", options.metrics_port,
                  "Port of /metrics (Prometheus); -1 turns it off")
       ->capture_default_str();
+  app.add_option("--web-port", options.web.port,
+                 "Port of the web console and its JSON gateway; 0 picks a free one")
+      ->capture_default_str();
+  app.add_flag("--no-web{false}", options.web.enabled, "Do not serve the web console");
+  app.add_option("--console-dir", options.web.console_dir,
+                 "Folder of the built web console (default: the build's console/dist)");
+  app.add_option("--web-threads", options.web.threads,
+                 "Most HTTP connections the console serves at once (each open watch holds one)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--data-dir", options.data_dir, "Directory of the job database and the spool")
       ->capture_default_str();
   app.add_option("--tokens", options.tokens_file,
@@ -126,6 +136,7 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   CLI11_PARSE(app, argc, argv);
+  options.web.port_given = app.count("--web-port") > 0;
   options.scheduler.max_frame_width = options.limits.live.max_width;
   options.scheduler.max_frame_height = options.limits.live.max_height;
   if (options.worker_binary.empty()) options.worker_binary = DefaultWorkerBinary();
@@ -153,7 +164,8 @@ int main(int argc, char** argv) {
   }
   std::cout << "listening on " << host << ":" << (*server)->port() << std::endl;
   vmm::common::LogInfo(absl::StrCat("gRPC on ", options.listen_address, ":", (*server)->port(),
-                                    ", /metrics on port ", (*server)->metrics_port(), ", data in ",
+                                    ", /metrics on port ", (*server)->metrics_port(),
+                                    ", web console on port ", (*server)->web_port(), ", data in ",
                                     options.data_dir));
   int received = 0;
   sigwait(&signals, &received);

@@ -15,6 +15,25 @@
 
 namespace vmm::server {
 
+// The web console and its JSON gateway (server/web/): an HTTP server of its own, beside gRPC.
+struct WebOptions {
+  bool enabled = true;   // --no-web turns it off
+  // --web-port; 0 picks a free one. 8000 as Triton's HTTP port (8003 is taken: the first local
+  // worker's metrics port, --worker-metrics-port).
+  int port = 8000;
+  // Whether --web-port was given. A port given is required (vmm-server fails without it); the
+  // default port in use (another server on this machine, tests in parallel) only costs the
+  // console, with a warning, since the gRPC API does not need it.
+  bool port_given = false;
+  std::string console_dir;  // --console-dir: the built console; empty: the build's console/dist
+  int threads = 64;         // --web-threads: HTTP connections served at once (each watch holds one)
+  // A watch (Server-Sent Events) is ended after this long and the browser reconnects, so a
+  // browser that went away holds a thread no longer than this.
+  absl::Duration watch_period = absl::Seconds(60);
+  // Upload bytes forwarded per SubmitJob message (the API takes 64 KiB to 1 MiB).
+  int upload_chunk_bytes = 512 * 1024;
+};
+
 // vmm-server's settings.
 struct ServerOptions {
   std::string listen_address = "0.0.0.0";  // --listen
@@ -35,6 +54,7 @@ struct ServerOptions {
   int max_threads = 512;  // --max-threads: threads of the synchronous handlers (unary, uploads)
   SchedulerOptions scheduler;       // --lease, --heartbeat-interval, --max-attempts, ...
   ServerLimits limits;              // --max-upload-bytes, --max-frame-width, ...
+  WebOptions web;                   // --web-port, --no-web, --console-dir, --web-threads
 };
 
 // Parses a duration flag: Go-style ("30s", "1h30m", as absl::ParseDuration) or whole days

@@ -103,6 +103,18 @@ absl::Status ServerApp::Init() {
                                                           : exposer_->GetListeningPorts()[0];
   }
 
+  if (options_.web.enabled) {
+    absl::StatusOr<std::unique_ptr<web::WebServer>> web = web::WebServer::Start(
+        options_, auth_->enabled(), grpc_server_->InProcessChannel(grpc::ChannelArguments()));
+    if (web.ok()) {
+      web_ = *std::move(web);
+    } else if (options_.web.port_given) {
+      return web.status();
+    } else {
+      common::LogWarning(absl::StrCat("no web console: ", web.status().message()));
+    }
+  }
+
   housekeeping_ = std::thread([this]() { Housekeeping(); });
 
   if (options_.local_workers > 0) {
@@ -233,6 +245,7 @@ void ServerApp::Shutdown() {
   common::LogInfo("shutting down");
   shutting_down_.store(true);
   if (grpc_server_ != nullptr) grpc_server_->GetHealthCheckService()->SetServingStatus(false);
+  if (web_ != nullptr) web_->Stop();  // first: its calls go to the gRPC server
   if (scheduler_ != nullptr) scheduler_->Shutdown();
   if (local_workers_ != nullptr) local_workers_->Stop();
   events_.WakeAll();

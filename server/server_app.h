@@ -29,6 +29,7 @@
 #include "server/spool.h"
 #include "server/sqlite_job_store.h"
 #include "server/stream_registry.h"
+#include "server/web/web_server.h"
 #include "server/worker_service.h"
 
 namespace vmm::server {
@@ -45,6 +46,8 @@ class ServerApp {
   int port() const { return port_; }
   // The bound metrics port; -1 if /metrics is off.
   int metrics_port() const { return metrics_port_; }
+  // The web console's port; -1 with --no-web.
+  int web_port() const { return web_ != nullptr ? web_->port() : -1; }
   // Graceful shutdown: health NOT_SERVING, no new work, local workers stopped, running jobs
   // requeued, long streams ended, uploads given --shutdown-grace to finish. Blocks until done.
   void Shutdown();
@@ -76,6 +79,7 @@ class ServerApp {
   std::unique_ptr<WorkerServiceImpl> worker_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<LocalWorkers> local_workers_;
+  std::unique_ptr<web::WebServer> web_;  // the console and its JSON gateway (server/web/)
   std::atomic<bool> shutting_down_{false};
   std::atomic<bool> stop_housekeeping_{false};
   std::thread housekeeping_;
