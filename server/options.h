@@ -32,6 +32,9 @@ struct WebOptions {
   absl::Duration watch_period = absl::Seconds(60);
   // Upload bytes forwarded per SubmitJob message (the API takes 64 KiB to 1 MiB).
   int upload_chunk_bytes = 512 * 1024;
+  // After an upload is refused, up to this much of the rest of its body is read and dropped
+  // before the connection closes, so that the browser receives the refusal rather than a reset.
+  int64_t refused_body_drain_bytes = int64_t{64} << 20;
 };
 
 // vmm-server's settings.

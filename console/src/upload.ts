@@ -5,6 +5,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { ApiError, Job, JobSpec, MagnifyParams, api, authHeaders, errorFrom } from "./api";
+import { bytes } from "./format";
 
 const HASH_SLICE_BYTES = 4 << 20;
 const MAX_RESUMES = 3;
@@ -50,6 +51,11 @@ export async function uploadJob(
   params: MagnifyParams,
   progress: (p: UploadProgress) => void,
 ): Promise<Job> {
+  const { maxUploadBytes } = await api.config();
+  if (file.size > maxUploadBytes) {
+    throw new ApiError("RESOURCE_EXHAUSTED",
+      `${file.name} is ${bytes(file.size)}; this server takes files up to ${bytes(maxUploadBytes)}.`, 429);
+  }
   const spec: JobSpec = {
     displayName,
     params,

@@ -31,6 +31,7 @@ struct GatewayContext {
   bool auth_required = false;       // the server has a tokens file
   int64_t max_upload_bytes = 0;     // the server's --max-upload-bytes, for the console's check
   int upload_chunk_bytes = 512 * 1024;
+  int64_t refused_body_drain_bytes = int64_t{64} << 20;
   absl::Duration watch_period = absl::Seconds(60);
 };
 

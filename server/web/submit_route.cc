@@ -13,16 +13,31 @@
 namespace vmm::server::web {
 namespace {
 
+// Reads and drops the body (up to GatewayContext::refused_body_drain_bytes) of a refused
+// upload, so that the browser, still sending, gets the refusal instead of a reset connection.
+void DrainRefusedBody(const GatewayContext& gateway, const httplib::ContentReader& body) {
+  int64_t dropped = 0;
+  body([&](const char*, size_t length) {
+    dropped += static_cast<int64_t>(length);
+    return dropped < gateway.refused_body_drain_bytes;
+  });
+}
+
 // Streams the body into `writer`. Returns false when the browser's body broke off (the writer
-// is then cancelled by the caller); a gRPC write that fails ends reading too, and the call's
-// Finish says why.
+// is then cancelled by the caller). After a gRPC write fails, the rest of the body is read and
+// dropped as DrainRefusedBody does, and the call's Finish says why.
 bool ForwardBody(const GatewayContext& gateway, const httplib::ContentReader& body,
                  grpc::ClientWriter<vmm::v1::SubmitJobRequest>* writer, bool* writer_failed) {
   vmm::v1::SubmitJobRequest message;
   std::string& buffer = *message.mutable_chunk();
   buffer.reserve(gateway.upload_chunk_bytes);
   const size_t chunk_bytes = static_cast<size_t>(gateway.upload_chunk_bytes);
+  int64_t dropped = 0;
   const bool complete = body([&](const char* data, size_t length) {
+    if (*writer_failed) {
+      dropped += static_cast<int64_t>(length);
+      return dropped < gateway.refused_body_drain_bytes;
+    }
     while (length > 0) {
       const size_t take = std::min(length, chunk_bytes - buffer.size());
       buffer.append(data, take);
@@ -31,7 +46,7 @@ bool ForwardBody(const GatewayContext& gateway, const httplib::ContentReader& bo
       if (buffer.size() == chunk_bytes) {
         if (!writer->Write(message)) {
           *writer_failed = true;
-          return false;
+          return true;
         }
         buffer.clear();
       }
@@ -54,6 +69,7 @@ void AddSubmitRoute(const GatewayContext& gateway, httplib::Server& http) {
             FromJson(request.get_param_value("spec"), "the query parameter spec",
                      first.mutable_spec());
         !parsed.ok()) {
+      DrainRefusedBody(gateway, body);
       response.set_header("Connection", "close");
       return SendError(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                                     std::string(parsed.message())),
@@ -64,6 +80,7 @@ void AddSubmitRoute(const GatewayContext& gateway, httplib::Server& http) {
     std::unique_ptr<grpc::ClientWriter<vmm::v1::SubmitJobRequest>> writer =
         gateway.service->SubmitJob(call.context(), &job);
     bool writer_failed = !writer->Write(first);
+    if (writer_failed) DrainRefusedBody(gateway, body);
     if (!writer_failed && !ForwardBody(gateway, body, writer.get(), &writer_failed)) {
       // The browser's body broke off: cancel, so that the service keeps the bytes it has for
       // a resumable upload instead of judging an incomplete file.
@@ -75,7 +92,7 @@ void AddSubmitRoute(const GatewayContext& gateway, httplib::Server& http) {
     if (!writer_failed) writer->WritesDone();
     const grpc::Status status = writer->Finish();
     if (!status.ok()) {
-      // The rest of the body, if any, is not read: close rather than reuse the connection.
+      // The rest of the body may be unread (past the drain limit): close, do not reuse.
       response.set_header("Connection", "close");
       return SendError(status, response);
     }

@@ -72,6 +72,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   gateway.auth_required = auth_required;
   gateway.max_upload_bytes = options.limits.max_upload_bytes;
   gateway.upload_chunk_bytes = options.web.upload_chunk_bytes;
+  gateway.refused_body_drain_bytes = options.web.refused_body_drain_bytes;
   gateway.watch_period = options.web.watch_period;
   AddJobRoutes(gateway, http);
   AddSubmitRoute(gateway, http);

@@ -59,6 +59,9 @@ const TOKEN = "alice-console-token-0123456789";
 const folder = fs.mkdtempSync(path.join(os.tmpdir(), "vmm-console-test-"));
 const screenshots = env("VMM_SCREENSHOT_DIR");
 fs.mkdirSync(screenshots, { recursive: true });
+for (const old of fs.readdirSync(screenshots)) {
+  if (old.endsWith(".png")) fs.rmSync(path.join(screenshots, old));
+}
 fs.writeFileSync(path.join(folder, "tokens"), `${TOKEN} alice\n`);
 
 // A short clip: 160x120, 24 frames at 24 fps, a test pattern swaying by a fraction of a pixel.
@@ -114,6 +117,17 @@ try {
   const alphaHelp = await page.locator("#alpha-help").textContent();
   check(alphaHelp.includes("Total magnification factor"), `alpha's help is the CLI's: "${alphaHelp}"`);
 
+  // Parameters the service refuses: its message, shown at the form.
+  await page.setInputFiles("#file", clip);
+  await page.fill("#alpha", "20000");
+  await page.click("#upload-form button[type=submit]");
+  const uploadError = page.locator("#upload-error");
+  await uploadError.waitFor({ state: "visible", timeout: 30000 });
+  const uploadRefusal = await uploadError.textContent();
+  check(uploadRefusal.includes("INVALID_ARGUMENT") && uploadRefusal.includes("alpha"),
+    `refused parameters are shown at the form: "${uploadRefusal}"`);
+  await page.screenshot({ path: path.join(screenshots, "3-upload-refused.png") });
+
   // Upload with progress, then watch the job reach 100%.
   await page.setInputFiles("#file", clip);
   await page.fill("#display-name", "sway test");
@@ -122,11 +136,11 @@ try {
   const row = page.locator("#jobs tbody tr", { hasText: "sway test" });
   await row.waitFor({ timeout: 60000 });
   check(/Uploaded sway\.mp4/.test(await page.locator("#upload-status").textContent()), "the upload finished");
-  await page.screenshot({ path: path.join(screenshots, "3-jobs-running.png") });
+  await page.screenshot({ path: path.join(screenshots, "4-jobs-running.png") });
   await row.locator("td.state", { hasText: "Succeeded" }).waitFor({ timeout: 240000 });
   check((await row.locator(".percent").textContent()).trim() === "100%", "progress reached 100%");
   check((await row.textContent()).includes("24 / 24 frames"), "every frame was magnified");
-  await page.screenshot({ path: path.join(screenshots, "4-jobs-done.png") });
+  await page.screenshot({ path: path.join(screenshots, "5-jobs-done.png") });
 
   // The result page: both videos play, side by side.
   await row.locator("a", { hasText: "Open" }).click();
@@ -148,7 +162,7 @@ try {
   await page.locator("#scrubber").fill("12");
   const frameText = await page.locator("#frame-label").textContent();
   check(frameText === "Frame 13 of 24", `the scrubber moves to a frame: "${frameText}"`);
-  await page.screenshot({ path: path.join(screenshots, "5-result.png") });
+  await page.screenshot({ path: path.join(screenshots, "6-result.png") });
 
   // Download: the whole result, an MP4 of the job's size; and a byte range as <video> asks.
   const jobName = await page.evaluate(() => location.hash.replace("#/jobs/", ""));
@@ -168,6 +182,23 @@ try {
   const anonymous = await fetch(`${base}/api/jobs/${jobName}/result`);
   check(anonymous.status === 401 && (await anonymous.json()).code === "UNAUTHENTICATED",
     "the result is refused without a token (401)");
+
+  // A server without tokens: no sign-in, straight to the jobs page.
+  const openPort = await freePort();
+  const open = spawn(env("VMM_SERVER_BINARY"), [
+    "--listen=127.0.0.1", "--port=0", "--metrics-port=-1", `--data-dir=${folder}/open-data`,
+    `--web-port=${openPort}`, `--console-dir=${env("VMM_CONSOLE_DIST")}`, "--local-workers=0",
+  ], { stdio: ["ignore", log, log] });
+  try {
+    await waitFor("the token-less console", async () =>
+      (await fetch(`http://127.0.0.1:${openPort}/api/config`)).ok, 60);
+    await page.goto(`http://127.0.0.1:${openPort}/`);
+    await page.locator("#upload-form").waitFor();
+    check(await page.locator("#token").count() === 0 && !(await page.locator("#sign-out").isVisible()),
+      "without tokens the console opens without signing in");
+  } finally {
+    open.kill("SIGTERM");
+  }
   console.log(`${passed} passed, 0 failed`);
 } catch (error) {
   failed = true;
