@@ -27,6 +27,12 @@ Scheduler::~Scheduler() {
   }
   journal_grew_.notify_all();
   writer_.join();
+  {
+    // One more try for the reported final states a failing store refused.
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (JournalEntry& entry : failed_writes_) journal_.push_back(std::move(entry));
+    failed_writes_.clear();
+  }
   Drain();
 }
 
@@ -119,11 +125,12 @@ void Scheduler::FinishJob(const std::string& worker_id, const JobOutcome& outcom
               job->record.result_size_bytes != outcome.result_size_bytes ||
               job->record.result_sha256 != common::NormalizeHex(outcome.result_sha256)) {
             Finish(job_id, JobState::kFailed,
-                   "the worker reported success but its result was not uploaded intact");
+                   "the worker reported success but its result was not uploaded intact",
+                   Origin::kReported);
             break;
           }
           if (outcome.frames_processed > 0) job->record.frames_done = outcome.frames_processed;
-          Finish(job_id, JobState::kSucceeded, "");
+          Finish(job_id, JobState::kSucceeded, "", Origin::kReported);
           break;
         case JobOutcome::Kind::kFailed: {
           const std::string reason =
@@ -131,7 +138,7 @@ void Scheduler::FinishJob(const std::string& worker_id, const JobOutcome& outcom
           if (outcome.retryable) {
             TakeBack(job_id, reason, /*count_attempt=*/true);
           } else {
-            Finish(job_id, JobState::kFailed, reason);
+            Finish(job_id, JobState::kFailed, reason, Origin::kReported);
           }
           break;
         }
@@ -210,11 +217,18 @@ absl::StatusOr<JobRecord> Scheduler::CancelJob(const std::string& job_id,
       std::lock_guard<std::mutex> lock(mutex_);
       auto active = active_.find(job_id);
       if (active != active_.end()) {
+        // The worker hears of the cancel once it is stored (a failed write leaves the job
+        // running there); its slot stays taken until it acknowledges.
+        std::function<void()> tell_worker;
         if (active->second.record.state == JobState::kRunning) {
-          // The worker's slot stays taken until it acknowledges.
-          SendCancel(active->second.worker_id, job_id, reason);
+          if (auto worker = workers_.find(active->second.worker_id); worker != workers_.end()) {
+            tell_worker = [link = worker->second.link, job_id, reason]() {
+              link->Cancel(job_id, reason);
+            };
+          }
         }
-        cancelled = Finish(job_id, JobState::kCancelled, reason, &written);
+        cancelled = Finish(job_id, JobState::kCancelled, reason, Origin::kDecision, &written,
+                           std::move(tell_worker));
       }
     }
     if (cancelled.has_value()) {
@@ -239,6 +253,7 @@ absl::StatusOr<JobRecord> Scheduler::CancelJob(const std::string& job_id,
 }
 
 void Scheduler::Tick() {
+  RetryFailedWrites();
   {
     std::lock_guard<std::mutex> lock(mutex_);
     const absl::Time now = clock_->Now();
@@ -286,6 +301,57 @@ void Scheduler::Shutdown() {
   Drain();
 }
 
+void Scheduler::WriteFailed(JournalEntry entry, const absl::Status& status) {
+  const std::string job_id = entry.write->id;
+  // The store holds another state than the write expected, or no such job: the store wins.
+  const bool conflict = absl::IsFailedPrecondition(status) || absl::IsNotFound(status);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    store_backoff_ = std::clamp(store_backoff_ * 2, absl::Seconds(1), absl::Seconds(30));
+    store_backoff_until_ = clock_->Now() + store_backoff_;
+    if (entry.keep_trying && !conflict) {
+      entry.result = nullptr;
+      failed_writes_.push_back(std::move(entry));
+      return;
+    }
+  }
+  events_->Notify(job_id);
+  // Memory went ahead of the store: bring it back to what the store holds.
+  if (absl::StatusOr<JobRecord> stored = store_->Get(job_id); stored.ok()) {
+    Reconcile(*stored);
+  } else if (absl::IsNotFound(stored.status())) {
+    Forget(job_id);
+  } else {
+    std::lock_guard<std::mutex> lock(mutex_);
+    unread_jobs_.insert(job_id);
+  }
+}
+
+void Scheduler::RetryFailedWrites() {
+  std::set<std::string> unread;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (clock_->Now() < store_backoff_until_) return;
+    if (failed_writes_.empty() && unread_jobs_.empty()) return;
+    while (!failed_writes_.empty()) {
+      journal_.push_back(std::move(failed_writes_.front()));
+      failed_writes_.pop_front();
+    }
+    journal_grew_.notify_one();
+    unread.swap(unread_jobs_);
+  }
+  for (const std::string& job_id : unread) {
+    if (absl::StatusOr<JobRecord> stored = store_->Get(job_id); stored.ok()) {
+      Reconcile(*stored);
+    } else if (absl::IsNotFound(stored.status())) {
+      Forget(job_id);
+    } else {
+      std::lock_guard<std::mutex> lock(mutex_);
+      unread_jobs_.insert(job_id);
+    }
+  }
+}
+
 void Scheduler::Reconcile(const JobRecord& stored) {
   std::lock_guard<std::mutex> lock(mutex_);
   ForgetLocked(stored.id);
@@ -308,8 +374,7 @@ void Scheduler::Reconcile(const JobRecord& stored) {
     default:
       break;  // final: nothing to schedule
   }
-  Dispatch();
-  RefreshGauges();
+  RefreshGauges();  // assigning resumes at a Tick after the backoff
 }
 
 void Scheduler::Forget(const std::string& job_id) {
@@ -348,13 +413,12 @@ void Scheduler::Drain() {
       if (!status.ok()) {
         common::LogError(absl::StrCat("storing job ", entry.write->id, " as ",
                                       JobStateName(entry.write->state), ": ", status.message()));
-        // Memory went ahead of the store: bring it back to what the store holds.
-        if (absl::StatusOr<JobRecord> stored = store_->Get(entry.write->id); stored.ok()) {
-          Reconcile(*stored);
-        } else if (absl::IsNotFound(stored.status())) {
-          Forget(entry.write->id);
-        }
+        if (entry.result != nullptr) *entry.result = status;
+        WriteFailed(std::move(entry), status);
+        continue;
       }
+      std::lock_guard<std::mutex> lock(mutex_);
+      store_backoff_ = absl::ZeroDuration();
     }
     if (entry.result != nullptr) *entry.result = status;
     if (status.ok() && entry.then) entry.then();
@@ -363,12 +427,13 @@ void Scheduler::Drain() {
 }
 
 void Scheduler::JournalWrite(const JobRecord& job, JobState expected_state,
-                             std::function<void()> then, absl::Status* result) {
+                             std::function<void()> then, absl::Status* result, bool keep_trying) {
   JournalEntry entry;
   entry.write = job;
   entry.expected_state = expected_state;
   entry.then = std::move(then);
   entry.result = result;
+  entry.keep_trying = keep_trying;
   journal_.push_back(std::move(entry));
   journal_grew_.notify_one();
 }
@@ -388,6 +453,7 @@ void Scheduler::SendCancel(const std::string& worker_id, const std::string& job_
 }
 
 void Scheduler::Dispatch() {
+  if (clock_->Now() < store_backoff_until_) return;  // the store failed a write just now
   while (assigning_ && !queued_.empty()) {
     // Workers with a free job slot, the most free first.
     std::vector<std::pair<int, std::string>> candidates;  // (-free slots, id)
@@ -443,7 +509,9 @@ void Scheduler::Dispatch() {
       metrics_->job_queue_wait.Observe(absl::ToDoubleSeconds(now - job.create_time));
     }
     active.worker_id = worker_id;
-    active.lease_expiry = absl::InfiniteFuture();  // runs from when the worker is told
+    // The lease runs from when the worker is told; this bound holds if it never is (the write
+    // failed and the job could not be read back).
+    active.lease_expiry = now + 2 * options_.lease;
 
     owner_last_served_[job.owner] = ++assignments_;
     worker->jobs.insert(job_id);
@@ -484,7 +552,8 @@ void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, b
   if (!count_attempt) job.attempts = std::max(0, job.attempts - 1);
   if (count_attempt && job.attempts >= options_.max_attempts) {
     Finish(job_id, JobState::kFailed,
-           absl::StrCat("gave up after ", options_.max_attempts, " attempts; last: ", reason));
+           absl::StrCat("gave up after ", options_.max_attempts, " attempts; last: ", reason),
+           Origin::kDecision);
     return;
   }
   job.state = JobState::kQueued;
@@ -502,7 +571,8 @@ void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, b
 }
 
 JobRecord Scheduler::Finish(const std::string& job_id, JobState state, const std::string& reason,
-                            absl::Status* result) {
+                            Origin origin, absl::Status* result,
+                            std::function<void()> once_stored) {
   auto active = active_.find(job_id);
   JobRecord job = active->second.record;
   const JobState was = job.state;
@@ -524,7 +594,8 @@ JobRecord Scheduler::Finish(const std::string& job_id, JobState state, const std
   job.failure_reason = reason;
   job.worker_id.clear();
   job.frames_per_second = 0;
-  JournalWrite(job, was, [metrics = metrics_, job, now]() {
+  JournalWrite(job, was, [metrics = metrics_, job, now, once_stored = std::move(once_stored)]() {
+    if (once_stored) once_stored();
     if (job.start_time != absl::InfinitePast()) {
       metrics->job_duration.Observe(absl::ToDoubleSeconds(now - job.start_time));
     }
@@ -541,7 +612,7 @@ JobRecord Scheduler::Finish(const std::string& job_id, JobState state, const std
     }
     common::LogInfo(absl::StrCat("job ", job.id, " ", JobStateName(job.state),
                                  job.failure_reason.empty() ? "" : ": ", job.failure_reason));
-  }, result);
+  }, result, origin == Origin::kReported);
   RefreshGauges();
   return job;
 }

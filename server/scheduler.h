@@ -18,6 +18,13 @@
 // Shutdown) apply the journal themselves before they return; the others, made from gRPC
 // reactions, never wait for the store. The store, clock, events and metrics are not owned and
 // must outlive the scheduler.
+//
+// When a write fails, what the store holds wins for the scheduler's own decisions (an
+// assignment, a requeue, a cancel): memory is brought back to the stored record, and no job is
+// assigned until a backoff (1 s, doubling to 30 s while writes keep failing) has passed. A final
+// state a worker reported (success, failure) is a fact, not a decision: its write is tried again
+// after the backoff until the store takes it or holds another state. A job whose record cannot
+// even be read back is read again at each Tick.
 #pragma once
 
 #include <condition_variable>
@@ -67,7 +74,8 @@ class Scheduler {
  public:
   Scheduler(JobStore* store, Clock* clock, JobEvents* events, ServerMetrics* metrics,
             SchedulerOptions options);
-  // Applies what is left of the journal and stops the writer thread.
+  // Stops the writer thread and applies what is left of the journal (with one more try for
+  // the reported final states a failing store refused).
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -114,8 +122,8 @@ class Scheduler {
   // Frees the live slot when the session ends.
   void ReleaseLiveSlot(const std::string& worker_id, const std::string& session_id);
 
-  // Periodic work (every second or so): lapses expired leases, disconnects silent workers,
-  // assigns queued jobs.
+  // Periodic work (every second or so): tries failed writes again once their backoff passed,
+  // lapses expired leases, disconnects silent workers, assigns queued jobs.
   void Tick();
   // Shutdown: stop assigning, and requeue every running job without counting the attempt,
   // telling the workers to stop.
@@ -156,7 +164,12 @@ class Scheduler {
     JobState expected_state = JobState::kQueued;  // ... if the store still has this state
     std::function<void()> then;
     absl::Status* result = nullptr;  // receives the write's status, if not null
+    // A fact a worker reported: a failed write is tried again (after the backoff) instead of
+    // bringing memory back to the store, unless the store holds another state.
+    bool keep_trying = false;
   };
+  // What a final state records: a decision of the scheduler's, or a fact a worker reported.
+  enum class Origin { kDecision, kReported };
 
   // Applies the journal; returns once every entry appended before the call is applied.
   void Drain() ABSL_LOCKS_EXCLUDED(mutex_, drain_mutex_);
@@ -164,12 +177,18 @@ class Scheduler {
   void WriteJournal();
   // Appends the write of `job`'s record, whose stored state is `expected_state`.
   void JournalWrite(const JobRecord& job, JobState expected_state, std::function<void()> then,
-                    absl::Status* result = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+                    absl::Status* result = nullptr, bool keep_trying = false)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Appends a message (a call on a link) that needs no write.
   void JournalSend(std::function<void()> send) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
-  // After a failed write: replaces what memory holds of the job with `stored`, the store's
-  // record of it.
+  // After a failed write (`entry`, with `status`): keeps the entry to try again, or brings
+  // memory back to the store's record of the job; either way assigning pauses for the backoff.
+  void WriteFailed(JournalEntry entry, const absl::Status& status) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Replaces what memory holds of the job with `stored`, the store's record of it.
   void Reconcile(const JobRecord& stored) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Reads back the jobs whose record could not be read after a failed write, and puts the
+  // writes kept for another try back in the journal, once the backoff has passed.
+  void RetryFailedWrites() ABSL_LOCKS_EXCLUDED(mutex_);
   // Drops a job from memory (a failed write found it gone from the store).
   void Forget(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mutex_);
   void ForgetLocked(const std::string& job_id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -188,9 +207,11 @@ class Scheduler {
   void TakeBack(const std::string& job_id, const std::string& reason, bool count_attempt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Moves an active job to a final state, drops it from memory and updates the metrics;
-  // returns the record as it will be stored.
+  // returns the record as it will be stored. `once_stored` runs after the write succeeded.
   JobRecord Finish(const std::string& job_id, JobState state, const std::string& reason,
-              absl::Status* result = nullptr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+                   Origin origin, absl::Status* result = nullptr,
+                   std::function<void()> once_stored = nullptr)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void ReleaseJobSlot(const std::string& worker_id, const std::string& job_id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // The active job `worker_id` holds the lease of, or null.
@@ -216,6 +237,12 @@ class Scheduler {
   int64_t next_worker_number_ ABSL_GUARDED_BY(mutex_) = 0;
   bool assigning_ ABSL_GUARDED_BY(mutex_) = true;
   std::deque<JournalEntry> journal_ ABSL_GUARDED_BY(mutex_);
+  // After failed writes: the writes to try again, the jobs to read back, and until when (and
+  // for how long next time) nothing is assigned.
+  std::deque<JournalEntry> failed_writes_ ABSL_GUARDED_BY(mutex_);
+  std::set<std::string> unread_jobs_ ABSL_GUARDED_BY(mutex_);
+  absl::Time store_backoff_until_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
+  absl::Duration store_backoff_ ABSL_GUARDED_BY(mutex_) = absl::ZeroDuration();
   std::condition_variable journal_grew_;
   bool stopping_ ABSL_GUARDED_BY(mutex_) = false;  // the writer thread is to end
   // Held by the one thread applying the journal (across store writes); guards no state.

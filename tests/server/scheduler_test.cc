@@ -94,6 +94,16 @@ class GatedStore : public JobStore {
     std::lock_guard<std::mutex> lock(mutex_);
     failures_ = count;
   }
+  // The next `count` Gets fail with UNAVAILABLE.
+  void FailNextGets(int count) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    get_failures_ = count;
+  }
+  // How many Updates were tried, failed ones included.
+  int UpdateCalls() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return update_calls_;
+  }
   // The (job id, state) of every Update, in the order they reached the store.
   std::vector<std::pair<std::string, JobState>> Updates() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -101,7 +111,16 @@ class GatedStore : public JobStore {
   }
 
   absl::Status Insert(JobRecord* job) override { return store_->Insert(job); }
-  absl::StatusOr<JobRecord> Get(const std::string& id) override { return store_->Get(id); }
+  absl::StatusOr<JobRecord> Get(const std::string& id) override {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (get_failures_ > 0) {
+        --get_failures_;
+        return absl::UnavailableError("disk I/O error (injected)");
+      }
+    }
+    return store_->Get(id);
+  }
   absl::StatusOr<JobRecord> FindByUploadId(const std::string& owner,
                                            const std::string& upload_id) override {
     return store_->FindByUploadId(owner, upload_id);
@@ -117,6 +136,7 @@ class GatedStore : public JobStore {
       changed_.notify_all();
       changed_.wait(lock, [&] { return open_; });
       --held_;
+      ++update_calls_;
       if (failures_ > 0) {
         --failures_;
         return absl::UnavailableError("disk I/O error (injected)");
@@ -134,6 +154,8 @@ class GatedStore : public JobStore {
   bool open_ = true;
   int held_ = 0;
   int failures_ = 0;
+  int get_failures_ = 0;
+  int update_calls_ = 0;
   std::vector<std::pair<std::string, JobState>> updates_;
 };
 
@@ -528,29 +550,117 @@ TEST_F(SchedulerTest, AssignmentsWaitForTheirWriteAndWritesKeepTheirOrder) {
   EXPECT_EQ(Job("a1").state, JobState::kFailed);
 }
 
-// A write that fails leaves memory as the store has it: an assignment that could not be stored
-// is not sent and is made again; a final state that could not be stored leaves the job running
-// and cancellable; a result that could not be recorded is not believed.
-TEST_F(SchedulerTest, AFailedWriteBringsMemoryBackToTheStore) {
+// An assignment whose write fails is not sent; memory goes back to the stored QUEUED job, and
+// it is assigned again once the backoff has passed.
+TEST_F(SchedulerTest, AFailedAssignmentIsNotSentAndIsMadeAgainAfterTheBackoff) {
   auto link = std::make_shared<FakeLink>();
-  const std::string worker = Register(link);
-  scheduler_->Flush();
+  Register(link);
   store_->FailNextUpdates(1);
   Submit("a1", "alice");
-  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});  // once, after the retry
+  scheduler_->Flush();
+  EXPECT_TRUE(link->AssignedJobs().empty());
+  EXPECT_EQ(Job("a1").state, JobState::kQueued);
+  scheduler_->Tick();  // within the backoff: nothing
+  scheduler_->Flush();
+  EXPECT_TRUE(link->AssignedJobs().empty());
+  clock_.Advance(absl::Seconds(1));
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});
   EXPECT_EQ(Job("a1").state, JobState::kRunning);
   EXPECT_EQ(Job("a1").attempts, 1);
+}
 
+// A store that keeps failing is tried once per backoff (1 s, then 2 s, ...), not in a loop,
+// and the scheduler still answers meanwhile.
+TEST_F(SchedulerTest, AStoreThatKeepsFailingIsTriedOncePerBackoff) {
+  auto link = std::make_shared<FakeLink>();
+  Register(link);
+  store_->FailNextUpdates(1000000);
+  Submit("a1", "alice");
+  scheduler_->Flush();
+  EXPECT_EQ(store_->UpdateCalls(), 1);
+  clock_.Advance(absl::Seconds(1));
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(store_->UpdateCalls(), 2);
+  clock_.Advance(absl::Seconds(1));  // the backoff is 2 s now
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(store_->UpdateCalls(), 2);
+  clock_.Advance(absl::Seconds(1));
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(store_->UpdateCalls(), 3);
+  store_->FailNextUpdates(0);
+  clock_.Advance(absl::Seconds(4));
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);
+}
+
+// A job whose write failed and whose record could not be read back either is read again at a
+// later Tick, and scheduled as the store has it.
+TEST_F(SchedulerTest, AJobThatCouldNotBeReadBackIsReadAgainLater) {
+  auto link = std::make_shared<FakeLink>();
+  Register(link);
+  store_->FailNextUpdates(1);
+  store_->FailNextGets(1);
+  Submit("a1", "alice");
+  scheduler_->Flush();
+  EXPECT_TRUE(link->AssignedJobs().empty());
+  clock_.Advance(absl::Seconds(1));
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);
+}
+
+// A success the worker reported is a fact: a failed write of it is tried again, and the job is
+// neither run again nor failed for a lapsed lease.
+TEST_F(SchedulerTest, AReportedSuccessIsStoredEvenIfItsFirstWriteFails) {
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  Submit("a1", "alice");
+  scheduler_->Flush();  // the assignment is stored and sent
+  const std::string sha(64, 'a');
+  ASSERT_TRUE(scheduler_->RecordResult(worker, "a1", "/spool/results/a1", 9, sha).ok());
+  JobOutcome ok = Outcome("a1", JobOutcome::Kind::kSucceeded);
+  ok.result_size_bytes = 9;
+  ok.result_sha256 = sha;
+  store_->FailNextUpdates(1);
+  scheduler_->FinishJob(worker, ok);
+  scheduler_->Flush();
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);  // not stored yet
+  clock_.Advance(absl::Seconds(1));
+  scheduler_->Tick();
+  EXPECT_EQ(Job("a1").state, JobState::kSucceeded);
+  EXPECT_EQ(Job("a1").result_path, "/spool/results/a1");
+  clock_.Advance(absl::Seconds(60));
+  scheduler_->Tick();
+  scheduler_->Flush();
+  EXPECT_EQ(Job("a1").state, JobState::kSucceeded);
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});
+  EXPECT_TRUE(link->CancelledJobs().empty());
+}
+
+// A result that could not be recorded is not believed; a cancel whose write fails is an error
+// and does not reach the worker, which keeps the job; the next cancel does.
+TEST_F(SchedulerTest, AFailedResultOrCancelWriteLeavesTheJobRunning) {
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  Submit("a1", "alice");
+  scheduler_->Flush();  // the assignment is stored and sent
   const std::string sha(64, 'a');
   store_->FailNextUpdates(1);
   EXPECT_EQ(scheduler_->RecordResult(worker, "a1", "/spool/results/a1", 9, sha).code(),
             absl::StatusCode::kUnavailable);
-  JobOutcome ok = Outcome("a1", JobOutcome::Kind::kSucceeded);
-  ok.result_size_bytes = 9;
-  ok.result_sha256 = sha;
-  store_->FailNextUpdates(1);  // the FAILED write ("not uploaded intact") fails too
-  scheduler_->FinishJob(worker, ok);
-  scheduler_->Flush();
+  EXPECT_EQ(Job("a1").result_path, "");
+  store_->FailNextUpdates(1);
+  EXPECT_EQ(scheduler_->CancelJob("a1", "cancelled by alice").status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(link->CancelledJobs().empty());
   EXPECT_EQ(Job("a1").state, JobState::kRunning);
   absl::StatusOr<JobRecord> cancelled = scheduler_->CancelJob("a1", "cancelled by alice");
   ASSERT_TRUE(cancelled.ok()) << cancelled.status();
