@@ -19,6 +19,7 @@
 #include "analysis/analyze_video.h"
 #include "analysis/nice_numbers.h"
 #include "analysis/report.h"
+#include "analysis/report_summary.h"
 #include "analysis/svg_plot.h"
 #include "client/exit_codes.h"
 #include "common/quoted.h"
@@ -83,12 +84,6 @@ std::string CsvField(const std::string& text) {
   std::string quoted = "\"";
   for (const char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
-}
-
-// "0.101 px" or "0.101 px (0.0505 mm)".
-std::string Length(double pixels, double mm_per_pixel) {
-  if (mm_per_pixel <= 0) return absl::StrFormat("%.4g px", pixels);
-  return absl::StrFormat("%.4g px (%.4g mm)", pixels, pixels * mm_per_pixel);
 }
 
 // Waveforms (displacement and velocity per frame) and spectra as two CSV files in `folder`.
@@ -235,64 +230,6 @@ absl::Status WritePlots(const std::string& folder, const analysis::VideoAnalysis
   return absl::OkStatus();
 }
 
-// The summary a person reads, from the report (analysis::ReportJson): the same whether the
-// video was measured here or by the service.
-void PrintSummary(const std::string& input, const nlohmann::json& report) {
-  const double mm_per_pixel = report.value("mm_per_pixel", 0.0);
-  const int64_t frames = report["frames"].get<int64_t>();
-  std::cout << absl::StrFormat("%s: %dx%d, %d frames at fs %.6g Hz; spectra in bins of %.4g Hz\n",
-                               input, report["width"].get<int>(), report["height"].get<int>(),
-                               frames, report["sample_rate_hz"].get<double>(),
-                               report["bin_hz"].get<double>());
-  const nlohmann::json& whole = report["whole_frame"];
-  std::cout << absl::StrFormat("whole frame (%d textured blocks):",
-                               whole["textured_blocks"].get<int>());
-  if (whole["peaks"].empty()) std::cout << " no peak above the noise floor";
-  for (const nlohmann::json& peak : whole["peaks"]) {
-    std::cout << absl::StrFormat(" %.4g Hz (%s)", peak["frequency_hz"].get<double>(),
-                                 Length(peak["amplitude_px"].get<double>(), mm_per_pixel));
-  }
-  std::cout << "\n";
-  for (const nlohmann::json& region : report["regions"]) {
-    const std::vector<double> dx = region["displacement_px"]["x"].get<std::vector<double>>();
-    const std::vector<double> dy = region["displacement_px"]["y"].get<std::vector<double>>();
-    analysis::Region r{region["name"].get<std::string>(), region["x"].get<int>(),
-                       region["y"].get<int>(), region["width"].get<int>(),
-                       region["height"].get<int>()};
-    std::cout << absl::StrFormat(
-        "region %s (%d,%d,%d,%d): rms x %s, y %s; peak to peak x %s, y %s\n", r.name, r.x, r.y,
-        r.width, r.height, Length(region["rms_px"]["x"].get<double>(), mm_per_pixel),
-        Length(region["rms_px"]["y"].get<double>(), mm_per_pixel),
-        Length(analysis::PeakToPeak(dx), mm_per_pixel),
-        Length(analysis::PeakToPeak(dy), mm_per_pixel));
-    if (!region["textured"].get<bool>()) {
-      std::cout << "  too flat to measure: choose a region with texture in both directions\n";
-      continue;
-    }
-    const int lost = region["lost_frames"].get<int>();
-    if (lost > 0) {
-      std::cout << absl::StrFormat(
-          "  lost in %d of %d frames (its content moved more than %d px or left the region; the "
-          "last good value is repeated there): choose a larger region or one that stays put\n",
-          lost, frames, analysis::MaxDisplacement(r));
-    }
-    if (region["peaks"].empty()) {
-      std::cout << absl::StrFormat("  no peak above the noise floor (%s per bin)\n",
-                                   Length(region["noise_floor_px"].get<double>(), mm_per_pixel));
-    }
-    for (const nlohmann::json& peak : region["peaks"]) {
-      std::cout << absl::StrFormat(
-          "  peak %.4g Hz: amplitude %s (x %.4g, y %.4g px), velocity %.4g px/s\n"
-          "    band %.3g-%.3g Hz: %s\n",
-          peak["frequency_hz"].get<double>(), Length(peak["amplitude_px"].get<double>(),
-                                                     mm_per_pixel),
-          peak["amplitude_x_px"].get<double>(), peak["amplitude_y_px"].get<double>(),
-          peak["velocity_px_per_s"].get<double>(), peak["band"]["low_hz"].get<double>(),
-          peak["band"]["high_hz"].get<double>(), peak["command"].get<std::string>());
-    }
-  }
-}
-
 // Says why the command failed (and with --json, the same as {"error": {...}} on stdout, as the
 // remote commands do); returns `exit_code`.
 int Fail(const AnalyzeFlags& flags, const absl::Status& status, int exit_code) {
@@ -308,13 +245,18 @@ int Fail(const AnalyzeFlags& flags, const absl::Status& status, int exit_code) {
 }
 
 // Prints the report the way the flags ask.
-void PrintReport(const AnalyzeFlags& flags, const nlohmann::json& report) {
+// Prints the report as JSON or as the summary; DATA_LOSS if it lacks what the summary reads (a
+// report from a worker of another version, a value that is not a number).
+absl::Status PrintReport(const AnalyzeFlags& flags, const nlohmann::json& report) {
   if (flags.json) {
     // Names and paths are bytes on Linux: invalid UTF-8 is replaced, not fatal.
     std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  } else {
-    PrintSummary(flags.input, report);
+    return absl::OkStatus();
   }
+  absl::StatusOr<std::string> summary = analysis::ReportSummary(flags.input, report);
+  if (!summary.ok()) return summary.status();
+  std::cout << *summary;
+  return absl::OkStatus();
 }
 
 // The measurement on `flags.server` as a measurement job (JobSpec.analysis): upload, follow,
@@ -382,7 +324,10 @@ int RunRemoteAnalyze(const AnalyzeFlags& flags, const analysis::AnalyzeOptions& 
                                                         " is not JSON")),
                 kExitFailure);
   }
-  PrintReport(flags, report);
+  if (absl::Status printed = PrintReport(flags, report); !printed.ok()) {
+    return Fail(flags, absl::DataLossError(absl::StrCat(job.name(), ": ", printed.message())),
+                kExitFailure);
+  }
   return kExitSuccess;
 }
 
@@ -444,7 +389,11 @@ int RunAnalyze(const AnalyzeFlags& flags) {
       return Fail(flags, written, kExitFailure);
     }
   }
-  PrintReport(flags, analysis::ReportJson(*analysis, flags.input, flags.mm_per_pixel));
+  if (absl::Status printed =
+          PrintReport(flags, analysis::ReportJson(*analysis, flags.input, flags.mm_per_pixel));
+      !printed.ok()) {
+    return Fail(flags, printed, kExitFailure);
+  }
   return kExitSuccess;
 }
 
