@@ -4,12 +4,16 @@
 # Downloads a few packages of wallpapers, textures and Tux Paint stamps with `apt-get download`
 # and unpacks them with `dpkg -x` into data-cache/ (git-ignored; nothing is installed), then
 # writes lists of absolute paths, one per line:
-#   data-cache/backgrounds.txt          raster photographs and textures (jpg/png/webp, no SVG),
+#   data-cache/backgrounds.txt          raster photographs (jpg/png/webp, no SVG),
 #                                       one file per picture (the largest of its resolutions)
 #   data-cache/objects.txt              Tux Paint stamps with a real alpha channel (not nearly
 #                                       fully opaque, not tiny)
 #   data-cache/heldout-backgrounds.txt  about 10% of the pictures, chosen by a hash of the name;
 #   data-cache/heldout-objects.txt      training never reads these, evaluation does
+#   data-cache/textures.txt             photo-derived textures from a game package (step 2b), drawn
+#                                       in the trainer's --texture-share of backgrounds
+#   data-cache/heldout-textures.txt     their held-out tenth, apart from the lists above so that
+#                                       the validation set stays the one earlier models had
 #   data-cache/realphoto-backgrounds.txt  photographs from packages training never reads (Lomiri's
 #                                       wallpapers, unpacked apart in data-cache/realphoto-root):
 #                                       a test of generalisation (vmm-eval --split realphoto)
@@ -117,6 +121,26 @@ while IFS=$'\t' read -r key path; do
   fi
 done < <(list_background_candidates | exclude_reserved | sort | largest_per_picture)
 
+# 2b. Photo-derived textures (rock, grass, wood, walls, streets) from a game's texture archive,
+# with near-duplicates of each other and of the pictures above dropped (scripts/pool-textures.py).
+# They get lists of their own, so that the trainer draws them in the share it is asked for
+# (--texture-share) and the validation and evaluation sets above stay what earlier models were
+# measured on.
+texture_packages=(ufoai-textures)
+unpack_packages "${cache}/root" "${texture_packages[@]}"
+: > "${cache}/textures.txt.tmp"
+: > "${cache}/heldout-textures.txt.tmp"
+while IFS= read -r path; do
+  key="texture-$(basename "${path%.*}")"
+  if is_heldout "${key}"; then
+    echo "${path}" >> "${cache}/heldout-textures.txt.tmp"
+  else
+    echo "${path}" >> "${cache}/textures.txt.tmp"
+  fi
+done < <(python3 "${repo_root}/scripts/pool-textures.py" \
+           "${cache}/root/usr/share/games/ufoai/base/0textures.pk3" "${cache}/textures" \
+           "${cache}/backgrounds.txt.tmp" "${cache}/heldout-backgrounds.txt.tmp" | exclude_reserved)
+
 # 3. Objects: Tux Paint stamps (PNG) whose alpha channel really cuts the object out.
 # Mean alpha above 0.97 means nearly fully opaque; fewer than 64x64 pixels is tiny.
 : > "${cache}/objects.txt.tmp"
@@ -157,7 +181,8 @@ find "${realphoto_root}/usr/share" -type f \( -iname '*.jpg' -o -iname '*.jpeg' 
     -iname '*.png' -o -iname '*.webp' \) -size +20k | { grep -v -E "${not_photographs}" || true; } |
   exclude_reserved | sort | largest_per_picture | cut -f2 > "${cache}/realphoto-backgrounds.txt.tmp"
 
-for list in backgrounds heldout-backgrounds objects heldout-objects realphoto-backgrounds; do
+for list in backgrounds heldout-backgrounds textures heldout-textures objects heldout-objects \
+    realphoto-backgrounds; do
   sort "${cache}/${list}.txt.tmp" > "${cache}/${list}.txt"
   rm -f "${cache}/${list}.txt.tmp"
   echo "${list}: $(wc -l < "${cache}/${list}.txt") files (${cache}/${list}.txt)"

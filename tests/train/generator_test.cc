@@ -238,6 +238,46 @@ TEST(SceneSamplerTest, StrokesOnlyWhenAsked) {
   EXPECT_GT(strokes, 200);
 }
 
+// Textures are drawn in the share asked for, for backgrounds and photo cut-outs alike; with a
+// share of 0 the scenes are the same as from a pool without textures.
+TEST(SceneSamplerTest, TexturesInTheShareAskedAndNoneByDefault) {
+  std::vector<ByteImage> photographs{testing::MakeBackground(512, 0, true),
+                                     testing::MakeBackground(512, 50, true)};
+  std::vector<ByteImage> textures{testing::MakeBackground(512, 90, false)};
+  const std::shared_ptr<const ImagePool> with_textures = ImagePool::FromImages(
+      photographs, {testing::MakeBlobObject(64, 12)}, std::move(textures));
+  const std::shared_ptr<const ImagePool> without =
+      ImagePool::FromImages(photographs, {testing::MakeBlobObject(64, 12)});
+  ASSERT_EQ(with_textures->photographs(), 2u);
+  ASSERT_EQ(with_textures->backgrounds().size(), 3u);
+  SamplerOptions quarter;
+  quarter.texture_share = 0.25;
+  const SceneSampler mixed(with_textures, quarter);
+  const SceneSampler plain(with_textures, SamplerOptions{});
+  const SceneSampler before(without, SamplerOptions{});
+  int draws = 0, texture_draws = 0;
+  for (uint64_t i = 0; i < 400; ++i) {
+    const SceneSpec scene = mixed.Draw(MixSeed(9, i));
+    std::vector<int> sources{scene.background.source};
+    for (const ObjectSpec& object : scene.objects) {
+      if (object.kind != ObjectKind::kStamp) sources.push_back(object.source);
+    }
+    for (int source : sources) {
+      ++draws;
+      texture_draws += source == 2;
+    }
+    const SceneSpec a = plain.Draw(MixSeed(9, i));
+    const SceneSpec b = before.Draw(MixSeed(9, i));
+    ASSERT_NE(a.background.source, 2);
+    ASSERT_EQ(a.background.source, b.background.source);
+    ASSERT_EQ(a.objects.size(), b.objects.size());
+    ASSERT_EQ(a.alpha, b.alpha);
+  }
+  const double share = double(texture_draws) / draws;
+  EXPECT_GT(share, 0.2);
+  EXPECT_LT(share, 0.3);
+}
+
 TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
   SampleGenerator generator(testing::MakeTexturedPool(), SmallOptions(64));
   // One black stroke on a still background, moving 0.5 px right, magnified 10x, nothing else.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -109,7 +110,7 @@ ImagePyramid BuildPyramid(ByteImage image) {
 
 absl::StatusOr<std::shared_ptr<const ImagePool>> ImagePool::LoadLists(
     const std::string& background_list, const std::string& object_list,
-    const PoolOptions& options) {
+    const PoolOptions& options, const std::string& texture_list) {
   absl::StatusOr<std::vector<std::string>> background_paths = ReadList(background_list);
   if (!background_paths.ok()) return background_paths.status();
   absl::StatusOr<std::vector<std::string>> object_paths = ReadList(object_list);
@@ -122,15 +123,27 @@ absl::StatusOr<std::shared_ptr<const ImagePool>> ImagePool::LoadLists(
     return absl::FailedPreconditionError(
         absl::StrCat("no background image could be loaded from ", background_list));
   }
+  pool->photographs_ = pool->backgrounds_.size();
+  if (!texture_list.empty()) {
+    absl::StatusOr<std::vector<std::string>> texture_paths = ReadList(texture_list);
+    if (!texture_paths.ok()) return texture_paths.status();
+    for (ImagePyramid& texture : LoadAll(*texture_paths, false, options.max_background_side,
+                                         options.load_threads)) {
+      pool->backgrounds_.push_back(std::move(texture));
+    }
+  }
   return std::shared_ptr<const ImagePool>(std::move(pool));
 }
 
 absl::StatusOr<std::shared_ptr<const ImagePool>> ImagePool::LoadDataDir(
     const std::string& data_dir, PoolSplit split, const PoolOptions& options) {
   switch (split) {
-    case PoolSplit::kTraining:
+    case PoolSplit::kTraining: {
+      const std::string textures = absl::StrCat(data_dir, "/textures.txt");
       return LoadLists(absl::StrCat(data_dir, "/backgrounds.txt"),
-                       absl::StrCat(data_dir, "/objects.txt"), options);
+                       absl::StrCat(data_dir, "/objects.txt"), options,
+                       std::filesystem::exists(textures) ? textures : "");
+    }
     case PoolSplit::kHeldOut:
       return LoadLists(absl::StrCat(data_dir, "/heldout-backgrounds.txt"),
                        absl::StrCat(data_dir, "/heldout-objects.txt"), options);
@@ -142,9 +155,12 @@ absl::StatusOr<std::shared_ptr<const ImagePool>> ImagePool::LoadDataDir(
 }
 
 std::shared_ptr<const ImagePool> ImagePool::FromImages(std::vector<ByteImage> backgrounds,
-                                                       std::vector<ByteImage> objects) {
+                                                       std::vector<ByteImage> objects,
+                                                       std::vector<ByteImage> textures) {
   auto pool = std::make_shared<ImagePool>();
   for (ByteImage& image : backgrounds) pool->backgrounds_.push_back(BuildPyramid(std::move(image)));
+  pool->photographs_ = pool->backgrounds_.size();
+  for (ByteImage& image : textures) pool->backgrounds_.push_back(BuildPyramid(std::move(image)));
   for (ByteImage& image : objects) {
     PremultiplyAlpha(image);
     pool->objects_.push_back(BuildPyramid(std::move(image)));

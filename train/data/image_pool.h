@@ -4,7 +4,9 @@
 //
 // Lists are text files of image paths, one per line, as scripts/collect-training-images.sh writes
 // them into its cache folder: backgrounds.txt / objects.txt for training and
-// heldout-backgrounds.txt / heldout-objects.txt for validation and evaluation.
+// heldout-backgrounds.txt / heldout-objects.txt for validation and evaluation; textures.txt, if
+// present, adds photo-derived textures to the training backgrounds, after the photographs, so
+// that the sampler can draw the two in chosen shares (SamplerOptions::texture_share).
 //
 // Thread-safety: immutable after construction; share it freely (std::shared_ptr<const ImagePool>).
 #pragma once
@@ -31,7 +33,7 @@ struct ImagePyramid {
 };
 
 // Which list files of a cache folder to read (scripts/collect-training-images.sh writes them):
-//   kTraining   backgrounds.txt, objects.txt
+//   kTraining   backgrounds.txt, objects.txt, and textures.txt if the folder has one
 //   kHeldOut    heldout-backgrounds.txt, heldout-objects.txt: the same packages, 10% by name
 //   kRealPhotos realphoto-backgrounds.txt (photographs from packages training never reads) with
 //               heldout-objects.txt: generalisation beyond the training sources
@@ -43,25 +45,32 @@ class ImagePool {
   // Reads every image listed in `background_list` and `object_list`. A file that fails to decode
   // is skipped with a warning on stderr; fails with NOT_FOUND when a list is missing and with
   // FAILED_PRECONDITION when no background at all could be loaded.
+  // `texture_list` (optional; empty: none) adds textures after the photographs.
   static absl::StatusOr<std::shared_ptr<const ImagePool>> LoadLists(
       const std::string& background_list, const std::string& object_list,
-      const PoolOptions& options = {});
+      const PoolOptions& options = {}, const std::string& texture_list = "");
 
   // Reads the lists of `split` from the cache folder `data_dir`.
   static absl::StatusOr<std::shared_ptr<const ImagePool>> LoadDataDir(
       const std::string& data_dir, PoolSplit split, const PoolOptions& options = {});
 
   // Builds a pool from images in memory (tests, evaluation with synthetic sources).
-  // `backgrounds` are RGB (3 channels); `objects` RGBA with straight (not premultiplied) alpha.
+  // `backgrounds` and `textures` are RGB (3 channels); `objects` RGBA with straight (not
+  // premultiplied) alpha.
   static std::shared_ptr<const ImagePool> FromImages(std::vector<ByteImage> backgrounds,
-                                                     std::vector<ByteImage> objects);
+                                                     std::vector<ByteImage> objects,
+                                                     std::vector<ByteImage> textures = {});
 
+  // Photographs first, then textures (backgrounds()[photographs()] on).
   const std::vector<ImagePyramid>& backgrounds() const { return backgrounds_; }
+  // How many of the backgrounds are photographs; the rest are textures.
+  size_t photographs() const { return photographs_; }
   // Objects, colour premultiplied by alpha.
   const std::vector<ImagePyramid>& objects() const { return objects_; }
 
  private:
   std::vector<ImagePyramid> backgrounds_;
+  size_t photographs_ = 0;
   std::vector<ImagePyramid> objects_;
 };
 

@@ -43,6 +43,18 @@ Motion RandomMotion(Random& random, double magnitude) {
   return Motion{size * std::cos(angle), size * std::sin(angle)};
 }
 
+// A background index: one of the pool's textures with probability `texture_share` (when it has
+// any), otherwise one of its photographs. With a share of 0 it draws from `random` exactly as
+// before textures existed, so earlier runs' scenes stay the same.
+int PickBackground(Random& random, const ImagePool& pool, double texture_share) {
+  const int photographs = static_cast<int>(pool.photographs());
+  const int textures = static_cast<int>(pool.backgrounds().size()) - photographs;
+  if (textures > 0 && texture_share > 0 && random.Chance(texture_share)) {
+    return photographs + random.Int(0, textures - 1);
+  }
+  return random.Int(0, photographs - 1);
+}
+
 }  // namespace
 
 uint64_t MixSeed(uint64_t seed, uint64_t index) {
@@ -72,7 +84,7 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
 
   // Background: a square crop at a random zoom that fits the picture with room for motion.
   BackgroundSpec& bg = scene.background;
-  bg.source = random.Int(0, static_cast<int>(pool_->backgrounds().size()) - 1);
+  bg.source = PickBackground(random, *pool_, o.texture_share);
   const ByteImage& picture = pool_->backgrounds()[bg.source].levels[0];
   const double room = crop + 2 * (o.max_magnified_motion + 8);
   const double fit = std::min(picture.width, picture.height) / room;
@@ -105,7 +117,7 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
         const ByteImage& image = pool_->objects()[object.source].levels[0];
         size = std::min(size, o.max_object_upscale * std::max(image.width, image.height));
       } else {
-        object.source = random.Int(0, static_cast<int>(pool_->backgrounds().size()) - 1);
+        object.source = PickBackground(random, *pool_, o.texture_share);
         object.source_u = random.Uniform(0.2, 0.8);
         object.source_v = random.Uniform(0.2, 0.8);
         object.mask_seed = random.Bits();

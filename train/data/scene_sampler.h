@@ -35,6 +35,9 @@ struct SamplerOptions {
   double max_noise_level = 0.3;        // noise level is uniform in [0, max]
   bool perturb_colours = true;         // false: B = C colours and Y in A's colours
   bool permute_channels = false;       // a random channel order per scene (SceneSpec)
+  // Share of backgrounds and photo cut-outs drawn from the pool's textures rather than its
+  // photographs (0: photographs only, as before textures existed; ignored without textures).
+  double texture_share = 0;
 };
 
 // Draws random scenes from a pool.

@@ -47,6 +47,11 @@ int main(int argc, char** argv) {
                  "share of the photo cut-outs drawn as thin strokes, in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--texture-share", o.texture_share,
+                 "share of backgrounds and photo cut-outs drawn from the pool's textures "
+                 "(textures.txt) rather than its photographs, in training samples only")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--permute-channels", o.permute_channels,
                "put each training sample's colour channels in a random order (all six equally "
                "often), so that the network learns no favourite hue");

@@ -117,13 +117,16 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   if (options.channels_last) engine::ConvertToChannelsLast(*net);
   position.description = absl::StrFormat(
       "synthetic data from %s (Debian wallpapers, Tux Paint stamps), crop %d, batch %d, "
-      "lambda %g, lr %g, seed %d%s%s",
+      "lambda %g, lr %g, seed %d%s%s%s",
       options.data_dir, options.crop_size, options.batch_size, options.lambda,
       options.learning_rate, options.seed,
       options.stroke_fraction > 0
           ? absl::StrFormat(", strokes %g of photo cut-outs", options.stroke_fraction)
           : "",
-      options.permute_channels ? ", channel orders permuted" : "");
+      options.permute_channels ? ", channel orders permuted" : "",
+      options.texture_share > 0
+          ? absl::StrFormat(", textures %g of backgrounds", options.texture_share)
+          : "");
 
   std::error_code error;
   std::filesystem::create_directories(options.state_dir, error);
@@ -139,6 +142,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   generator_options.seed = options.seed;
   generator_options.sampler.stroke_fraction = options.stroke_fraction;
   generator_options.sampler.permute_channels = options.permute_channels;
+  generator_options.sampler.texture_share = options.texture_share;
   SampleGenerator generator(*pool, generator_options);
   BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
                              options.data_threads, /*depth=*/2 + options.data_threads);
