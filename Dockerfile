@@ -46,7 +46,9 @@ WORKDIR /src
 COPY scripts/install-deps.sh scripts/packages.txt /src/scripts/
 # The CUDA variant compiles against /opt/libtorch, so Debian's CPU libtorch-dev is left out, and
 # with it Debian's oneDNN: that LibTorch carries its own copy, and two in one process would clash.
+# The image runs no tests: the browser test's Chromium is left out too.
 RUN if [ "${VARIANT}" = cuda ]; then sed -i '/^libtorch-dev$/d; /^libdnnl-dev$/d' scripts/packages.txt; fi \
+ && sed -i '/^chromium$/d' scripts/packages.txt \
  && scripts/install-deps.sh
 COPY . /src
 # The model's path is compiled into the binaries as their default (VMM_DEFAULT_MODEL).
