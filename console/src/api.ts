@@ -28,6 +28,21 @@ export interface Job {
   inputFilename: string;
   inputSizeBytes: string;
   resultSizeBytes: string;
+  analysis?: AnalysisSpec;
+}
+
+// JobSpec.analysis: a measurement job (proto/vmm/v1/magnification.proto AnalysisSpec).
+export interface AnalysisRegion {
+  name: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface AnalysisSpec {
+  regions?: AnalysisRegion[];
+  sampleRateHz?: number;
+  maxPeaks?: number;
 }
 
 export interface JobEvent {
@@ -44,6 +59,8 @@ export interface JobEvent {
 export interface JobSpec {
   displayName?: string;
   params?: MagnifyParams;
+  outputFormat?: string;
+  analysis?: AnalysisSpec;
   inputFilename: string;
   inputSizeBytes: string;
   inputSha256: string;
@@ -118,6 +135,16 @@ export const api = {
   deleteJob: (id: string) => call<object>("DELETE", `/api/jobs/${encodeURIComponent(id)}`),
   uploadOffset: (uploadId: string) =>
     call<{ offset: string; job: string }>("GET", `/api/uploads/${encodeURIComponent(uploadId)}`),
+  result: async (id: string): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetch(`/api/jobs/${encodeURIComponent(id)}/result`, { headers: authHeaders() });
+    } catch {
+      throw new ApiError("UNAVAILABLE", "The server cannot be reached.", 0);
+    }
+    if (!response.ok) throw await errorFrom(response.status, await response.text());
+    return response;
+  },
   resultUrl: (id: string, download = false) =>
     withToken(`/api/jobs/${encodeURIComponent(id)}/result${download ? "?download=1" : ""}`),
   eventsUrl: (id: string) => withToken(`/api/jobs/${encodeURIComponent(id)}/events`),

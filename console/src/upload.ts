@@ -1,4 +1,4 @@
-// Uploading a file as a job: its SHA-256 (read in slices, so a large file is never whole in
+// Uploading a file as a job (a magnification, or with `extra.analysis` a measurement): its SHA-256 (read in slices, so a large file is never whole in
 // memory), then the bytes to POST /api/jobs with the spec, with progress. The upload is
 // resumable as the API's is: it carries an upload id, and when the connection breaks it asks
 // the server how much it holds (GET /api/uploads/{id}) and sends only the rest.
@@ -50,6 +50,7 @@ export async function uploadJob(
   displayName: string,
   params: MagnifyParams,
   progress: (p: UploadProgress) => void,
+  extra: Pick<JobSpec, "analysis" | "outputFormat"> = {},
 ): Promise<Job> {
   const { maxUploadBytes } = await api.config();
   if (file.size > maxUploadBytes) {
@@ -59,6 +60,7 @@ export async function uploadJob(
   const spec: JobSpec = {
     displayName,
     params,
+    ...extra,
     inputFilename: file.name,
     inputSizeBytes: String(file.size),
     inputSha256: await fileSha256(file, progress),

@@ -2,17 +2,22 @@
 // headless, against a real vmm-server with its local worker on loopback. Signs in (a wrong token
 // first, which must be refused with a visible error), uploads a generated clip, sees its
 // progress reach 100%, plays the input and the magnified video side by side, downloads the
-// result (and reads a byte range, as <video> does). Saves a screenshot of each page to
-// $VMM_SCREENSHOT_DIR. Exits 77 (ctest's skip) only when Chromium is missing.
+// result (and reads a byte range, as <video> does); draws a region on the input frame and
+// measures the motion (the region's strongest peak within two bins of the clip's 2 Hz sway),
+// drags a band on its spectrum, takes the peak's band and magnifies it as a temporal job to
+// SUCCEEDED; draws a line and gets the input's and the magnified video's slices. Saves a
+// screenshot of each page to $VMM_SCREENSHOT_DIR, and with VMM_UPDATE_SCREENSHOTS=1 the README's
+// six into docs/console/ of the source tree. Exits 77 (ctest's skip) only when Chromium is missing.
 //
 // Environment (tests/console/CMakeLists.txt): VMM_SERVER_BINARY, VMM_WORKER_BINARY,
-// VMM_CONSOLE_DIST, VMM_CONSOLE_NODE_MODULES, VMM_SCREENSHOT_DIR.
+// VMM_CONSOLE_DIST, VMM_CONSOLE_NODE_MODULES, VMM_SCREENSHOT_DIR; VMM_UPDATE_SCREENSHOTS.
 import { spawn, execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const CHROMIUM = "/usr/bin/chromium";
 if (!fs.existsSync(CHROMIUM)) {
@@ -63,12 +68,41 @@ for (const old of fs.readdirSync(screenshots)) {
   if (old.endsWith(".png")) fs.rmSync(path.join(screenshots, old));
 }
 fs.writeFileSync(path.join(folder, "tokens"), `${TOKEN} alice\n`);
+// The README's screenshots (docs/console/), rewritten only when asked, so a test run leaves the
+// source tree as it was.
+const docs = process.env.VMM_UPDATE_SCREENSHOTS === "1"
+  ? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "console") : "";
+async function screenshot(page, name, docsName) {
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  if (docs && docsName) {
+    fs.mkdirSync(docs, { recursive: true });
+    const file = path.join(docs, `${docsName}.png`);
+    await page.screenshot({ path: file });
+    console.log(`# ${file}: ${fs.statSync(file).size} bytes`);
+  }
+}
 
-// A short clip: 160x120, 24 frames at 24 fps, a test pattern swaying by a fraction of a pixel.
+// A short clip: 160x120, 48 frames at 24 fps, a still test pattern (testsrc2's first frame)
+// rotating by +-0.003 rad at 2 Hz, so its corners sway by about 0.3 px: spectrum bins of 0.5 Hz,
+// the sway in bin 4.
+const FRAMES = 48, FPS = 24, SWAY_HZ = 2;
+const BIN_HZ = FPS / FRAMES;
 const clip = path.join(folder, "sway.mp4");
 execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-  "testsrc2=size=160x120:rate=24,rotate='0.003*sin(2*PI*2*t)':ow=iw:oh=ih:bilinear=1",
-  "-frames:v", "24", "-c:v", "libx264", "-pix_fmt", "yuv420p", clip]);
+  `testsrc2=size=160x120:rate=${FPS},trim=end_frame=1,loop=loop=${FRAMES - 1}:size=1:start=0,` +
+  `setpts=N/${FPS}/TB,rotate='0.003*sin(2*PI*${SWAY_HZ}*t)':ow=iw:oh=ih:bilinear=1`,
+  "-frames:v", String(FRAMES), "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", clip]);
+
+// Drags on `locator` from (x0, y0) to (x1, y1), in fractions of its box.
+async function drag(page, locator, x0, y0, x1, y1) {
+  await locator.scrollIntoViewIfNeeded();
+  const box = await locator.boundingBox();
+  await page.mouse.move(box.x + x0 * box.width, box.y + y0 * box.height);
+  await page.mouse.down();
+  await page.mouse.move(box.x + ((x0 + x1) / 2) * box.width, box.y + ((y0 + y1) / 2) * box.height, { steps: 4 });
+  await page.mouse.move(box.x + x1 * box.width, box.y + y1 * box.height, { steps: 4 });
+  await page.mouse.up();
+}
 
 const webPort = await freePort();
 const log = fs.openSync(path.join(folder, "server.log"), "w");
@@ -100,14 +134,14 @@ try {
   // Sign in: a wrong token is refused where it was typed.
   await page.locator("#token").waitFor();
   check(await page.locator("h1", { hasText: "Sign in" }).isVisible(), "the sign-in page shows first");
-  await page.screenshot({ path: path.join(screenshots, "1-sign-in.png") });
+  await screenshot(page, "1-sign-in", "sign-in");
   await page.fill("#token", "not-a-token");
   await page.keyboard.press("Enter");
   const refused = page.locator("#token-error");
   await refused.waitFor({ state: "visible" });
   const refusal = await refused.textContent();
   check(refusal.includes("UNAUTHENTICATED"), `a wrong token is refused visibly: "${refusal}"`);
-  await page.screenshot({ path: path.join(screenshots, "2-wrong-token.png") });
+  await screenshot(page, "2-wrong-token");
   await page.fill("#token", TOKEN);
   await page.keyboard.press("Enter");
   await page.locator("#upload-form").waitFor();
@@ -116,6 +150,7 @@ try {
   // The CLI's own help text beside the fields.
   const alphaHelp = await page.locator("#alpha-help").textContent();
   check(alphaHelp.includes("Total magnification factor"), `alpha's help is the CLI's: "${alphaHelp}"`);
+  await screenshot(page, "2-upload-form", "upload-form");
 
   // Parameters the service refuses: its message, shown at the form.
   await page.setInputFiles("#file", clip);
@@ -126,7 +161,7 @@ try {
   const uploadRefusal = await uploadError.textContent();
   check(uploadRefusal.includes("INVALID_ARGUMENT") && uploadRefusal.includes("alpha"),
     `refused parameters are shown at the form: "${uploadRefusal}"`);
-  await page.screenshot({ path: path.join(screenshots, "3-upload-refused.png") });
+  await screenshot(page, "3-upload-refused");
 
   // Upload with progress, then watch the job reach 100%.
   await page.setInputFiles("#file", clip);
@@ -136,11 +171,11 @@ try {
   const row = page.locator("#jobs tbody tr", { hasText: "sway test" });
   await row.waitFor({ timeout: 60000 });
   check(/Uploaded sway\.mp4/.test(await page.locator("#upload-status").textContent()), "the upload finished");
-  await page.screenshot({ path: path.join(screenshots, "4-jobs-running.png") });
+  await screenshot(page, "4-jobs-running");
   await row.locator("td.state", { hasText: "Succeeded" }).waitFor({ timeout: 240000 });
   check((await row.locator(".percent").textContent()).trim() === "100%", "progress reached 100%");
-  check((await row.textContent()).includes("24 / 24 frames"), "every frame was magnified");
-  await page.screenshot({ path: path.join(screenshots, "5-jobs-done.png") });
+  check((await row.textContent()).includes(`${FRAMES} / ${FRAMES} frames`), "every frame was magnified");
+  await screenshot(page, "5-jobs-done", "jobs");
 
   // The result page: both videos play, side by side.
   await row.locator("a", { hasText: "Open" }).click();
@@ -161,8 +196,8 @@ try {
   await page.click("#play");  // pause
   await page.locator("#scrubber").fill("12");
   const frameText = await page.locator("#frame-label").textContent();
-  check(frameText === "Frame 13 of 24", `the scrubber moves to a frame: "${frameText}"`);
-  await page.screenshot({ path: path.join(screenshots, "6-result.png") });
+  check(frameText === `Frame 13 of ${FRAMES}`, `the scrubber moves to a frame: "${frameText}"`);
+  await screenshot(page, "6-result", "result");
 
   // Download: the whole result, an MP4 of the job's size; and a byte range as <video> asks.
   const jobName = await page.evaluate(() => location.hash.replace("#/jobs/", ""));
@@ -182,6 +217,81 @@ try {
   const anonymous = await fetch(`${base}/api/jobs/${jobName}/result`);
   check(anonymous.status === 401 && (await anonymous.json()).code === "UNAUTHENTICATED",
     "the result is refused without a token (401)");
+
+  // Measure motion: a region drawn on the input frame's top-left corner (video pixels about
+  // 4..60 x 4..32 of 160x120), far from the centre of rotation.
+  const frameOverlay = page.locator(".overlay");
+  await drag(page, frameOverlay, 4 / 160, 4 / 120, 60 / 160, 32 / 120);
+  const drawnRegion = (await page.locator("#region-list li").first().textContent()) ?? "";
+  const regionMatch = /^r1: x (\d+), y (\d+), (\d+) × (\d+) px/.exec(drawnRegion);
+  check(regionMatch && Math.abs(Number(regionMatch[1]) - 4) <= 2 && Math.abs(Number(regionMatch[3]) - 56) <= 3,
+    `a region drawn on the frame is listed in video pixels: "${drawnRegion.trim()}"`);
+  // One more, typed in, then removed: the keyboard's way.
+  for (const [id, value] of [["#region-x", "100"], ["#region-y", "80"], ["#region-width", "40"], ["#region-height", "30"]]) {
+    await page.fill(id, value);
+  }
+  await page.click("#add-region");
+  check(await page.locator("#region-list li", { hasText: "r2: x 100, y 80, 40 × 30 px" }).count() === 1,
+    "a region typed in is listed");
+  await page.click("#region-list button[aria-label='Remove region r2']");
+  check(await page.locator("#region-list li").count() === 1, "a region can be removed");
+  await page.click("#measure");
+  const spectrum = page.locator("#spectrum-0 canvas");
+  await spectrum.first().waitFor({ timeout: 240000 });
+  const peaks = await page.locator("#peaks-region-0 li[data-frequency]").evaluateAll((items) =>
+    items.map((li) => Number(li.getAttribute("data-frequency"))));
+  check(peaks.length >= 1 && Math.abs(peaks[0] - SWAY_HZ) <= 2 * BIN_HZ,
+    `the region's strongest peak is within two bins of the ${SWAY_HZ} Hz sway: ${peaks.join(", ")} Hz`);
+  check(await page.locator("#spectrum-frame canvas").count() >= 1 && await page.locator("#waveform-0 canvas").count() >= 1,
+    "the whole frame's chart and the region's displacement are drawn");
+  // Drag a band on the spectrum: 0 .. fs/2 = 12 Hz across the plotting area.
+  await drag(page, page.locator("#spectrum-0 .u-over"), 1.5 / 12, 0.5, 2.5 / 12, 0.5);
+  const dragged = [Number(await page.inputValue("#band-fl")), Number(await page.inputValue("#band-fh"))];
+  check(Math.abs(dragged[0] - 1.5) < 0.3 && Math.abs(dragged[1] - 2.5) < 0.3,
+    `a band dragged on the spectrum fills fl and fh: ${dragged.join(" - ")} Hz`);
+  // The peak's suggested band, by keyboard.
+  await page.locator("#peaks-region-0 button.use-peak").first().focus();
+  await page.keyboard.press("Enter");
+  const band = [Number(await page.inputValue("#band-fl")), Number(await page.inputValue("#band-fh"))];
+  check(band[0] < peaks[0] && peaks[0] < band[1] && Math.abs(band[0] - peaks[0] / 1.25) < 0.02,
+    `the peak's band fills fl and fh: ${band.join(" - ")} Hz around ${peaks[0]} Hz`);
+  check(Number(await page.inputValue("#band-fs")) === FPS, "fs is the measured rate");
+  await page.locator("#spectrum-0").scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -120));
+  await screenshot(page, "7-measure", "measure");
+  await page.click("#magnify-band");
+  await page.waitForFunction((old) => location.hash !== `#/jobs/${old}` && location.hash.startsWith("#/jobs/"), jobName);
+  const temporalName = await page.evaluate(() => location.hash.replace("#/jobs/", ""));
+  await page.locator("#job-state", { hasText: "Succeeded" }).waitFor({ timeout: 240000 });
+  const temporal = await (await fetch(`${base}/api/jobs/${temporalName}`,
+    { headers: { Authorization: `Bearer ${TOKEN}` } })).json();
+  check(temporal.state === "SUCCEEDED" && temporal.params.mode === "MODE_TEMPORAL" &&
+    Math.abs(temporal.params.lowHz - band[0]) < 1e-9 && Math.abs(temporal.params.highHz - band[1]) < 1e-9 &&
+    temporal.params.sampleRateHz === FPS,
+    `the band was magnified as a temporal job that succeeded (${temporal.params.lowHz} - ${temporal.params.highHz} Hz)`);
+
+  // The slice at a drawn line: column 40, drawn downwards on the new job's input frame.
+  await page.locator("#result-video").waitFor();
+  await waitFor("the input to load", () => page.evaluate(() => document.querySelector("#input-video").readyState >= 1), 30);
+  await page.check("#tool-line");
+  await drag(page, page.locator(".overlay"), 40.5 / 160, 10 / 120, 40.5 / 160, 100 / 120);
+  await page.locator("#slice-magnified").waitFor({ timeout: 120000 });
+  check(await page.inputValue("#slice-axis") === "column" && Math.abs(Number(await page.inputValue("#slice-position")) - 40) <= 1,
+    "a line drawn downwards is a column");
+  const slices = await page.evaluate(() => ["#slice-input", "#slice-magnified"].map((id) => {
+    const canvas = document.querySelector(id);
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0, squares = 0;
+    for (let i = 0; i < data.length; i += 4) { sum += data[i + 1]; squares += data[i + 1] * data[i + 1]; }
+    const n = data.length / 4;
+    return { width: canvas.width, height: canvas.height, deviation: Math.sqrt(squares / n - (sum / n) ** 2) };
+  }));
+  check(slices.every((s) => s.width === FRAMES && s.height === 120),
+    `each slice has a column per frame and a row per pixel of the line: ${slices.map((s) => `${s.width}x${s.height}`).join(", ")}`);
+  check(slices.every((s) => s.deviation > 10), `neither slice is blank (deviation ${slices.map((s) => s.deviation.toFixed(1)).join(", ")})`);
+  check(await page.locator("#slice-panel .time-axis text", { hasText: "time (s)" }).count() === 2, "each slice has a time axis");
+  await page.locator("#slice-panel").scrollIntoViewIfNeeded();
+  await screenshot(page, "8-slice", "slice");
 
   // A server without tokens: no sign-in, straight to the jobs page.
   const openPort = await freePort();

@@ -1,10 +1,15 @@
 // The result page: the input and the magnified video side by side, played in sync, with a
-// frame scrubber. The input plays from the file this tab uploaded (an object URL); for a job
-// uploaded elsewhere the user picks the file (the API serves results, not inputs).
+// frame scrubber; on the input frame the user draws regions to measure ("Measure motion",
+// pages/measure.ts) or a line to slice ("Time slice", pages/slice.ts). The input plays from the
+// file this tab uploaded (an object URL); for a job uploaded elsewhere the user picks the file
+// (the API serves results, not inputs). A measurement job's page shows its report's charts.
 import { ApiError, FINAL_STATES, Job, JobEvent, api, jobId } from "../api";
 import { h, showError } from "../dom";
 import { percent, stateLabel, title } from "../format";
-import { inputUrl, setInputUrl } from "../inputs";
+import { inputFile, inputUrl, setInputUrl } from "../inputs";
+import { Line, Rect, overlay } from "../overlay";
+import { fetchReport, measurePanel, reportView } from "./measure";
+import { slicePanel } from "./slice";
 
 export function resultPage(page: HTMLElement, id: string): () => void {
   const error = h("p", { id: "result-error", class: "error", role: "alert", hidden: true });
@@ -23,7 +28,13 @@ export function resultPage(page: HTMLElement, id: string): () => void {
       (job.failureReason ? `: ${job.failureReason}` : "");
     if (s === "SUCCEEDED" && !shown) {
       shown = true;
-      page.append(player(job));
+      if (job.outputFormat === "OUTPUT_FORMAT_JSON") {
+        fetchReport(id).then((report) => page.append(h("section", { class: "card", id: "measure-panel" },
+          h("h2", {}, "Measurement"), reportView(report, job, () => inputFile(job.name)))))
+          .catch((e) => showError(error, `The report cannot be read: ${e instanceof ApiError ? `${e.message} (${e.code})` : String(e)}`));
+      } else {
+        page.append(...player(job));
+      }
     }
   };
 
@@ -41,14 +52,33 @@ export function resultPage(page: HTMLElement, id: string): () => void {
   return () => source?.close();
 }
 
-function player(job: Job): HTMLElement {
+function player(job: Job): HTMLElement[] {
   const id = jobId(job.name);
   const input = h("video", { id: "input-video", muted: true, playsinline: true, preload: "auto" });
   const output = h("video", { id: "result-video", muted: true, playsinline: true, preload: "auto",
     src: api.resultUrl(id) });
   input.muted = output.muted = true;
   const known = inputUrl(job.name);
-  const inputBox = h("figure", {}, input, h("figcaption", {}, `Input: ${job.inputFilename}`));
+  const frames = Math.max(1, Number(job.framesTotal));
+  let measure: ReturnType<typeof measurePanel> | null = null;
+  let slice: ReturnType<typeof slicePanel> | null = null;
+  const frame = overlay(input, (tool, shape) => {
+    if (tool === "region") measure?.add(shape as Rect);
+    else {
+      frame.line = shape as Line;
+      slice?.make(shape as Line);
+    }
+  });
+  measure = measurePanel(job, () => inputFile(job.name), frame);
+  slice = slicePanel({ input: () => inputUrl(job.name), output: api.resultUrl(id), frames });
+  const toolName = "draw-tool";
+  const tools = h("fieldset", { class: "tools" }, h("legend", {}, "Drawing on the input frame"),
+    ...(["region", "line"] as const).map((tool) => {
+      const radio = h("input", { type: "radio", name: toolName, id: `tool-${tool}`, value: tool, checked: tool === "region" });
+      radio.addEventListener("change", () => { if (radio.checked) frame.tool = tool; });
+      return h("label", { for: `tool-${tool}` }, radio, tool === "region" ? " Region (to measure)" : " Line (to slice)");
+    }));
+  const inputBox = h("figure", {}, frame.element, h("figcaption", {}, `Input: ${job.inputFilename}`));
   if (known !== undefined) {
     input.src = known;
   } else {
@@ -59,7 +89,6 @@ function player(job: Job): HTMLElement {
     });
     inputBox.append(h("label", { for: "input-file" }, "The input is not in this tab: choose the file to compare "), pick);
   }
-  const frames = Math.max(1, Number(job.framesTotal));
   const scrubber = h("input", { id: "scrubber", type: "range", min: "0", max: String(frames - 1), value: "0", step: "1",
     "aria-label": "Frame" });
   const frameLabel = h("output", { id: "frame-label", for: "scrubber" }, `Frame 1 of ${frames}`);
@@ -105,10 +134,10 @@ function player(job: Job): HTMLElement {
   });
   output.addEventListener("ended", () => { input.pause(); play.textContent = "Play"; });
   output.addEventListener("error", () => showError(playError, "The magnified video cannot be played here (download it)."));
-  return h("section", { class: "card", "aria-label": "Input and result" },
+  return [h("section", { class: "card", "aria-label": "Input and result" },
     h("div", { class: "side-by-side" }, inputBox,
       h("figure", {}, output, h("figcaption", {}, `Magnified (alpha ${job.params.alpha ?? ""}, ${(job.params.mode ?? "").replace("MODE_", "").toLowerCase()})`))),
     h("div", { class: "controls" }, play, scrubber, frameLabel,
       h("a", { href: api.resultUrl(id, true), download: "", id: "download" }, "Download result")),
-    playError);
+    tools, playError), measure.element, slice.element];
 }
