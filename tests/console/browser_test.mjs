@@ -75,9 +75,12 @@ const docs = process.env.VMM_UPDATE_SCREENSHOTS === "1"
 async function screenshot(page, name, docsName) {
   await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
   if (docs && docsName) {
+    // A 256-colour palette (ffmpeg's palettegen), so each stays small in the repository.
     fs.mkdirSync(docs, { recursive: true });
     const file = path.join(docs, `${docsName}.png`);
-    await page.screenshot({ path: file });
+    execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-i", path.join(screenshots, `${name}.png`),
+      "-vf", "split[a][b];[a]palettegen=max_colors=256:stats_mode=full[p];[b][p]paletteuse=dither=bayer:bayer_scale=3",
+      "-pred", "mixed", file]);
     console.log(`# ${file}: ${fs.statSync(file).size} bytes`);
   }
 }
