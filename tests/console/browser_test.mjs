@@ -296,6 +296,14 @@ try {
   await page.locator("#slice-panel").scrollIntoViewIfNeeded();
   await screenshot(page, "8-slice", "slice");
 
+  // The measurement job's own page, opened from the list: its report's charts.
+  await page.click("a.brand");
+  const measurementRow = page.locator("#jobs tbody tr", { hasText: "(measurement)" });
+  await measurementRow.locator("a", { hasText: "Open" }).click();
+  await page.locator("#spectrum-0 canvas").first().waitFor({ timeout: 30000 });
+  check(await page.locator("#peaks-region-0 li[data-frequency]").count() === peaks.length && await page.locator("#band-form").count() === 1,
+    "a measurement job's page shows its report's spectrum, peaks and band form");
+
   // A server without tokens: no sign-in, straight to the jobs page.
   const openPort = await freePort();
   const open = spawn(env("VMM_SERVER_BINARY"), [
