@@ -5,7 +5,7 @@
 // intensity / 8) and rounding to 8 bits, the model of the analysis tests. The region is the
 // central 64x64. The two estimators:
 //   Lucas-Kanade: analysis::RegionTracker (inverse compositional, translation, bicubic);
-//   phase: the complex steerable pyramid of the evaluation (train/eval/steerable_pyramid.h, 4
+//   phase: the complex steerable pyramid of the evaluation (methods/steerable_pyramid.h, 4
 //     orientations, 3 levels) of the whole frame; per frame the least-squares translation d
 //     with dphi = -(w . d) over the region's coefficients, where dphi is the phase change since
 //     frame 0 and w the reference's phase gradient (Fleet and Jepson's phase constancy), each
@@ -26,7 +26,7 @@
 
 #include "analysis/region_tracker.h"
 #include "engine/kernel_choice.h"
-#include "train/eval/steerable_pyramid.h"
+#include "methods/steerable_pyramid.h"
 
 namespace {
 
@@ -109,7 +109,7 @@ torch::Tensor Luma(const vmm::analysis::LumaImage& frame) {
 // frame 0's. (Against the bands' mean over the video instead, a reference with less noise, the
 // estimates were the same to 0.5%.)
 std::vector<double> TrackPhase(const std::vector<vmm::analysis::LumaImage>& video,
-                               const vmm::train::eval::SteerablePyramid& pyramid) {
+                               const vmm::methods::SteerablePyramid& pyramid) {
   torch::NoGradGuard no_grad;
   const std::vector<torch::Tensor> reference = pyramid.Decompose(Luma(video[0])).bands;
   std::vector<double> dx;
@@ -153,7 +153,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   torch::set_num_threads(threads);
   auto pyramid =
-      vmm::train::eval::SteerablePyramid::Create(kSide, kSide, {/*orientations=*/4, 3});
+      vmm::methods::SteerablePyramid::Create(kSide, kSide, {/*orientations=*/4, 3});
   if (!pyramid.ok()) {
     std::fprintf(stderr, "estimator_bench: %s\n", std::string(pyramid.status().message()).c_str());
     return 1;

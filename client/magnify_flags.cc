@@ -24,6 +24,14 @@ Modes:
             --fs is the real capture rate; it defaults to the video's frame rate, which is
             wrong for slowed-down high-speed footage.
 
+Methods (every mode and filter works with each):
+  learned   the trained network (Oh et al. 2018): least noise and ringing on real video.
+  phase     phase-based (Wadhwa et al. 2013): phases of a complex steerable pyramid's bands
+            of the luminance, amplitude-weighted smoothing; a magnified phase change is
+            limited to +-pi, so large motion is attenuated rather than torn.
+  linear    linear Eulerian (Wu et al. 2012): the intensity change itself, amplified; only
+            for very small motion, and it amplifies noise.
+
 Examples:
   vmm magnify baby.mp4 -o baby-x20.mp4 --alpha 20
   vmm magnify drum.mp4 -o drum.mp4 --alpha 10 --mode temporal --filter fir --fl 74 --fh 78 --fs 1900
@@ -31,6 +39,8 @@ Examples:
 
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
   common::MagnifyParams& numbers = flags->numbers;
+  command->add_option("--method", flags->method, "learned, phase or linear")
+      ->capture_default_str();
   command->add_option("--mode", flags->mode, "static, dynamic or temporal")
       ->capture_default_str();
   command->add_option("--alpha,-a", numbers.alpha,
@@ -66,6 +76,9 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
 absl::StatusOr<common::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags,
                                                       common::ParamsUse use) {
   common::MagnifyParams params = flags.numbers;
+  absl::StatusOr<common::Method> method = common::ParseMethod(flags.method);
+  if (!method.ok()) return method.status();
+  params.method = *method;
   absl::StatusOr<common::Mode> mode = common::ParseMode(flags.mode);
   if (!mode.ok()) return mode.status();
   params.mode = *mode;

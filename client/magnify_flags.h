@@ -16,6 +16,7 @@ namespace vmm::client {
 struct MagnifyFlags {
   // alpha, reference frame, fl, fh, fs (0: the video's), order, taps.
   common::MagnifyParams numbers;
+  std::string method = common::MethodName(common::MagnifyParams{}.method);
   std::string mode = common::ModeName(common::MagnifyParams{}.mode);
   std::string filter = common::FilterKindName(common::MagnifyParams{}.filter);
   bool no_chroma_limit = !common::MagnifyParams{}.limit_chroma;  // true: the network's colours
@@ -25,7 +26,7 @@ struct MagnifyFlags {
 // Text for --help that explains alpha and the modes.
 extern const char kMagnifyHelpFooter[];
 
-// Adds --mode --alpha --filter --fl --fh --fs --order --taps --reference --no-chroma-limit to
+// Adds --method --mode --alpha --filter --fl --fh --fs --order --taps --reference --no-chroma-limit to
 // `command`.
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags);
 

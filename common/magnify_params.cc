@@ -111,6 +111,15 @@ absl::StatusOr<MagnifyParams> WithSampleRate(MagnifyParams params, double input_
   return params;
 }
 
+absl::StatusOr<Method> ParseMethod(const std::string& text) {
+  const std::string name = absl::AsciiStrToLower(text);
+  if (name == "learned") return Method::kLearned;
+  if (name == "phase") return Method::kPhase;
+  if (name == "linear") return Method::kLinear;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--method must be learned, phase or linear, got ", Quoted(text)));
+}
+
 absl::StatusOr<Mode> ParseMode(const std::string& text) {
   const std::string name = absl::AsciiStrToLower(text);
   if (name == "static") return Mode::kStatic;
@@ -127,6 +136,18 @@ absl::StatusOr<FilterKind> ParseFilterKind(const std::string& text) {
   if (name == "iir" || name == "differenceofiir") return FilterKind::kDifferenceOfIir;
   return absl::InvalidArgumentError(
       absl::StrCat("--filter must be fir, butter or iir, got ", Quoted(text)));
+}
+
+std::string MethodName(Method method) {
+  switch (method) {
+    case Method::kLearned:
+      return "learned";
+    case Method::kPhase:
+      return "phase";
+    case Method::kLinear:
+      return "linear";
+  }
+  return "unknown";
 }
 
 std::string ModeName(Mode mode) {

@@ -22,6 +22,13 @@ enum class Mode {
   kTemporal,  // a band-pass filter over time on the shape representation
 };
 
+// How the motion is represented and magnified.
+enum class Method {
+  kLearned,  // the network (Oh et al. 2018): encoder, manipulator, decoder
+  kPhase,    // phase-based (Wadhwa et al. 2013): phases of a complex steerable pyramid's bands
+  kLinear,   // linear Eulerian (Wu et al. 2012): the intensity change itself
+};
+
 // Temporal filters (mode kTemporal only).
 enum class FilterKind {
   kFir,              // windowed-sinc band-pass, `taps` taps, zero phase (output delayed by taps/2)
@@ -40,6 +47,7 @@ inline constexpr double kLiveDefaultSampleRateHz = 30;
 
 // Every parameter of a magnification; the initial values are the documented defaults.
 struct MagnifyParams {
+  Method method = Method::kLearned;
   Mode mode = Mode::kStatic;
   // Total factor: output motion = alpha x input motion. 1 changes nothing, < 1 attenuates,
   // 0 freezes every frame at the reference.
@@ -84,10 +92,13 @@ absl::StatusOr<MagnifyParams> WithSampleRate(MagnifyParams params, double input_
                                              ParamsUse use = ParamsUse::kFile,
                                              ParamNames names = ParamNames::kFlags);
 
-// Parses "static", "dynamic", "temporal" (and the filter names "fir", "butter", "iir"), any case.
+// Parses "static", "dynamic", "temporal" (and the filter names "fir", "butter", "iir"; the
+// method names "learned", "phase", "linear"), any case.
+absl::StatusOr<Method> ParseMethod(const std::string& text);
 absl::StatusOr<Mode> ParseMode(const std::string& text);
 absl::StatusOr<FilterKind> ParseFilterKind(const std::string& text);
 // The names ParseMode and ParseFilterKind accept.
+std::string MethodName(Method method);
 std::string ModeName(Mode mode);
 std::string FilterKindName(FilterKind kind);
 

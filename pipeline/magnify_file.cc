@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/model_loader.h"
 #include "media/frame_pattern.h"
+#include "pipeline/frame_magnifier_factory.h"
 #include "media/video_reader.h"
 #include "media/video_writer.h"
 
@@ -123,7 +124,7 @@ absl::Status Run(const std::string& input, const std::string& temporary,
       common::WithSampleRate(options.params, info.fps());
   if (!params.ok()) return params.status();
 
-  auto magnifier = engine::Magnifier::Create(model.net, *params, model.device);
+  auto magnifier = MakeFrameMagnifier(model, *params);
   if (!magnifier.ok()) return magnifier.status();
   if (options.params.mode == common::Mode::kStatic && options.params.reference_frame > 0) {
     auto reference = ReadReferenceFrame(input, options.params.reference_frame);

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "media/raw_frames.h"
+#include "pipeline/frame_magnifier_factory.h"
 
 namespace vmm::pipeline {
 namespace {
@@ -32,14 +33,15 @@ absl::StatusOr<std::unique_ptr<RawFrameMagnifier>> RawFrameMagnifier::Create(
   }
   common::MagnifyParams live = params;
   if (live.sample_rate_hz == 0) live.sample_rate_hz = common::kLiveDefaultSampleRateHz;
-  absl::StatusOr<std::unique_ptr<engine::Magnifier>> magnifier =
-      engine::Magnifier::Create(model.net, live, model.device);
+  absl::StatusOr<std::unique_ptr<engine::FrameMagnifier>> magnifier =
+      MakeFrameMagnifier(model, live);
   if (!magnifier.ok()) return magnifier.status();
   return std::unique_ptr<RawFrameMagnifier>(
       new RawFrameMagnifier(*std::move(magnifier), width, height, pixel_format));
 }
 
-RawFrameMagnifier::RawFrameMagnifier(std::unique_ptr<engine::Magnifier> magnifier, int width,
+RawFrameMagnifier::RawFrameMagnifier(std::unique_ptr<engine::FrameMagnifier> magnifier,
+                                     int width,
                                      int height, std::string pixel_format)
     : magnifier_(std::move(magnifier)),
       width_(width),

@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/magnify_params.h"
-#include "engine/magnifier.h"
+#include "engine/frame_magnifier.h"
 #include "engine/model_loader.h"
 
 namespace vmm::pipeline {
@@ -47,11 +47,11 @@ class RawFrameMagnifier {
   RawFrameTimes times() const;
 
  private:
-  RawFrameMagnifier(std::unique_ptr<engine::Magnifier> magnifier, int width, int height,
+  RawFrameMagnifier(std::unique_ptr<engine::FrameMagnifier> magnifier, int width, int height,
                     std::string pixel_format);
   absl::StatusOr<std::vector<std::vector<uint8_t>>> ToRaw(const torch::Tensor& frames);
 
-  std::unique_ptr<engine::Magnifier> magnifier_;
+  std::unique_ptr<engine::FrameMagnifier> magnifier_;
   const int width_, height_;
   const std::string pixel_format_;
   double decode_seconds_ = 0, encode_seconds_ = 0;

@@ -6,6 +6,21 @@ namespace vmm::common {
 
 absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, ParamsUse use) {
   MagnifyParams params;
+  switch (message.method()) {
+    case vmm::v1::METHOD_UNSPECIFIED:
+    case vmm::v1::METHOD_LEARNED:
+      params.method = Method::kLearned;
+      break;
+    case vmm::v1::METHOD_PHASE:
+      params.method = Method::kPhase;
+      break;
+    case vmm::v1::METHOD_LINEAR:
+      params.method = Method::kLinear;
+      break;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "params.method: unknown method ", message.method(), " (use learned, phase or linear)"));
+  }
   switch (message.mode()) {
     case vmm::v1::MODE_UNSPECIFIED:
     case vmm::v1::MODE_STATIC:
@@ -62,6 +77,17 @@ absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, P
 
 vmm::v1::MagnifyParams ToProto(const MagnifyParams& params) {
   vmm::v1::MagnifyParams message;
+  switch (params.method) {
+    case Method::kLearned:
+      message.set_method(vmm::v1::METHOD_LEARNED);
+      break;
+    case Method::kPhase:
+      message.set_method(vmm::v1::METHOD_PHASE);
+      break;
+    case Method::kLinear:
+      message.set_method(vmm::v1::METHOD_LINEAR);
+      break;
+  }
   switch (params.mode) {
     case Mode::kStatic:
       message.set_mode(vmm::v1::MODE_STATIC);

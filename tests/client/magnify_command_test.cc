@@ -205,6 +205,29 @@ TEST_F(MagnifyCommandTest, PatternWithFramesOfDifferentSizesNamesTheFrame) {
   EXPECT_THAT(result.output, HasSubstr("003.png"));
 }
 
+// Every method runs through the same command, modes and filters; a still picture stays still
+// with the classic methods (the test clip's frames change, so only the size and count are
+// checked here; their accuracy is methods_tests'); an unknown method is a usage error.
+TEST_F(MagnifyCommandTest, ClassicMethodsRunInEveryModeAndAnUnknownOneIsAUsageError) {
+  for (const std::string method : {"phase", "linear"}) {
+    for (const std::string mode : {"static", "dynamic", "temporal --filter butter --fl 2 --fh 5"}) {
+      Result result = RunVmm(Magnify(Path("clip.mp4"), "--method " + method + " --mode " + mode));
+      ASSERT_EQ(result.exit_code, 0) << method << " " << mode << ": " << result.output;
+      auto reader = vmm::media::VideoReader::Open(Path("out.mkv"));
+      ASSERT_TRUE(reader.ok()) << reader.status();
+      EXPECT_EQ((*reader)->info().width, 66);
+      vmm::media::Frame frame;
+      int frames = 0;
+      while (*(*reader)->Read(&frame)) ++frames;
+      EXPECT_EQ(frames, 7) << method << " " << mode;
+    }
+  }
+  Result unknown = RunVmm(Magnify(Path("clip.mp4"), "--method riesz2"));
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_THAT(unknown.output, HasSubstr("--method must be learned, phase or linear"));
+  EXPECT_THAT(RunVmm("magnify --help").output, HasSubstr("phase-based (Wadhwa et al. 2013)"));
+}
+
 TEST_F(MagnifyCommandTest, BadAlphaIsAUsageErrorNamingAlpha) {
   for (const std::string alpha : {"nan", "-3"}) {
     Result result = RunVmm(Magnify(Path("clip.mp4"), "--alpha=" + alpha));

@@ -107,6 +107,10 @@ TEST(MagnifyParamsTest, ParsesNamesAndQuotesUnknownOnes) {
   EXPECT_EQ(*ParseMode("Dynamic"), Mode::kDynamic);
   EXPECT_EQ(*ParseFilterKind("butter"), FilterKind::kButterworth);
   EXPECT_EQ(ModeName(*ParseMode(ModeName(Mode::kTemporal))), "temporal");
+  EXPECT_EQ(*ParseMethod("Phase"), Method::kPhase);
+  EXPECT_EQ(MethodName(*ParseMethod(MethodName(Method::kLinear))), "linear");
+  ExpectInvalid(ParseMethod("riesz2").status(),
+                "--method must be learned, phase or linear, got \"riesz2\"");
   ExpectInvalid(ParseMode("fast").status(),
                 "--mode must be static, dynamic or temporal, got \"fast\"");
   ExpectInvalid(ParseFilterKind(std::string(100, 'k') + "\x1b").status(), "(101 characters)");
@@ -128,6 +132,7 @@ TEST(ParamsProtoTest, FieldsLeftOutTakeTheSharedDefaults) {
   EXPECT_EQ(params->taps, defaults.taps);
   EXPECT_EQ(params->sample_rate_hz, 0);  // a job's: its input's frame rate, later
   EXPECT_TRUE(params->limit_chroma);
+  EXPECT_EQ(params->method, Method::kLearned);
   absl::StatusOr<MagnifyParams> live = FromProto(vmm::v1::MagnifyParams(), ParamsUse::kLive);
   EXPECT_EQ(live->sample_rate_hz, kLiveDefaultSampleRateHz);
 }
@@ -150,6 +155,9 @@ TEST(ParamsProtoTest, RefusesWhatTheCliRefusesNamingTheField) {
   message.Clear();
   message.set_mode(static_cast<vmm::v1::Mode>(42));
   ExpectInvalid(FromProto(message, ParamsUse::kFile).status(), "params.mode: unknown mode 42");
+  message.Clear();
+  message.set_method(static_cast<vmm::v1::Method>(9));
+  ExpectInvalid(FromProto(message, ParamsUse::kFile).status(), "params.method: unknown method 9");
 }
 
 TEST(ParamsProtoTest, RoundTripsEveryField) {
@@ -160,10 +168,12 @@ TEST(ParamsProtoTest, RoundTripsEveryField) {
   params.taps = 63;
   params.reference_frame = 7;
   params.limit_chroma = false;
+  params.method = Method::kPhase;
   const vmm::v1::MagnifyParams message = ToProto(params);
   EXPECT_TRUE(message.has_alpha() && message.has_sample_rate_hz() && message.has_taps());
   absl::StatusOr<MagnifyParams> back = FromProto(message, ParamsUse::kFile);
   ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->method, params.method);
   EXPECT_EQ(back->mode, params.mode);
   EXPECT_EQ(back->filter, params.filter);
   EXPECT_EQ(back->alpha, params.alpha);

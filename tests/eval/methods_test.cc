@@ -10,11 +10,17 @@
 #include "absl/strings/match.h"
 #include "engine/layers.h"
 #include "train/eval/methods.h"
-#include "train/eval/phase_magnify.h"
-#include "train/eval/steerable_pyramid.h"
+#include "methods/phase_magnify.h"
+#include "methods/steerable_pyramid.h"
 
 namespace vmm::train::eval {
 namespace {
+
+using methods::PhaseBasedMagnify;
+using methods::PyramidCoefficients;
+using methods::PyramidOptions;
+using methods::SteerablePyramid;
+using methods::WeightedGaussianSmooth;
 
 constexpr double kPi = 3.14159265358979323846;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/layers.h"
+#include "engine/magnifier.h"
 #include "engine/network.h"
 #include "media/raw_frames.h"
 

@@ -43,7 +43,7 @@ class PhaseBasedMethod : public MagnificationMethod {
   absl::StatusOr<torch::Tensor> Magnify(const torch::Tensor& frame_a,
                                         const torch::Tensor& frame_b,
                                         double alpha) const override {
-    return PhaseBasedMagnify(frame_a, frame_b, alpha, options_);
+    return methods::PhaseBasedMagnify(frame_a, frame_b, alpha, options_);
   }
 
  private:

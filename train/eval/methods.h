@@ -3,7 +3,7 @@
 //   reference: frame B itself (the paper's baseline: what doing nothing scores);
 //   linear:    two-frame linear Eulerian, Y = B + (alpha - 1) (B - A) per pixel (Wu et al. 2012
 //              without their spatial decomposition or temporal filter), clipped;
-//   phase:     two-frame phase-based (phase_magnify.h);
+//   phase:     two-frame phase-based (methods/phase_magnify.h, the product's library);
 //   learned:   the network (encoder once per frame, manipulator, decoder), clipped.
 //
 // Thread-safety: Magnify is const; the reference, linear and phase methods are safe to call
@@ -17,9 +17,11 @@
 
 #include "absl/status/statusor.h"
 #include "engine/network.h"
-#include "train/eval/phase_magnify.h"
+#include "methods/phase_magnify.h"
 
 namespace vmm::train::eval {
+
+using methods::PhaseMagnifyOptions;
 
 // One way of magnifying motion between two frames.
 class MagnificationMethod {

@@ -1,4 +1,4 @@
-#include "train/eval/steerable_pyramid.h"
+#include "methods/steerable_pyramid.h"
 
 #include <cmath>
 
@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace vmm::train::eval {
+namespace vmm::methods {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
@@ -134,4 +134,4 @@ torch::Tensor SteerablePyramid::Collapse(const PyramidCoefficients& coefficients
   return torch::real(FromCentredSpectrum(spectrum)).contiguous();
 }
 
-}  // namespace vmm::train::eval
+}  // namespace vmm::methods

@@ -13,9 +13,9 @@
 #include <torch/types.h>
 
 #include "absl/status/statusor.h"
-#include "train/eval/steerable_pyramid.h"
+#include "methods/steerable_pyramid.h"
 
-namespace vmm::train::eval {
+namespace vmm::methods {
 
 // Settings of the phase-based method.
 struct PhaseMagnifyOptions {
@@ -33,9 +33,16 @@ absl::StatusOr<torch::Tensor> PhaseBasedMagnify(const torch::Tensor& frame_a,
                                                 const torch::Tensor& frame_b, double alpha,
                                                 const PhaseMagnifyOptions& options = {});
 
+// RGB frames [N, 3, H, W] to YIQ (NTSC) and back.
+torch::Tensor RgbToYiq(const torch::Tensor& frames);
+torch::Tensor YiqToRgb(const torch::Tensor& frames);
+
+// Separable Gaussian blur of [M, H, W] with `sigma` pixels, reflecting at the borders.
+torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma);
+
 // Amplitude-weighted Gaussian smoothing of `values` [M, H, W] with weights `weights` (same
 // shape, non-negative): blur(values * weights) / blur(weights), reflecting at the borders.
 torch::Tensor WeightedGaussianSmooth(const torch::Tensor& values, const torch::Tensor& weights,
                                      double sigma);
 
-}  // namespace vmm::train::eval
+}  // namespace vmm::methods

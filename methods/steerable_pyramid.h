@@ -22,7 +22,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace vmm::train::eval {
+namespace vmm::methods {
 
 // Shape of the pyramid.
 struct PyramidOptions {
@@ -69,4 +69,4 @@ class SteerablePyramid {
   torch::Tensor lowpass_filter_;             // [H/2^L, W/2^L], centred, cropped
 };
 
-}  // namespace vmm::train::eval
+}  // namespace vmm::methods

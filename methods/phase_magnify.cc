@@ -1,4 +1,4 @@
-#include "train/eval/phase_magnify.h"
+#include "methods/phase_magnify.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace vmm::train::eval {
+namespace vmm::methods {
 namespace {
 
 namespace F = torch::nn::functional;
@@ -39,8 +39,9 @@ torch::Tensor Blur1d(const torch::Tensor& images, const std::vector<double>& tap
   return out;
 }
 
-// Separable Gaussian blur of [M, H, W] (reflecting borders) as sums of shifted copies, which is
-// much faster on the CPU than a one-channel convolution.
+}  // namespace
+
+// As sums of shifted copies, which is much faster on the CPU than a one-channel convolution.
 torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma) {
   const int64_t height = images.size(-2), width = images.size(-1);
   const int64_t radius = std::min<int64_t>({static_cast<int64_t>(std::ceil(3 * sigma)),
@@ -54,6 +55,14 @@ torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma) {
   for (double& tap : taps) tap /= total;
   return Blur1d(Blur1d(images.unsqueeze(1), taps, -1), taps, -2).squeeze(1);
 }
+
+torch::Tensor RgbToYiq(const torch::Tensor& frames) { return MixChannels(YiqMatrix(), frames); }
+
+torch::Tensor YiqToRgb(const torch::Tensor& frames) {
+  return MixChannels(torch::inverse(YiqMatrix()), frames);
+}
+
+namespace {
 
 // Magnifies single-channel images [M, H, W].
 torch::Tensor MagnifyChannels(const SteerablePyramid& pyramid, const torch::Tensor& a,
@@ -115,4 +124,4 @@ absl::StatusOr<torch::Tensor> PhaseBasedMagnify(const torch::Tensor& frame_a,
   return result.clamp(-1, 1).contiguous();
 }
 
-}  // namespace vmm::train::eval
+}  // namespace vmm::methods
