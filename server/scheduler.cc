@@ -236,6 +236,16 @@ absl::StatusOr<JobRecord> Scheduler::CancelJob(const std::string& job_id,
       if (!written.ok()) return written;
       return *cancelled;
     }
+    {
+      // A final state a worker reported is waiting to be stored: it stands, not a cancel.
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const JournalEntry& entry : failed_writes_) {
+        if (entry.write->id == job_id) {
+          return absl::UnavailableError(absl::StrCat(
+              "job \"jobs/", job_id, "\" already ended; its outcome is being stored; try again"));
+        }
+      }
+    }
     absl::StatusOr<JobRecord> job = store_->Get(job_id);
     if (!job.ok()) return job.status();
     if (job->state == JobState::kCancelled) return job;
@@ -303,17 +313,23 @@ void Scheduler::Shutdown() {
 
 void Scheduler::WriteFailed(JournalEntry entry, const absl::Status& status) {
   const std::string job_id = entry.write->id;
-  // The store holds another state than the write expected, or no such job: the store wins.
-  const bool conflict = absl::IsFailedPrecondition(status) || absl::IsNotFound(status);
+  // Only a store that may recover is worth another try; a conflict (another state stored, no
+  // such job) or a write it refuses for good (a corrupt row, a constraint) lets the store win.
+  const bool transient = absl::IsUnavailable(status) || absl::IsAborted(status) ||
+                         absl::IsDeadlineExceeded(status) || absl::IsResourceExhausted(status);
   {
     std::lock_guard<std::mutex> lock(mutex_);
     store_backoff_ = std::clamp(store_backoff_ * 2, absl::Seconds(1), absl::Seconds(30));
     store_backoff_until_ = clock_->Now() + store_backoff_;
-    if (entry.keep_trying && !conflict) {
+    if (entry.keep_trying && transient && ++entry.tries < kMaxWriteTries) {
       entry.result = nullptr;
       failed_writes_.push_back(std::move(entry));
       return;
     }
+  }
+  if (entry.keep_trying) {
+    common::LogError(absl::StrCat("gave up storing job ", job_id, " as ",
+                                  JobStateName(entry.write->state), "; the store keeps what it has"));
   }
   events_->Notify(job_id);
   // Memory went ahead of the store: bring it back to what the store holds.
@@ -419,6 +435,7 @@ void Scheduler::Drain() {
       }
       std::lock_guard<std::mutex> lock(mutex_);
       store_backoff_ = absl::ZeroDuration();
+      store_backoff_until_ = absl::InfinitePast();
     }
     if (entry.result != nullptr) *entry.result = status;
     if (status.ok() && entry.then) entry.then();

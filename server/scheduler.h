@@ -167,7 +167,10 @@ class Scheduler {
     // A fact a worker reported: a failed write is tried again (after the backoff) instead of
     // bringing memory back to the store, unless the store holds another state.
     bool keep_trying = false;
+    int tries = 0;  // failed writes so far
   };
+  // A kept write is given up (and the store's record believed) after this many failures.
+  static constexpr int kMaxWriteTries = 20;
   // What a final state records: a decision of the scheduler's, or a fact a worker reported.
   enum class Origin { kDecision, kReported };
 

@@ -633,6 +633,9 @@ TEST_F(SchedulerTest, AReportedSuccessIsStoredEvenIfItsFirstWriteFails) {
   scheduler_->FinishJob(worker, ok);
   scheduler_->Flush();
   EXPECT_EQ(Job("a1").state, JobState::kRunning);  // not stored yet
+  // A cancel meanwhile does not overrule the success being stored.
+  EXPECT_EQ(scheduler_->CancelJob("a1", "cancelled by alice").status().code(),
+            absl::StatusCode::kUnavailable);
   clock_.Advance(absl::Seconds(1));
   scheduler_->Tick();
   EXPECT_EQ(Job("a1").state, JobState::kSucceeded);
