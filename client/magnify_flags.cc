@@ -70,7 +70,8 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
       ->capture_default_str();
   command->add_flag("--no-chroma-limit", flags->no_chroma_limit,
                     "Keep the network's colours: by default each output pixel's chroma is clamped "
-                    "into the input's within 32 px, so no colour the scene lacks appears");
+                    "into the input's within 32 px, so no colour the scene lacks appears (the "
+                    "learned method's only)");
 }
 
 absl::StatusOr<common::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags,

@@ -135,16 +135,17 @@ class ClassicMagnifier : public engine::FrameMagnifier {
       return absl::InvalidArgumentError("frames must be uint8 [N, H, W, 3]");
     }
     if (height_ == 0) {
-      height_ = frames.size(1);
-      width_ = frames.size(2);
-      if (height_ < 2 || width_ < 2) {
+      const int64_t height = frames.size(1), width = frames.size(2);
+      if (height < 2 || width < 2) {
         return absl::InvalidArgumentError(
-            absl::StrCat("frames must be at least 2x2, got ", width_, "x", height_));
+            absl::StrCat("frames must be at least 2x2, got ", width, "x", height));
       }
       absl::StatusOr<std::unique_ptr<MotionSignal>> signal =
-          MakeMotionSignal(params_.method, Padded(height_), Padded(width_));
+          MakeMotionSignal(params_.method, Padded(height), Padded(width));
       if (!signal.ok()) return signal.status();
       signal_ = *std::move(signal);
+      height_ = height;  // only once the frames can be magnified
+      width_ = width;
     } else if (frames.size(1) != height_ || frames.size(2) != width_) {
       return absl::InvalidArgumentError(absl::StrCat("frame size changed from ", width_, "x",
                                                      height_, " to ", frames.size(2), "x",

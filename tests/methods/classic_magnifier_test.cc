@@ -157,6 +157,13 @@ TEST(ClassicMagnifierTest, OddSizesComeBackAtTheirSize) {
   EXPECT_EQ(out->sizes(), frames.sizes());
   EXPECT_EQ((*magnifier)->Push(torch::zeros({1, 38, 53, 3}, torch::kUInt8)).status().code(),
             absl::StatusCode::kInvalidArgument);
+  // A first frame too small to magnify is refused, and so is the next one, without a crash.
+  absl::StatusOr<std::unique_ptr<engine::FrameMagnifier>> tiny = MakeClassicMagnifier(params);
+  ASSERT_TRUE(tiny.ok());
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ((*tiny)->Push(torch::zeros({1, 1, 1, 3}, torch::kUInt8)).status().code(),
+              absl::StatusCode::kInvalidArgument);
+  }
 }
 
 }  // namespace
