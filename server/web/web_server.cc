@@ -1,5 +1,6 @@
 #include "server/web/web_server.h"
 
+#include <chrono>
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
@@ -91,7 +92,10 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
                                                options.listen_address, ":", options.web.port,
                                                " (--web-port, or --no-web): in use or not allowed"));
   }
-  server->thread_ = std::thread([&http] { http.listen_after_bind(); });
+  server->thread_ = std::thread([&http, returned = &server->listen_returned_] {
+    http.listen_after_bind();
+    returned->store(true);
+  });
   return server;
 }
 
@@ -100,6 +104,12 @@ WebServer::~WebServer() { Stop(); }
 void WebServer::Stop() {
   if (!thread_.joinable()) return;
   calls_.CancelAll();
+  // httplib's stop() does nothing before the listening loop has started, which would then wait
+  // in accept() for ever: wait for it to start (or to have given up) first.
+  for (int waited_ms = 0; waited_ms < 10000 && !http_->is_running() && !listen_returned_.load();
+       ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   http_->stop();
   thread_.join();
 }

@@ -6,6 +6,7 @@
 // calls in flight and joins. Serves HTTPS with the gRPC server's certificate when given one.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <thread>
@@ -48,6 +49,8 @@ class WebServer {
   CallRegistry calls_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
+  // Set once the listening thread's listen call has returned (it may fail at once).
+  std::atomic<bool> listen_returned_{false};
   int port_ = 0;
 };
 

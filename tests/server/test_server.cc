@@ -34,6 +34,10 @@ TestServer::TestServer(std::function<void(ServerOptions*)> adjust, const std::st
   options_.local_workers = 0;
   options_.data_dir = data_dir.empty() ? dir_.Join("data") : data_dir;
   options_.shutdown_grace = absl::Seconds(2);
+  // The web gateway on a free port of its own: every test server starts and stops it too.
+  options_.web.port = 0;
+  options_.web.port_given = true;
+  options_.web.threads = 4;
   if (adjust) adjust(&options_);
   app_ = ServerApp::Start(options_);
   if (!app_.ok()) return;
