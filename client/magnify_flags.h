@@ -26,8 +26,8 @@ struct MagnifyFlags {
 // Text for --help that explains alpha and the modes.
 extern const char kMagnifyHelpFooter[];
 
-// Adds --method --mode --alpha --filter --fl --fh --fs --order --taps --reference --no-chroma-limit to
-// `command`.
+// Adds --method --mode --alpha --filter --fl --fh --fs --order --taps --reference
+// --no-chroma-limit to `command`.
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags);
 
 // Turns flags into parameters checked for `use` by the shared rules (fs stays 0 when --fs was

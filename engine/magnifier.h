@@ -1,6 +1,7 @@
 // Streaming motion magnification of a video by the learned method (the FrameMagnifier of
-// MagnifyParams::Method::kLearned). Each frame is encoded once and its encoding reused; frames go through the network in batches. Memory is bounded: the reference encoding,
-// the previous encoding (dynamic), the filter state (IIR) or `taps` encodings (FIR).
+// MagnifyParams::Method::kLearned). Each frame is encoded once and its encoding reused; frames
+// go through the network in batches. Memory is bounded: the reference encoding, the previous
+// encoding (dynamic), the filter state (IIR) or `taps` encodings (FIR).
 //
 // Frames are uint8 RGB tensors [N, H, W, 3] on the CPU, any H and W (padded by reflection to a
 // multiple of 4 inside and cropped back). Output frames have the input's size.

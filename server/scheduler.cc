@@ -329,7 +329,8 @@ void Scheduler::WriteFailed(JournalEntry entry, const absl::Status& status) {
   }
   if (entry.keep_trying) {
     common::LogError(absl::StrCat("gave up storing job ", job_id, " as ",
-                                  JobStateName(entry.write->state), "; the store keeps what it has"));
+                                  JobStateName(entry.write->state),
+                                  "; the store keeps what it has"));
   }
   events_->Notify(job_id);
   // Memory went ahead of the store: bring it back to what the store holds.

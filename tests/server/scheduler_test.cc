@@ -556,7 +556,12 @@ TEST_F(SchedulerTest, AFailedAssignmentIsNotSentAndIsMadeAgainAfterTheBackoff) {
   auto link = std::make_shared<FakeLink>();
   Register(link);
   store_->FailNextUpdates(1);
-  Submit("a1", "alice");
+  // Not Submit, which advances the clock: the backoff must start from the failure's time.
+  JobRecord job;
+  job.id = "a1";
+  job.owner = "alice";
+  job.create_time = clock_.Now();
+  ASSERT_TRUE(scheduler_->AddJob(&job).ok());
   scheduler_->Flush();
   EXPECT_TRUE(link->AssignedJobs().empty());
   EXPECT_EQ(Job("a1").state, JobState::kQueued);
