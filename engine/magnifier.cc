@@ -1,6 +1,5 @@
 #include "engine/magnifier.h"
 
-#include <chrono>
 #include <deque>
 #include <algorithm>
 #include <vector>
@@ -10,23 +9,13 @@
 #include "absl/strings/str_cat.h"
 #include "engine/chroma_limit.h"
 #include "engine/frame_tensors.h"
+#include "engine/stage_timer.h"
 #include "engine/temporal_filter.h"
 
 namespace vmm::engine {
 
 namespace {
 
-// Adds the wall time of its scope to a counter.
-class ScopedTimer {
- public:
-  explicit ScopedTimer(double* total) : total_(total), start_(Clock::now()) {}
-  ~ScopedTimer() { *total_ += std::chrono::duration<double>(Clock::now() - start_).count(); }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  double* total_;
-  Clock::time_point start_;
-};
 
 absl::Status CheckFrames(const torch::Tensor& frames) {
   if (frames.scalar_type() != torch::kUInt8 || frames.dim() != 4 || frames.size(3) != 3) {
@@ -54,7 +43,7 @@ class Magnifier::Impl {
     if (auto status = CheckFrames(frames); !status.ok()) return status;
     if (auto status = CheckSize(frames); !status.ok()) return status;
     c10::InferenceMode inference;
-    ScopedTimer timer(&times_.encoder);
+    StageTimer timer(&times_.encoder);
     reference_shape_ = net_->encoder->forward(ToInput(frames.narrow(0, 0, 1))).shape;
     return absl::OkStatus();
   }
@@ -136,12 +125,12 @@ class Magnifier::Impl {
   }
 
   torch::Tensor ToInput(const torch::Tensor& frames) {
-    ScopedTimer timer(&times_.conversion);
+    StageTimer timer(&times_.conversion);
     return FramesToNetworkInput(frames, device_);
   }
 
   torch::Tensor ToFrames(const torch::Tensor& output) {
-    ScopedTimer timer(&times_.conversion);
+    StageTimer timer(&times_.conversion);
     return NetworkOutputToFrames(output, height_, width_);
   }
 
@@ -153,7 +142,7 @@ class Magnifier::Impl {
   Encoding Encode(const torch::Tensor& frames) {
     ThrowIfCancelled();
     torch::Tensor input = ToInput(frames);
-    ScopedTimer timer(&times_.encoder);
+    StageTimer timer(&times_.encoder);
     if (cancel_ == nullptr || input.size(0) <= kEncodeChunk) return net_->encoder->forward(input);
     std::vector<torch::Tensor> textures, shapes;
     for (int64_t first = 0; first < input.size(0); first += kEncodeChunk) {
@@ -175,7 +164,7 @@ class Magnifier::Impl {
 
   torch::Tensor Manipulate(const torch::Tensor& motion, const torch::Tensor& base) {
     ThrowIfCancelled();
-    ScopedTimer timer(&times_.manipulator);
+    StageTimer timer(&times_.manipulator);
     return net_->manipulator->forward(motion, base, alpha_);
   }
 
@@ -184,13 +173,13 @@ class Magnifier::Impl {
                        const torch::Tensor& inputs) {
     torch::Tensor output;
     {
-      ScopedTimer timer(&times_.decoder);
+      StageTimer timer(&times_.decoder);
       output = net_->decoder->forward(texture, shape, cancel_);
     }
     if (!output.defined()) throw Cancelled{};
     torch::Tensor frames = ToFrames(output);
     if (!params_.limit_chroma) return frames;
-    ScopedTimer timer(&times_.conversion);
+    StageTimer timer(&times_.conversion);
     return LimitChromaToNeighbourhood(frames, inputs);
   }
 

@@ -1,6 +1,5 @@
 #include "methods/classic_magnifier.h"
 
-#include <chrono>
 #include <deque>
 #include <utility>
 #include <vector>
@@ -9,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "engine/frame_tensors.h"
+#include "engine/stage_timer.h"
 #include "engine/temporal_filter.h"
 #include "methods/motion_signal.h"
 
@@ -22,17 +22,6 @@ constexpr int64_t kSizeMultiple = 16;
 
 int64_t Padded(int64_t size) { return (size + kSizeMultiple - 1) / kSizeMultiple * kSizeMultiple; }
 
-// Adds the wall time of its scope to a counter.
-class ScopedTimer {
- public:
-  explicit ScopedTimer(double* total) : total_(total), start_(Clock::now()) {}
-  ~ScopedTimer() { *total_ += std::chrono::duration<double>(Clock::now() - start_).count(); }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  double* total_;
-  Clock::time_point start_;
-};
 
 // Row `index` of every tensor of `analysis`.
 SignalAnalysis Row(const SignalAnalysis& analysis, int64_t index) {
@@ -166,7 +155,7 @@ class ClassicMagnifier : public engine::FrameMagnifier {
     ThrowIfCancelled();
     torch::Tensor input;
     {
-      ScopedTimer timer(&times_.conversion);
+      engine::StageTimer timer(&times_.conversion);
       input = frames.to(torch::kFloat).permute({0, 3, 1, 2}).div(127.5).sub(1);
       const int64_t pad_bottom = Padded(height_) - height_, pad_right = Padded(width_) - width_;
       if (pad_bottom > 0 || pad_right > 0) {
@@ -178,7 +167,7 @@ class ClassicMagnifier : public engine::FrameMagnifier {
       }
       input = input.contiguous();
     }
-    ScopedTimer timer(&times_.encoder);
+    engine::StageTimer timer(&times_.encoder);
     return signal_->Analyse(input);
   }
 
@@ -187,10 +176,10 @@ class ClassicMagnifier : public engine::FrameMagnifier {
     ThrowIfCancelled();
     torch::Tensor rendered;
     {
-      ScopedTimer timer(&times_.decoder);
+      engine::StageTimer timer(&times_.decoder);
       rendered = signal_->Render(analysis, difference * (params_.alpha - 1));
     }
-    ScopedTimer timer(&times_.conversion);
+    engine::StageTimer timer(&times_.conversion);
     return engine::NetworkOutputToFrames(rendered, height_, width_);
   }
 
@@ -211,7 +200,7 @@ class ClassicMagnifier : public engine::FrameMagnifier {
     const SignalAnalysis analysis = Analyse(frames);
     torch::Tensor difference;
     {
-      ScopedTimer timer(&times_.manipulator);
+      engine::StageTimer timer(&times_.manipulator);
       difference = signal_->Difference(analysis.signal, reference_);
     }
     return Render(analysis, difference);
@@ -222,7 +211,7 @@ class ClassicMagnifier : public engine::FrameMagnifier {
     const int64_t count = frames.size(0);
     torch::Tensor difference;
     {
-      ScopedTimer timer(&times_.manipulator);
+      engine::StageTimer timer(&times_.manipulator);
       const torch::Tensor first = previous_.defined() ? previous_ : analysis.signal.narrow(0, 0, 1);
       const torch::Tensor previous =
           count == 1 ? first : torch::cat({first, analysis.signal.narrow(0, 0, count - 1)});
@@ -237,7 +226,7 @@ class ClassicMagnifier : public engine::FrameMagnifier {
   torch::Tensor PushTemporal(const torch::Tensor& frames) {
     const SignalAnalysis analysis = Analyse(frames);
     std::vector<torch::Tensor> ready;
-    ScopedTimer timer(&times_.manipulator);
+    engine::StageTimer timer(&times_.manipulator);
     if (!anchor_.defined()) anchor_ = analysis.signal.narrow(0, 0, 1).clone();
     for (int64_t i = 0; i < frames.size(0); ++i) {
       delayed_.push_back(Row(analysis, i));

@@ -334,6 +334,10 @@ void Scheduler::WriteFailed(JournalEntry entry, const absl::Status& status) {
   }
   events_->Notify(job_id);
   // Memory went ahead of the store: bring it back to what the store holds.
+  ReadBack(job_id);
+}
+
+void Scheduler::ReadBack(const std::string& job_id) {
   if (absl::StatusOr<JobRecord> stored = store_->Get(job_id); stored.ok()) {
     Reconcile(*stored);
   } else if (absl::IsNotFound(stored.status())) {
@@ -357,16 +361,7 @@ void Scheduler::RetryFailedWrites() {
     journal_grew_.notify_one();
     unread.swap(unread_jobs_);
   }
-  for (const std::string& job_id : unread) {
-    if (absl::StatusOr<JobRecord> stored = store_->Get(job_id); stored.ok()) {
-      Reconcile(*stored);
-    } else if (absl::IsNotFound(stored.status())) {
-      Forget(job_id);
-    } else {
-      std::lock_guard<std::mutex> lock(mutex_);
-      unread_jobs_.insert(job_id);
-    }
-  }
+  for (const std::string& job_id : unread) ReadBack(job_id);
 }
 
 void Scheduler::Reconcile(const JobRecord& stored) {

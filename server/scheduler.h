@@ -187,6 +187,9 @@ class Scheduler {
   // After a failed write (`entry`, with `status`): keeps the entry to try again, or brings
   // memory back to the store's record of the job; either way assigning pauses for the backoff.
   void WriteFailed(JournalEntry entry, const absl::Status& status) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Reads the job's record from the store and brings memory back to it (forgets a job the store
+  // no longer has); a job whose record cannot be read is read again at the next Tick.
+  void ReadBack(const std::string& job_id) ABSL_LOCKS_EXCLUDED(mutex_);
   // Replaces what memory holds of the job with `stored`, the store's record of it.
   void Reconcile(const JobRecord& stored) ABSL_LOCKS_EXCLUDED(mutex_);
   // Reads back the jobs whose record could not be read after a failed write, and puts the
