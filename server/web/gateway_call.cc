@@ -35,14 +35,19 @@ void CallRegistry::CancelAll() {
   for (grpc::ClientContext* context : calls_) context->TryCancel();
 }
 
-GatewayCall::GatewayCall(CallRegistry* registry, const httplib::Request& request, TokenFrom from)
-    : registry_(registry) {
+std::string AuthorizationOf(const httplib::Request& request, TokenFrom from) {
   std::string authorization = request.get_header_value("Authorization");
   if (authorization.empty() && from == TokenFrom::kHeaderOrQuery &&
       request.has_param("access_token")) {
     authorization = absl::StrCat("Bearer ", request.get_param_value("access_token"));
   }
   if (!IsPrintableAscii(authorization)) authorization = "Bearer (unprintable)";
+  return authorization;
+}
+
+GatewayCall::GatewayCall(CallRegistry* registry, const httplib::Request& request, TokenFrom from)
+    : registry_(registry) {
+  const std::string authorization = AuthorizationOf(request, from);
   if (!authorization.empty()) context_.AddMetadata("authorization", authorization);
   registry_->Add(&context_);
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
@@ -39,6 +40,10 @@ class CallRegistry {
 // EventSource, a download link) cannot send headers, so their GET requests may name the token
 // in the query instead (`access_token`, as RFC 6750 section 2.3 allows).
 enum class TokenFrom { kHeader, kHeaderOrQuery };
+
+// The `authorization` metadata value a GatewayCall for `request` carries: the Authorization
+// header (or "Bearer " and the query's access_token, where `from` allows it); empty if neither.
+std::string AuthorizationOf(const httplib::Request& request, TokenFrom from);
 
 // A call's context, registered for its lifetime.
 class GatewayCall {

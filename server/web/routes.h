@@ -11,11 +11,15 @@
 //   POST   /api/jobs?spec=JSON            SubmitJob, the body the file's bytes    (submit_route.cc)
 //   GET    /api/jobs/{id}/events          WatchJob as Server-Sent Events          (watch_route.cc)
 //   GET    /api/jobs/{id}/result          DownloadResult, with HTTP Range      (download_route.cc)
+//   POST   /api/live                      Live: opens a call the gateway holds     (live_route.cc)
+//   POST   /api/live/{id}/frames          Live: raw frames in, magnified frames out (live_route.cc)
+//   DELETE /api/live/{id}                 Live: ends the call                      (live_route.cc)
 // Errors: the HTTP status of the gRPC code and {"code", "message"} (http_status.h).
 #pragma once
 
 #include "absl/time/time.h"
 #include "server/web/gateway_call.h"
+#include "server/web/live_sessions.h"
 #include "vmm/v1/magnification.grpc.pb.h"
 
 namespace httplib {
@@ -28,6 +32,7 @@ namespace vmm::server::web {
 struct GatewayContext {
   vmm::v1::MagnificationService::Stub* service = nullptr;
   CallRegistry* calls = nullptr;
+  LiveSessions* live = nullptr;     // the Live calls held between requests (live_route.cc)
   bool auth_required = false;       // the server has a tokens file
   int64_t max_upload_bytes = 0;     // the server's --max-upload-bytes, for the console's check
   int upload_chunk_bytes = 512 * 1024;
@@ -39,5 +44,6 @@ void AddJobRoutes(const GatewayContext& gateway, httplib::Server& http);
 void AddSubmitRoute(const GatewayContext& gateway, httplib::Server& http);
 void AddWatchRoute(const GatewayContext& gateway, httplib::Server& http);
 void AddDownloadRoute(const GatewayContext& gateway, httplib::Server& http);
+void AddLiveRoutes(const GatewayContext& gateway, httplib::Server& http);
 
 }  // namespace vmm::server::web

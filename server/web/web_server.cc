@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   std::unique_ptr<WebServer> server(new WebServer());
   server->channel_ = std::move(channel);
   server->service_ = vmm::v1::MagnificationService::NewStub(server->channel_);
+  server->live_ = std::make_unique<LiveSessions>();
   if (!options.tls_cert.empty() && !options.tls_key.empty()) {
     auto https = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
                                                       options.tls_key.c_str());
@@ -70,6 +71,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   GatewayContext gateway;
   gateway.service = server->service_.get();
   gateway.calls = &server->calls_;
+  gateway.live = server->live_.get();
   gateway.auth_required = auth_required;
   gateway.max_upload_bytes = options.limits.max_upload_bytes;
   gateway.upload_chunk_bytes = options.web.upload_chunk_bytes;
@@ -79,6 +81,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(
   AddSubmitRoute(gateway, http);
   AddWatchRoute(gateway, http);
   AddDownloadRoute(gateway, http);
+  AddLiveRoutes(gateway, http);
   AddConsoleFiles(options.web.console_dir.empty() ? DefaultConsoleDir() : options.web.console_dir,
                   http);
 
@@ -112,6 +115,7 @@ void WebServer::Stop() {
   }
   http_->stop();
   thread_.join();
+  live_->Shutdown();
 }
 
 }  // namespace vmm::server::web

@@ -3,7 +3,8 @@
 // reaches the service only through `channel`, the gRPC server's in-process channel, so every
 // request meets the same authentication, validation and limits as a gRPC client's. Serves on a
 // thread of its own with a pool of WebOptions::threads; Stop (or the destructor) cancels the
-// calls in flight and joins. Serves HTTPS with the gRPC server's certificate when given one.
+// calls in flight (the live sessions held between requests too) and joins. Serves HTTPS with
+// the gRPC server's certificate when given one.
 #pragma once
 
 #include <atomic>
@@ -15,6 +16,7 @@
 #include "grpcpp/channel.h"
 #include "server/options.h"
 #include "server/web/gateway_call.h"
+#include "server/web/live_sessions.h"
 #include "vmm/v1/magnification.grpc.pb.h"
 
 namespace httplib {
@@ -47,6 +49,8 @@ class WebServer {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<vmm::v1::MagnificationService::Stub> service_;
   CallRegistry calls_;
+  // After calls_: its LiveCalls are in calls_ while they live.
+  std::unique_ptr<LiveSessions> live_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   // Set once the listening thread's listen call has returned (it may fail at once).

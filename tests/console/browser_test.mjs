@@ -1,13 +1,17 @@
 // The console in a real browser: Playwright (playwright-core) driving Debian's Chromium,
 // headless, against a real vmm-server with its local worker on loopback. Signs in (a wrong token
 // first, which must be refused with a visible error), uploads a generated clip, sees its
-// progress reach 100%, plays the input and the magnified video side by side, downloads the
-// result (and reads a byte range, as <video> does); draws a region on the input frame and
-// measures the motion (the region's strongest peak within two bins of the clip's 2 Hz sway),
-// drags a band on its spectrum, takes the peak's band and magnifies it as a temporal job to
-// SUCCEEDED; draws a line and gets the input's and the magnified video's slices. Saves a
-// screenshot of each page to $VMM_SCREENSHOT_DIR, and with VMM_UPDATE_SCREENSHOTS=1 the README's
-// six into docs/console/ of the source tree. Exits 77 (ctest's skip) only when Chromium is missing.
+// progress reach 100%, plays the input and the magnified video side by side, then in the split
+// view drags the handle (and moves it by keyboard); downloads the result (and reads a byte range,
+// as <video> does); draws a region on the input frame and measures the motion (the region's
+// strongest peak within two bins of the clip's 2 Hz sway), drags a band on its spectrum, takes
+// the peak's band and magnifies it as a temporal job to SUCCEEDED; draws a line and gets the
+// input's and the magnified video's slices. On the live page, with Chromium's fake camera: a
+// config the service refuses shows its message at the form; riesz at 320x240 brings magnified
+// frames back with their latency and frames per second, and Stop (by keyboard) ends the session
+// with every frame answered. Saves a screenshot of each page to $VMM_SCREENSHOT_DIR, and with
+// VMM_UPDATE_SCREENSHOTS=1 the README's eight into docs/console/ of the source tree. Exits 77
+// (ctest's skip) only when Chromium is missing.
 //
 // Environment (tests/console/CMakeLists.txt): VMM_SERVER_BINARY, VMM_WORKER_BINARY,
 // VMM_CONSOLE_DIST, VMM_CONSOLE_NODE_MODULES, VMM_SCREENSHOT_DIR; VMM_UPDATE_SCREENSHOTS.
@@ -128,7 +132,9 @@ try {
     acceptDownloads: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--autoplay-policy=no-user-gesture-required"],
+      "--autoplay-policy=no-user-gesture-required",
+      // The live page's camera: Chromium's own test pattern, allowed without asking.
+      "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (error) => console.log(`page error: ${error.message}`));
@@ -201,6 +207,38 @@ try {
   const frameText = await page.locator("#frame-label").textContent();
   check(frameText === `Frame 13 of ${FRAMES}`, `the scrubber moves to a frame: "${frameText}"`);
   await screenshot(page, "6-result", "result");
+
+  // The split view: the same two videos in one frame, the handle dragged, then moved by keys.
+  await page.check("#view-split");
+  const handle = page.locator("#split-handle");
+  await handle.waitFor();
+  check(await page.locator("#result-video").evaluate((v) => v.closest(".drawable") !== null) &&
+    await handle.getAttribute("aria-valuenow") === "50", "the split view lays the magnified video over the input, split at 50%");
+  const splitBox = await page.locator(".drawable.split").boundingBox();
+  const handleBox = await handle.boundingBox();
+  await page.mouse.move(handleBox.x + handleBox.width / 2, handleBox.y + handleBox.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(splitBox.x + 0.4 * splitBox.width, handleBox.y + handleBox.height / 2, { steps: 4 });
+  await page.mouse.move(splitBox.x + 0.25 * splitBox.width, handleBox.y + handleBox.height / 2, { steps: 4 });
+  await page.mouse.up();
+  const dragTo = Number(await handle.getAttribute("aria-valuenow"));
+  const splitClip = await page.locator("#result-video").evaluate((v) => v.style.clipPath);
+  check(Math.abs(dragTo - 25) <= 2 && /inset\(0(px)? 0(px)? 0(px)? 2\d(\.\d+)?%\)/.test(splitClip),
+    `dragging the handle moves the split: ${dragTo}%, ${splitClip}`);
+  await handle.focus();
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  check(Number(await handle.getAttribute("aria-valuenow")) === dragTo + 4, "the arrow keys move the handle too");
+  await page.locator("#scrubber").fill("30");
+  const splitTimes = await page.evaluate(() => [document.querySelector("#input-video").currentTime,
+    document.querySelector("#result-video").currentTime]);
+  check(Math.abs(splitTimes[0] - splitTimes[1]) < 0.05, `both videos follow the scrubber in the split view (${splitTimes.map((t) => t.toFixed(2)).join(" s, ")} s)`);
+  await page.evaluate(() => document.querySelector("#view").scrollIntoView({ block: "start" }));
+  await screenshot(page, "6-result-split", "result-split");
+  await page.check("#view-side");
+  check(await page.locator("#split-handle").count() === 0 &&
+    await page.locator("#result-video").evaluate((v) => v.closest(".drawable") === null && v.style.clipPath === ""),
+    "side by side again: the magnified video back in its own figure");
 
   // Download: the whole result, an MP4 of the job's size; and a byte range as <video> asks.
   const jobName = await page.evaluate(() => location.hash.replace("#/jobs/", ""));
@@ -303,6 +341,61 @@ try {
   await page.locator("#spectrum-0 canvas").first().waitFor({ timeout: 30000 });
   check(await page.locator("#peaks-region-0 li[data-frequency]").count() === peaks.length && await page.locator("#band-form").count() === 1,
     "a measurement job's page shows its report's spectrum, peaks and band form");
+
+  // The live page: Chromium's fake camera through the Live API.
+  await page.click("nav.pages a[href='#/live']");
+  await page.locator("#live-form").waitFor();
+  const fsHelp = await page.locator("#live-fs-help").textContent();
+  check(fsHelp.includes("Capture rate"), `the live form has the CLI's help text: "${fsHelp}"`);
+  // A config the service refuses: its message, at the form.
+  await page.selectOption("#live-mode", "temporal");
+  await page.fill("#live-fh", "20");
+  await page.click("#live-start");
+  const liveError = page.locator("#live-error");
+  await liveError.waitFor({ state: "visible", timeout: 30000 });
+  const liveRefusal = await liveError.textContent();
+  check(liveRefusal.includes("INVALID_ARGUMENT") && liveRefusal.includes("Nyquist"),
+    `a live config the service refuses is shown at the form: "${liveRefusal}"`);
+  check(await page.locator("#live-start").isEnabled(), "the form can be used again after a refusal");
+  // Riesz at 320x240, the fast method for a CPU.
+  await page.selectOption("#live-mode", "dynamic");
+  await page.selectOption("#live-method", "riesz");
+  await page.selectOption("#live-size", "320x240");
+  await page.fill("#live-alpha", "10");
+  await page.click("#live-start");
+  const received = () => page.evaluate(() =>
+    Number((/(\d+) magnified/.exec(document.querySelector("#live-counts").textContent) ?? [0, 0])[1]));
+  await waitFor("magnified frames to arrive", async () => (await received()) >= 30 ||
+    !(await page.locator("#live-stream-error").isHidden()), 60);
+  check(await page.locator("#live-stream-error").isHidden() && await received() >= 30,
+    `magnified frames arrive (${await received()})`);
+  const latencyText = await page.locator("#live-latency").textContent();
+  const latencyMatch = /Latency of frame \d+: (\d+) ms round trip \(service (\d+) ms, engine (\d+) ms\)/.exec(latencyText);
+  check(latencyMatch && Number(latencyMatch[1]) > 0 && Number(latencyMatch[1]) >= Number(latencyMatch[2]),
+    `each frame's latency is shown: "${latencyText}"`);
+  const fpsText = await page.locator("#live-fps").textContent();
+  check(/^[1-9]\d* frames\/s$/.test(fpsText), `the frames per second are shown: "${fpsText}"`);
+  const liveFrames = await page.evaluate(() => ["#live-input", "#live-output"].map((id) => {
+    const canvas = document.querySelector(id);
+    const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+    let sum = 0, squares = 0;
+    for (let i = 0; i < data.length; i += 4) { sum += data[i + 1]; squares += data[i + 1] * data[i + 1]; }
+    const n = data.length / 4;
+    return { width: canvas.width, height: canvas.height, deviation: Math.sqrt(squares / n - (sum / n) ** 2) };
+  }));
+  check(liveFrames.every((f) => f.width === 320 && f.height === 240 && f.deviation > 5),
+    `the input and magnified frames are drawn at 320x240 (deviation ${liveFrames.map((f) => f.deviation.toFixed(1)).join(", ")})`);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await screenshot(page, "9-live", "live");
+  // Stop by keyboard: focus went to Stop when the stream started.
+  check(await page.evaluate(() => document.activeElement?.id) === "live-stop", "Stop has the focus while streaming");
+  await page.keyboard.press("Enter");
+  await page.locator("#live-status", { hasText: "Stopped:" }).waitFor({ timeout: 30000 });
+  const stopped = /Stopped: (\d+) frames sent, (\d+) magnified/.exec(await page.locator("#live-status").textContent());
+  check(stopped && Number(stopped[1]) >= 30 && stopped[1] === stopped[2],
+    `Stop ends the session with every frame answered (${stopped?.[1]} sent, ${stopped?.[2]} magnified)`);
+  check(await page.locator("#live-start").isEnabled() && await page.locator("#live-stop").isDisabled(),
+    "after Stop the form can start again");
 
   // A server without tokens: no sign-in, straight to the jobs page.
   const openPort = await freePort();

@@ -1,5 +1,5 @@
-// The result page: the input and the magnified video side by side, played in sync, with a
-// frame scrubber; on the input frame the user draws regions to measure ("Measure motion",
+// The result page: the input and the magnified video side by side, or in one frame split by a
+// draggable handle (split_view.ts), played in sync, with a frame scrubber; on the input frame the user draws regions to measure ("Measure motion",
 // pages/measure.ts) or a line to slice ("Time slice", pages/slice.ts). The input plays from the
 // file this tab uploaded (an object URL); for a job uploaded elsewhere the user picks the file
 // (the API serves results, not inputs). A measurement job's page shows its report's charts.
@@ -8,6 +8,7 @@ import { h, showError } from "../dom";
 import { percent, stateLabel, title } from "../format";
 import { inputFile, inputUrl, setInputUrl } from "../inputs";
 import { Line, Rect, overlay } from "../overlay";
+import { splitView } from "../split_view";
 import { fetchReport, measurePanel, reportView } from "./measure";
 import { slicePanel } from "./slice";
 
@@ -134,9 +135,18 @@ function player(job: Job): HTMLElement[] {
   });
   output.addEventListener("ended", () => { input.pause(); play.textContent = "Play"; });
   output.addEventListener("error", () => showError(playError, "The magnified video cannot be played here (download it)."));
+  const outputBox = h("figure", {}, output,
+    h("figcaption", {}, `Magnified (alpha ${job.params.alpha ?? ""}, ${(job.params.mode ?? "").replace("MODE_", "").toLowerCase()})`));
+  const pair = h("div", { class: "side-by-side" }, inputBox, outputBox);
+  const split = splitView(frame.element, output, outputBox, pair);
+  const views = h("fieldset", { class: "tools", id: "view" }, h("legend", {}, "View"),
+    ...(["side", "split"] as const).map((view) => {
+      const radio = h("input", { type: "radio", name: "result-view", id: `view-${view}`, value: view, checked: view === "side" });
+      radio.addEventListener("change", () => { if (radio.checked) split.show(view === "split"); });
+      return h("label", { for: `view-${view}` }, radio, view === "side" ? " Side by side" : " Split (drag the handle)");
+    }));
   return [h("section", { class: "card", "aria-label": "Input and result" },
-    h("div", { class: "side-by-side" }, inputBox,
-      h("figure", {}, output, h("figcaption", {}, `Magnified (alpha ${job.params.alpha ?? ""}, ${(job.params.mode ?? "").replace("MODE_", "").toLowerCase()})`))),
+    views, pair,
     h("div", { class: "controls" }, play, scrubber, frameLabel,
       h("a", { href: api.resultUrl(id, true), download: "", id: "download" }, "Download result")),
     tools, playError), measure.element, slice.element];
