@@ -21,6 +21,10 @@ Modes:
               --filter butter  causal Butterworth band-pass (--order)
               --filter iir     causal difference of two first-order low-passes (fh and fl
                                are the corners; r = 1 - exp(-2 pi f / fs))
+              --filter accel   acceleration (Zhang et al. 2017): the second derivative in
+                               time, a Laplacian of Gaussian tuned to (fl + fh) / 2, zero
+                               phase; small changes of velocity are magnified, steady large
+                               motion (a pan, a walk) is not
             --fs is the real capture rate; it defaults to the video's frame rate, which is
             wrong for slowed-down high-speed footage.
 
@@ -29,17 +33,23 @@ Methods (every mode and filter works with each):
   phase     phase-based (Wadhwa et al. 2013): phases of a complex steerable pyramid's bands
             of the luminance, amplitude-weighted smoothing; a magnified phase change is
             limited to +-pi, so large motion is attenuated rather than torn.
+  riesz     Riesz pyramid (Wadhwa et al. 2014): the fast approximation of phase (a Laplacian
+            pyramid and a three-tap Riesz transform), the same smoothing and limit; fast
+            enough for a live camera.
   linear    linear Eulerian (Wu et al. 2012): the intensity change itself, amplified; only
-            for very small motion, and it amplifies noise.
+            for very small motion, and it amplifies noise. With --color: the colour of
+            coarse regions (1/16 of the size) instead of motion, as for a pulse in a face.
 
 Examples:
   vmm magnify baby.mp4 -o baby-x20.mp4 --alpha 20
   vmm magnify drum.mp4 -o drum.mp4 --alpha 10 --mode temporal --filter fir --fl 74 --fh 78 --fs 1900
+  vmm magnify face.mp4 -o pulse.mp4 --method linear --color --alpha 100 --mode temporal \
+      --filter fir --fl 0.83 --fh 1
 )";
 
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
   common::MagnifyParams& numbers = flags->numbers;
-  command->add_option("--method", flags->method, "learned, phase or linear")
+  command->add_option("--method", flags->method, "learned, phase, riesz or linear")
       ->capture_default_str();
   command->add_option("--mode", flags->mode, "static, dynamic or temporal")
       ->capture_default_str();
@@ -47,7 +57,7 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
                       "Total magnification factor (output = alpha x input motion), 0 to " +
                           std::to_string(static_cast<int>(common::kMaxAlpha)))
       ->capture_default_str();
-  command->add_option("--filter", flags->filter, "Temporal filter: fir, butter or iir")
+  command->add_option("--filter", flags->filter, "Temporal filter: fir, butter, iir or accel")
       ->capture_default_str();
   command->add_option("--fl", numbers.low_hz, "Low edge of the pass band, Hz")
       ->capture_default_str();
@@ -72,6 +82,9 @@ void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags) {
                     "Keep the network's colours: by default each output pixel's chroma is clamped "
                     "into the input's within 32 px, so no colour the scene lacks appears (the "
                     "learned method's only)");
+  command->add_flag("--color", flags->numbers.color,
+                    "Linear method only: amplify the colour change of coarse regions instead of "
+                    "motion (a pulse in a face)");
 }
 
 absl::StatusOr<common::MagnifyParams> ToMagnifyParams(const MagnifyFlags& flags,

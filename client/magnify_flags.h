@@ -27,7 +27,7 @@ struct MagnifyFlags {
 extern const char kMagnifyHelpFooter[];
 
 // Adds --method --mode --alpha --filter --fl --fh --fs --order --taps --reference
-// --no-chroma-limit to `command`.
+// --no-chroma-limit --color to `command`.
 void AddMagnifyFlags(CLI::App* command, MagnifyFlags* flags);
 
 // Turns flags into parameters checked for `use` by the shared rules (fs stays 0 when --fs was

@@ -23,6 +23,7 @@ constexpr ParamName kRate{"--fs", "params.sample_rate_hz"};
 constexpr ParamName kOrder{"--order", "params.order"};
 constexpr ParamName kTaps{"--taps", "params.taps"};
 constexpr ParamName kFilter{"--filter", "params.filter"};
+constexpr ParamName kColor{"--color", "params.color"};
 
 const char* Name(ParamName name, ParamNames names) {
   return names == ParamNames::kFlags ? name.flag : name.field;
@@ -44,6 +45,11 @@ absl::Status ValidateGivenSampleRate(double sample_rate_hz, ParamNames names) {
 }
 
 absl::Status ValidateMagnifyParams(const MagnifyParams& params, ParamsUse use, ParamNames names) {
+  if (params.color && params.method != Method::kLinear) {
+    return Invalid(kColor, names,
+                   absl::StrCat("is for the linear method (colour amplification), not ",
+                                MethodName(params.method)));
+  }
   if (!std::isfinite(params.alpha) || params.alpha < 0 || params.alpha > kMaxAlpha) {
     return Invalid(kAlpha, names,
                    absl::StrCat("must be a number from 0 to ", kMaxAlpha,
@@ -82,8 +88,10 @@ absl::Status ValidateMagnifyParams(const MagnifyParams& params, ParamsUse use, P
                    absl::StrCat("must be ", kMinTaps, " to ", kMaxTaps, ", got ", params.taps));
   }
   if (params.mode != Mode::kTemporal) return absl::OkStatus();
-  if (use == ParamsUse::kLive && params.filter == FilterKind::kFir) {
-    return Invalid(kFilter, names, "fir needs future frames; live streams take butter or iir");
+  if (use == ParamsUse::kLive && !IsCausalFilter(params.filter)) {
+    return Invalid(kFilter, names,
+                   absl::StrCat(FilterKindName(params.filter),
+                                " needs future frames; live streams take butter or iir"));
   }
   if (params.sample_rate_hz != 0 && params.high_hz >= params.sample_rate_hz / 2) {
     return Invalid(
@@ -116,8 +124,9 @@ absl::StatusOr<Method> ParseMethod(const std::string& text) {
   if (name == "learned") return Method::kLearned;
   if (name == "phase") return Method::kPhase;
   if (name == "linear") return Method::kLinear;
+  if (name == "riesz") return Method::kRiesz;
   return absl::InvalidArgumentError(
-      absl::StrCat("--method must be learned, phase or linear, got ", Quoted(text)));
+      absl::StrCat("--method must be learned, phase, riesz or linear, got ", Quoted(text)));
 }
 
 absl::StatusOr<Mode> ParseMode(const std::string& text) {
@@ -134,8 +143,13 @@ absl::StatusOr<FilterKind> ParseFilterKind(const std::string& text) {
   if (name == "fir") return FilterKind::kFir;
   if (name == "butter" || name == "butterworth") return FilterKind::kButterworth;
   if (name == "iir" || name == "differenceofiir") return FilterKind::kDifferenceOfIir;
+  if (name == "accel" || name == "acceleration") return FilterKind::kAcceleration;
   return absl::InvalidArgumentError(
-      absl::StrCat("--filter must be fir, butter or iir, got ", Quoted(text)));
+      absl::StrCat("--filter must be fir, butter, iir or accel, got ", Quoted(text)));
+}
+
+bool IsCausalFilter(FilterKind kind) {
+  return kind == FilterKind::kButterworth || kind == FilterKind::kDifferenceOfIir;
 }
 
 std::string MethodName(Method method) {
@@ -146,6 +160,8 @@ std::string MethodName(Method method) {
       return "phase";
     case Method::kLinear:
       return "linear";
+    case Method::kRiesz:
+      return "riesz";
   }
   return "unknown";
 }
@@ -170,6 +186,8 @@ std::string FilterKindName(FilterKind kind) {
       return "butter";
     case FilterKind::kDifferenceOfIir:
       return "iir";
+    case FilterKind::kAcceleration:
+      return "accel";
   }
   return "unknown";
 }

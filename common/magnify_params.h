@@ -27,6 +27,7 @@ enum class Method {
   kLearned,  // the network (Oh et al. 2018): encoder, manipulator, decoder
   kPhase,    // phase-based (Wadhwa et al. 2013): phases of a complex steerable pyramid's bands
   kLinear,   // linear Eulerian (Wu et al. 2012): the intensity change itself
+  kRiesz,    // Riesz pyramid (Wadhwa et al. 2014): the fast approximation of kPhase
 };
 
 // Temporal filters (mode kTemporal only).
@@ -34,7 +35,12 @@ enum class FilterKind {
   kFir,              // windowed-sinc band-pass, `taps` taps, zero phase (output delayed by taps/2)
   kButterworth,      // Butterworth band-pass of order `order`, causal, second-order sections
   kDifferenceOfIir,  // difference of two first-order low-passes at fh and fl, causal
+  kAcceleration,     // second derivative in time (Zhang et al. 2017), zero phase, tuned to
+                     // (fl + fh) / 2: velocity changes pass, steady motion does not
 };
+
+// True for the filters that need no later frames (live streams can use them).
+bool IsCausalFilter(FilterKind kind);
 
 // Limits every front end enforces (the engine's filters are designed for these ranges).
 inline constexpr double kMaxAlpha = 10000;
@@ -65,6 +71,9 @@ struct MagnifyParams {
   // Clamp each output pixel's chroma into the range the input frame has around it
   // (engine/chroma_limit.h), so that no colour the scene lacks appears; false: the network's.
   bool limit_chroma = true;
+  // kLinear only: amplify the colour change of coarse regions instead of motion (Wu et al.'s
+  // colour amplification, a pulse in a face).
+  bool color = false;
 };
 
 // What the parameters are for: a whole file (every filter) or a live stream (causal filters,
@@ -75,9 +84,9 @@ enum class ParamsUse { kFile, kLive };
 // ("params.low_hz").
 enum class ParamNames { kFlags, kApi };
 
-// Checks every field, whatever the mode: alpha finite in [0, kMaxAlpha], reference frame >= 0
+// Checks every field, whatever the mode: colour only with the linear method, alpha finite in [0, kMaxAlpha], reference frame >= 0
 // (0 for live streams), 0 < fl < fh, fs 0 (not given) or > 0, order and taps in their ranges,
-// no FIR for live streams; in temporal mode with fs known, fh < fs/2. INVALID_ARGUMENT naming
+// only causal filters for live streams; in temporal mode with fs known, fh < fs/2. INVALID_ARGUMENT naming
 // the parameter as `names` spells it.
 absl::Status ValidateMagnifyParams(const MagnifyParams& params, ParamsUse use = ParamsUse::kFile,
                                    ParamNames names = ParamNames::kFlags);
@@ -92,8 +101,8 @@ absl::StatusOr<MagnifyParams> WithSampleRate(MagnifyParams params, double input_
                                              ParamsUse use = ParamsUse::kFile,
                                              ParamNames names = ParamNames::kFlags);
 
-// Parses "static", "dynamic", "temporal" (and the filter names "fir", "butter", "iir"; the
-// method names "learned", "phase", "linear"), any case.
+// Parses "static", "dynamic", "temporal" (and the filter names "fir", "butter", "iir", "accel"; the
+// method names "learned", "phase", "riesz", "linear"), any case.
 absl::StatusOr<Method> ParseMethod(const std::string& text);
 absl::StatusOr<Mode> ParseMode(const std::string& text);
 absl::StatusOr<FilterKind> ParseFilterKind(const std::string& text);

@@ -1,5 +1,6 @@
 #include "engine/filter_design.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace vmm::engine {
@@ -37,6 +38,32 @@ std::vector<double> DesignFirBandPass(int taps, double low_hz, double high_hz,
   // Truncation leaves a little gain at 0 Hz; remove it so a still scene is never magnified.
   for (int n = 0; n < taps; ++n) h[n] -= tap_sum / window_sum * window[n];
   const double gain = std::abs(FirResponse(h, (low_hz + high_hz) / 2, sample_rate_hz));
+  if (gain > 0) {
+    for (double& value : h) value /= gain;
+  }
+  return h;
+}
+
+std::vector<double> DesignAccelerationFilter(double low_hz, double high_hz, double sample_rate_hz,
+                                             int max_taps) {
+  const double target_hz = (low_hz + high_hz) / 2;
+  const double sigma = sample_rate_hz / (4 * std::sqrt(2.0) * target_hz);
+  int half = static_cast<int>(std::ceil(4 * sigma));
+  half = std::max(1, std::min(half, (max_taps - 1) / 2));
+  const int taps = 2 * half + 1;
+  std::vector<double> h(taps), gaussian(taps);
+  double tap_sum = 0, gaussian_sum = 0;
+  for (int n = 0; n < taps; ++n) {
+    const double t = (n - half) / sigma;
+    gaussian[n] = std::exp(-t * t / 2);
+    h[n] = (1 - t * t) * gaussian[n];  // -d2/dt2 of the Gaussian, up to a positive factor
+    tap_sum += h[n];
+    gaussian_sum += gaussian[n];
+  }
+  // Truncation leaves a little gain at 0 Hz; remove it so a still scene is never magnified.
+  // The kernel stays symmetric, so a constant-velocity ramp still gives zero.
+  for (int n = 0; n < taps; ++n) h[n] -= tap_sum / gaussian_sum * gaussian[n];
+  const double gain = std::abs(FirResponse(h, target_hz, sample_rate_hz));
   if (gain > 0) {
     for (double& value : h) value /= gain;
   }

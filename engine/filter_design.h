@@ -19,6 +19,14 @@ struct Biquad {
 std::vector<double> DesignFirBandPass(int taps, double low_hz, double high_hz,
                                       double sample_rate_hz);
 
+// Acceleration filter (Zhang et al. 2017): the negated second derivative of a Gaussian in time
+// (a temporal Laplacian of Gaussian) with sigma = fs / (4 sqrt(2) f) samples for the target
+// frequency f = (low_hz + high_hz) / 2, truncated at +-4 sigma (odd, at least 3 and at most
+// `max_taps` taps). Exactly zero response to a constant and to a constant-velocity ramp, so only
+// changes of velocity pass; scaled to gain 1 at f.
+std::vector<double> DesignAccelerationFilter(double low_hz, double high_hz, double sample_rate_hz,
+                                             int max_taps);
+
 // Butterworth band-pass of order `order` (2 * order poles) by the bilinear transform with
 // pre-warped edges, as `order` sections, scaled to gain 1 at the band's centre.
 std::vector<Biquad> DesignButterworthBandPass(int order, double low_hz, double high_hz,

@@ -11,7 +11,7 @@ namespace vmm::engine {
 
 namespace {
 
-// Zero-phase windowed-sinc FIR: holds the last `taps` samples and emits the sample at the
+// Zero-phase FIR (the windowed-sinc band-pass or the acceleration filter): holds the last `taps` samples and emits the sample at the
 // window's centre, so the output lags by (taps - 1) / 2. The edges repeat the first and last
 // sample.
 class FirFilter final : public TemporalFilter {
@@ -129,6 +129,9 @@ absl::StatusOr<std::unique_ptr<TemporalFilter>> MakeTemporalFilter(const Magnify
     case FilterKind::kFir:
       return std::make_unique<FirFilter>(DesignFirBandPass(
           params.taps, params.low_hz, params.high_hz, params.sample_rate_hz));
+    case FilterKind::kAcceleration:
+      return std::make_unique<FirFilter>(DesignAccelerationFilter(
+          params.low_hz, params.high_hz, params.sample_rate_hz, common::kMaxTaps));
     case FilterKind::kButterworth:
       return std::make_unique<ButterworthFilter>(DesignButterworthBandPass(
           params.order, params.low_hz, params.high_hz, params.sample_rate_hz));
@@ -140,6 +143,6 @@ absl::StatusOr<std::unique_ptr<TemporalFilter>> MakeTemporalFilter(const Magnify
   return absl::InvalidArgumentError("unknown temporal filter");
 }
 
-bool IsCausal(FilterKind kind) { return kind != FilterKind::kFir; }
+bool IsCausal(FilterKind kind) { return common::IsCausalFilter(kind); }
 
 }  // namespace vmm::engine

@@ -130,7 +130,7 @@ class ClassicMagnifier : public engine::FrameMagnifier {
             absl::StrCat("frames must be at least 2x2, got ", width, "x", height));
       }
       absl::StatusOr<std::unique_ptr<MotionSignal>> signal =
-          MakeMotionSignal(params_.method, Padded(height), Padded(width));
+          MakeMotionSignal(params_, Padded(height), Padded(width));
       if (!signal.ok()) return signal.status();
       signal_ = *std::move(signal);
       height_ = height;  // only once the frames can be magnified

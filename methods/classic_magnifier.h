@@ -1,4 +1,4 @@
-// Streaming magnification by a classic method (phase-based or linear Eulerian), with the same
+// Streaming magnification by a classic method (phase-based, Riesz or linear Eulerian), with the same
 // modes and temporal filters as the learned method: static (against a reference frame), dynamic
 // (against the previous frame), temporal (a band-pass over time of the motion signal, as the
 // papers filter phases or intensities). Each frame is analysed once. Frames are padded by
@@ -15,7 +15,7 @@
 
 namespace vmm::methods {
 
-// A magnifier for `params.method` (kPhase or kLinear); INVALID_ARGUMENT for invalid params or
+// A magnifier for `params.method` (kPhase, kRiesz or kLinear); INVALID_ARGUMENT for invalid params or
 // the learned method. Works on the CPU.
 absl::StatusOr<std::unique_ptr<engine::FrameMagnifier>> MakeClassicMagnifier(
     const common::MagnifyParams& params);

@@ -6,8 +6,13 @@
 //           the chrominance kept (Wadhwa et al. 2013); a change is smoothed by an
 //           amplitude-weighted Gaussian and limited to +-pi per band coefficient, so motion too
 //           large for a band is attenuated rather than torn apart;
+//   riesz:  the quaternionic phases of the bands of a Riesz pyramid of the luminance (Wadhwa et
+//           al. 2014): a Laplacian pyramid and a three-tap Riesz transform instead of the
+//           complex steerable pyramid, several times faster; the same smoothing and limit;
 //   linear: the RGB intensities themselves (Wu et al. 2012); a change is smoothed by a small
-//           Gaussian so single-pixel noise is not what gets amplified.
+//           Gaussian so single-pixel noise is not what gets amplified; with `color`, the
+//           intensities of a coarse Gaussian pyramid level (1/16 of each side), expanded back,
+//           so the colour of regions is amplified rather than motion.
 //
 // Thread-safety: a MotionSignal holds filters for one frame size; Analyse and Render are const.
 #pragma once
@@ -42,9 +47,10 @@ class MotionSignal {
                                const torch::Tensor& change) const = 0;
 };
 
-// The signal of `method` (kPhase or kLinear) for frames `height` x `width`, which must be
-// multiples of 16; INVALID_ARGUMENT for the learned method or a size the pyramid cannot take.
-absl::StatusOr<std::unique_ptr<MotionSignal>> MakeMotionSignal(common::Method method,
+// The signal of `params.method` (kPhase, kRiesz or kLinear, with `params.color`) for frames
+// `height` x `width`, which must be multiples of 16; INVALID_ARGUMENT for the learned method or
+// a size the pyramid cannot take.
+absl::StatusOr<std::unique_ptr<MotionSignal>> MakeMotionSignal(const common::MagnifyParams& params,
                                                                int64_t height, int64_t width);
 
 }  // namespace vmm::methods

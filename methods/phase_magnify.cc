@@ -53,6 +53,10 @@ torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma) {
     total += taps[k + radius] = std::exp(-0.5 * k * k / (sigma * sigma));
   }
   for (double& tap : taps) tap /= total;
+  return SeparableFilter(images, taps);
+}
+
+torch::Tensor SeparableFilter(const torch::Tensor& images, const std::vector<double>& taps) {
   return Blur1d(Blur1d(images.unsqueeze(1), taps, -1), taps, -2).squeeze(1);
 }
 

@@ -10,6 +10,8 @@
 // Thread-safety: a pure function of its inputs.
 #pragma once
 
+#include <vector>
+
 #include <torch/types.h>
 
 #include "absl/status/statusor.h"
@@ -36,6 +38,10 @@ absl::StatusOr<torch::Tensor> PhaseBasedMagnify(const torch::Tensor& frame_a,
 // RGB frames [N, 3, H, W] to YIQ (NTSC) and back.
 torch::Tensor RgbToYiq(const torch::Tensor& frames);
 torch::Tensor YiqToRgb(const torch::Tensor& frames);
+
+// Filters [M, H, W] along both axes with the same `taps` (odd count), reflecting at the borders
+// (each side must be longer than half the taps).
+torch::Tensor SeparableFilter(const torch::Tensor& images, const std::vector<double>& taps);
 
 // Separable Gaussian blur of [M, H, W] with `sigma` pixels, reflecting at the borders.
 torch::Tensor GaussianBlur(const torch::Tensor& images, double sigma);

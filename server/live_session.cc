@@ -87,7 +87,7 @@ void LiveSession::HandleConfig(const vmm::v1::LiveConfig& requested) {
   } else if (core_.shutting_down->load()) {
     worker = absl::UnavailableError("the server is shutting down");
   } else {
-    worker = core_.scheduler->ReserveLiveSlot(session_id_);
+    worker = core_.scheduler->ReserveLiveSlot(session_id_, config.params().method());
   }
   bool start = false;
   {

@@ -476,7 +476,8 @@ void Scheduler::Dispatch() {
     }
     std::sort(candidates.begin(), candidates.end());
     // For the first that can run one: the queued job it can run of the owner served longest
-    // ago (ties to the oldest job). A worker that does not measure skips measurement jobs.
+    // ago (ties to the oldest job). A worker that does not measure skips measurement jobs, and
+    // one that does not run a job's method skips the job.
     WorkerState* worker = nullptr;
     std::string worker_id;
     std::string job_id;
@@ -487,7 +488,9 @@ void Scheduler::Dispatch() {
         auto served = owner_last_served_.find(owner);
         const int64_t last = served == owner_last_served_.end() ? 0 : served->second;
         for (const auto& [sequence, queued_id] : jobs) {
-          if (active_[queued_id].record.analysis.has_value() && !candidate.measures) continue;
+          const JobRecord& queued = active_[queued_id].record;
+          if (queued.analysis.has_value() && !candidate.measures) continue;
+          if (!RunsMethod(candidate.methods, queued.params.method())) continue;
           const std::tuple<int64_t, int64_t> key{last, sequence};
           if (job_id.empty() || key < best_key) {
             best_key = key;

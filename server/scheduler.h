@@ -115,8 +115,9 @@ class Scheduler {
   // job is returned as is; a SUCCEEDED or FAILED one is FAILED_PRECONDITION.
   absl::StatusOr<JobRecord> CancelJob(const std::string& job_id, const std::string& reason);
 
-  // Binds a live session to a worker with a free live slot; UNAVAILABLE if none has one.
-  absl::StatusOr<LiveWorker> ReserveLiveSlot(const std::string& session_id);
+  // Binds a live session to a worker with a free live slot that runs `method`
+  // (vmm::v1::Method); UNAVAILABLE if none has one.
+  absl::StatusOr<LiveWorker> ReserveLiveSlot(const std::string& session_id, int method);
   // Sends the worker the session it was reserved for; UNAVAILABLE if the worker left since.
   absl::Status StartLiveSession(const std::string& worker_id, const LiveAssignment& assignment);
   // Frees the live slot when the session ends.
@@ -151,6 +152,7 @@ class Scheduler {
     int max_jobs = 1;
     int max_live_sessions = 0;
     bool measures = false;
+    std::set<int> methods;  // WorkerRegistration::methods
     std::shared_ptr<WorkerLink> link;
     std::set<std::string> jobs;  // occupied job slots (leased, or cancelled and not yet acked)
     std::set<std::string> live_sessions;

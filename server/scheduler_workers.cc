@@ -24,6 +24,7 @@ std::string Scheduler::RegisterWorker(const WorkerRegistration& registration,
     worker.max_jobs = std::max(1, registration.max_jobs);
     worker.max_live_sessions = std::max(0, registration.max_live_sessions);
     worker.measures = registration.measures;
+    worker.methods = registration.methods;
     worker.link = std::move(link);
     worker.last_heartbeat = clock_->Now();
     metrics_->workers_connected.Set(static_cast<double>(workers_.size()));
@@ -95,11 +96,15 @@ void Scheduler::Heartbeat(const std::string& worker_id, const WorkerHeartbeat& h
   }
 }
 
-absl::StatusOr<LiveWorker> Scheduler::ReserveLiveSlot(const std::string& session_id) {
+absl::StatusOr<LiveWorker> Scheduler::ReserveLiveSlot(const std::string& session_id,
+                                                       int method) {
   std::lock_guard<std::mutex> lock(mutex_);
   WorkerState* best = nullptr;
   LiveWorker chosen;
+  int running_method = 0;
   for (auto& [worker_id, worker] : workers_) {
+    if (!RunsMethod(worker.methods, method)) continue;
+    ++running_method;
     const int free = worker.max_live_sessions - static_cast<int>(worker.live_sessions.size());
     if (free <= 0 || worker.disconnecting) continue;
     if (best == nullptr ||
@@ -109,8 +114,12 @@ absl::StatusOr<LiveWorker> Scheduler::ReserveLiveSlot(const std::string& session
     }
   }
   if (best == nullptr) {
+    const std::string method_name = vmm::v1::Method_Name(
+        method == vmm::v1::METHOD_UNSPECIFIED ? vmm::v1::METHOD_LEARNED
+                                              : static_cast<vmm::v1::Method>(method));
     return absl::UnavailableError(absl::StrCat(
-        "no worker has a free live slot (", workers_.size(), " workers connected); retry later"));
+        "no worker has a free live slot for ", method_name, " (", running_method, " of ",
+        workers_.size(), " connected workers run it); retry later"));
   }
   best->live_sessions.insert(session_id);
   chosen.worker_name = best->name;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,16 @@ struct WorkerRegistration {
   int max_jobs = 1;           // jobs at once; below 1 counts as 1
   int max_live_sessions = 0;  // live sessions at once; below 0 counts as 0
   bool measures = false;      // takes measurement jobs (JobRecord::analysis)
+  // The vmm::v1::Method values it runs; empty: the learned method only (an older worker).
+  std::set<int> methods;
 };
+
+// True when a worker that registered `methods` runs `method` (vmm::v1::Method).
+inline bool RunsMethod(const std::set<int>& methods, int method) {
+  const int named = method == vmm::v1::METHOD_UNSPECIFIED ? vmm::v1::METHOD_LEARNED : method;
+  if (methods.empty()) return named == vmm::v1::METHOD_LEARNED;
+  return methods.count(named) > 0;
+}
 
 // A worker's periodic "I am alive".
 struct WorkerHeartbeat {

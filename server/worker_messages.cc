@@ -11,6 +11,7 @@ WorkerRegistration RegistrationFromProto(const vmm::v1::Register& message) {
   registration.max_jobs = message.max_jobs();
   registration.max_live_sessions = message.max_live_sessions();
   registration.measures = message.measures();
+  registration.methods.insert(message.methods().begin(), message.methods().end());
   return registration;
 }
 

@@ -54,6 +54,11 @@ absl::Status ControlSession::Run(bool* registered) {
   reg->set_max_jobs(1);
   reg->set_max_live_sessions(worker_.max_live_sessions);
   reg->set_measures(true);  // runs measurement jobs (JobRunner::Measure)
+  // Every method the pipeline makes (pipeline/frame_magnifier_factory.h).
+  for (vmm::v1::Method method : {vmm::v1::METHOD_LEARNED, vmm::v1::METHOD_PHASE,
+                                 vmm::v1::METHOD_RIESZ, vmm::v1::METHOD_LINEAR}) {
+    reg->add_methods(method);
+  }
   reg->set_version(VMM_VERSION);
   vmm::v1::ServerMessage reply;
   const bool sent = Send(hello);

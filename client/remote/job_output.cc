@@ -27,13 +27,29 @@ std::string FilterName(vmm::v1::TemporalFilter filter) {
       return "fir";
     case vmm::v1::FILTER_BUTTERWORTH:
       return "butter";
+    case vmm::v1::FILTER_ACCELERATION:
+      return "accel";
     default:
       return "iir";
   }
 }
 
+std::string MethodName(vmm::v1::Method method) {
+  switch (method) {
+    case vmm::v1::METHOD_PHASE:
+      return "phase";
+    case vmm::v1::METHOD_RIESZ:
+      return "riesz";
+    case vmm::v1::METHOD_LINEAR:
+      return "linear";
+    default:
+      return "learned";
+  }
+}
+
 std::string ParamsText(const vmm::v1::MagnifyParams& params) {
-  std::string text = absl::StrCat(ModeName(params.mode()), ", alpha ", params.alpha());
+  std::string text = absl::StrCat(MethodName(params.method()), params.color() ? " colour" : "",
+                                  ", ", ModeName(params.mode()), ", alpha ", params.alpha());
   if (params.mode() == vmm::v1::MODE_STATIC && params.reference_frame() != 0) {
     absl::StrAppend(&text, ", reference frame ", params.reference_frame());
   }

@@ -17,9 +17,13 @@ absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, P
     case vmm::v1::METHOD_LINEAR:
       params.method = Method::kLinear;
       break;
+    case vmm::v1::METHOD_RIESZ:
+      params.method = Method::kRiesz;
+      break;
     default:
-      return absl::InvalidArgumentError(absl::StrCat(
-          "params.method: unknown method ", message.method(), " (use learned, phase or linear)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("params.method: unknown method ", message.method(),
+                       " (use learned, phase, riesz or linear)"));
   }
   switch (message.mode()) {
     case vmm::v1::MODE_UNSPECIFIED:
@@ -47,9 +51,12 @@ absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, P
     case vmm::v1::FILTER_BUTTERWORTH:
       params.filter = FilterKind::kButterworth;
       break;
+    case vmm::v1::FILTER_ACCELERATION:
+      params.filter = FilterKind::kAcceleration;
+      break;
     default:
       return absl::InvalidArgumentError(absl::StrCat(
-          "params.filter: unknown filter ", message.filter(), " (use fir, butter or iir)"));
+          "params.filter: unknown filter ", message.filter(), " (use fir, butter, iir or accel)"));
   }
   if (message.has_alpha()) params.alpha = message.alpha();
   if (message.has_reference_frame()) params.reference_frame = message.reference_frame();
@@ -67,6 +74,7 @@ absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, P
   if (message.has_order()) params.order = message.order();
   if (message.has_taps()) params.taps = message.taps();
   params.limit_chroma = !message.no_chroma_limit();
+  params.color = message.color();
   if (absl::Status status = ValidateMagnifyParams(params, use, ParamNames::kApi); !status.ok()) {
     return status;
   }
@@ -86,6 +94,9 @@ vmm::v1::MagnifyParams ToProto(const MagnifyParams& params) {
       break;
     case Method::kLinear:
       message.set_method(vmm::v1::METHOD_LINEAR);
+      break;
+    case Method::kRiesz:
+      message.set_method(vmm::v1::METHOD_RIESZ);
       break;
   }
   switch (params.mode) {
@@ -109,6 +120,9 @@ vmm::v1::MagnifyParams ToProto(const MagnifyParams& params) {
     case FilterKind::kDifferenceOfIir:
       message.set_filter(vmm::v1::FILTER_DIFFERENCE_OF_IIR);
       break;
+    case FilterKind::kAcceleration:
+      message.set_filter(vmm::v1::FILTER_ACCELERATION);
+      break;
   }
   message.set_alpha(params.alpha);
   message.set_reference_frame(params.reference_frame);
@@ -118,6 +132,7 @@ vmm::v1::MagnifyParams ToProto(const MagnifyParams& params) {
   message.set_order(params.order);
   message.set_taps(params.taps);
   message.set_no_chroma_limit(!params.limit_chroma);
+  message.set_color(params.color);
   return message;
 }
 

@@ -1,6 +1,8 @@
 // The JSON gateway of vmm-server (server/web/routes.h): typed calls, the token, and errors as
 // ApiError carrying the service's code and message.
 export interface MagnifyParams {
+  method?: string;
+  color?: boolean;
   mode?: string;
   alpha?: number;
   referenceFrame?: string;

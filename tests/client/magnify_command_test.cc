@@ -207,10 +207,12 @@ TEST_F(MagnifyCommandTest, PatternWithFramesOfDifferentSizesNamesTheFrame) {
 
 // Every method runs through the same command, modes and filters; a still picture stays still
 // with the classic methods (the test clip's frames change, so only the size and count are
-// checked here; their accuracy is methods_tests'); an unknown method is a usage error.
+// checked here; their accuracy is methods_tests'); an unknown method, and colour with a method
+// other than linear, are usage errors.
 TEST_F(MagnifyCommandTest, ClassicMethodsRunInEveryModeAndAnUnknownOneIsAUsageError) {
-  for (const std::string method : {"phase", "linear"}) {
-    for (const std::string mode : {"static", "dynamic", "temporal --filter butter --fl 2 --fh 5"}) {
+  for (const std::string method : {"phase", "riesz", "linear", "linear --color"}) {
+    for (const std::string mode : {"static", "dynamic", "temporal --filter butter --fl 2 --fh 5",
+                                   "temporal --filter accel --fl 2 --fh 5"}) {
       Result result = RunVmm(Magnify(Path("clip.mp4"), "--method " + method + " --mode " + mode));
       ASSERT_EQ(result.exit_code, 0) << method << " " << mode << ": " << result.output;
       auto reader = vmm::media::VideoReader::Open(Path("out.mkv"));
@@ -224,7 +226,10 @@ TEST_F(MagnifyCommandTest, ClassicMethodsRunInEveryModeAndAnUnknownOneIsAUsageEr
   }
   Result unknown = RunVmm(Magnify(Path("clip.mp4"), "--method riesz2"));
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
-  EXPECT_THAT(unknown.output, HasSubstr("--method must be learned, phase or linear"));
+  EXPECT_THAT(unknown.output, HasSubstr("--method must be learned, phase, riesz or linear"));
+  Result colour = RunVmm(Magnify(Path("clip.mp4"), "--method phase --color"));
+  EXPECT_EQ(colour.exit_code, 2) << colour.output;
+  EXPECT_THAT(colour.output, HasSubstr("--color is for the linear method"));
   EXPECT_THAT(RunVmm("magnify --help").output, HasSubstr("phase-based (Wadhwa et al. 2013)"));
 }
 

@@ -98,9 +98,25 @@ TEST(MagnifyParamsTest, LiveStreamsTakeCausalFiltersAndTheFirstFrame) {
   params.filter = FilterKind::kFir;
   EXPECT_TRUE(ValidateMagnifyParams(params, ParamsUse::kFile).ok());
   ExpectInvalid(params, "--filter fir needs future frames", ParamsUse::kLive);
+  params.filter = FilterKind::kAcceleration;
+  EXPECT_TRUE(ValidateMagnifyParams(params, ParamsUse::kFile).ok());
+  ExpectInvalid(params, "--filter accel needs future frames", ParamsUse::kLive);
+  EXPECT_FALSE(IsCausalFilter(FilterKind::kAcceleration));
+  EXPECT_TRUE(IsCausalFilter(FilterKind::kButterworth));
   params = MagnifyParams{};
   params.reference_frame = 3;
   ExpectInvalid(params, "--reference must be 0 for live streams", ParamsUse::kLive);
+}
+
+TEST(MagnifyParamsTest, ColourIsTheLinearMethodsOnly) {
+  MagnifyParams params;
+  params.method = Method::kLinear;
+  params.color = true;
+  EXPECT_TRUE(ValidateMagnifyParams(params).ok());
+  params.method = Method::kRiesz;
+  ExpectInvalid(params, "--color is for the linear method (colour amplification), not riesz");
+  EXPECT_EQ(ValidateMagnifyParams(params, ParamsUse::kFile, ParamNames::kApi).message(),
+            "params.color is for the linear method (colour amplification), not riesz");
 }
 
 TEST(MagnifyParamsTest, ParsesNamesAndQuotesUnknownOnes) {
@@ -109,8 +125,12 @@ TEST(MagnifyParamsTest, ParsesNamesAndQuotesUnknownOnes) {
   EXPECT_EQ(ModeName(*ParseMode(ModeName(Mode::kTemporal))), "temporal");
   EXPECT_EQ(*ParseMethod("Phase"), Method::kPhase);
   EXPECT_EQ(MethodName(*ParseMethod(MethodName(Method::kLinear))), "linear");
+  EXPECT_EQ(MethodName(*ParseMethod("RIESZ")), "riesz");
+  EXPECT_EQ(FilterKindName(*ParseFilterKind("acceleration")), "accel");
   ExpectInvalid(ParseMethod("riesz2").status(),
-                "--method must be learned, phase or linear, got \"riesz2\"");
+                "--method must be learned, phase, riesz or linear, got \"riesz2\"");
+  ExpectInvalid(ParseFilterKind("band").status(),
+                "--filter must be fir, butter, iir or accel, got \"band\"");
   ExpectInvalid(ParseMode("fast").status(),
                 "--mode must be static, dynamic or temporal, got \"fast\"");
   ExpectInvalid(ParseFilterKind(std::string(100, 'k') + "\x1b").status(), "(101 characters)");
@@ -168,7 +188,8 @@ TEST(ParamsProtoTest, RoundTripsEveryField) {
   params.taps = 63;
   params.reference_frame = 7;
   params.limit_chroma = false;
-  params.method = Method::kPhase;
+  params.method = Method::kLinear;
+  params.color = true;
   const vmm::v1::MagnifyParams message = ToProto(params);
   EXPECT_TRUE(message.has_alpha() && message.has_sample_rate_hz() && message.has_taps());
   absl::StatusOr<MagnifyParams> back = FromProto(message, ParamsUse::kFile);
@@ -184,7 +205,18 @@ TEST(ParamsProtoTest, RoundTripsEveryField) {
   EXPECT_EQ(back->taps, params.taps);
   EXPECT_EQ(back->reference_frame, params.reference_frame);
   EXPECT_EQ(back->limit_chroma, params.limit_chroma);
+  EXPECT_EQ(back->color, params.color);
   EXPECT_FALSE(ToProto(MagnifyParams{}).has_sample_rate_hz());
+  for (Method method : {Method::kLearned, Method::kPhase, Method::kRiesz, Method::kLinear}) {
+    params.method = method;
+    params.color = false;
+    EXPECT_EQ(FromProto(ToProto(params), ParamsUse::kFile)->method, method);
+  }
+  for (FilterKind filter : {FilterKind::kFir, FilterKind::kButterworth,
+                            FilterKind::kDifferenceOfIir, FilterKind::kAcceleration}) {
+    params.filter = filter;
+    EXPECT_EQ(FromProto(ToProto(params), ParamsUse::kFile)->filter, filter);
+  }
 }
 
 // The engine runs an even tap count raised by one: a stored job says so; the range is checked

@@ -111,7 +111,8 @@ TEST(TemporalFilterTest, DifferenceOfIirRemovesDcAndKeepsTheBand) {
 }
 
 TEST(TemporalFilterTest, StillSignalGivesZeroFromTheFirstSample) {
-  for (auto kind : {FilterKind::kFir, FilterKind::kButterworth, FilterKind::kDifferenceOfIir}) {
+  for (auto kind : {FilterKind::kFir, FilterKind::kButterworth, FilterKind::kDifferenceOfIir,
+                    FilterKind::kAcceleration}) {
     auto filter = MakeTemporalFilter(Params(kind, 2.0, 4.0, 30.0));
     ASSERT_TRUE(filter.ok());
     torch::Tensor still = torch::full({3, 4}, 7.0);
@@ -123,7 +124,33 @@ TEST(TemporalFilterTest, StillSignalGivesZeroFromTheFirstSample) {
   }
 }
 
+TEST(TemporalFilterTest, AccelerationPassesChangesOfVelocityNotSteadyMotion) {
+  const auto params = Params(FilterKind::kAcceleration, 1.5, 2.5, 30.0);
+  // Gain 1 at (fl + fh) / 2, in phase (the negated second derivative of a sine is the sine).
+  std::vector<double> out;
+  EXPECT_NEAR(MeasuredGain(params, 2.0, &out), 1.0, 0.02);
+  const size_t n = out.size() / 2;
+  EXPECT_NEAR(out[n], std::sin(2 * kPi * 2.0 * static_cast<double>(n) / 30.0), 0.03);
+  EXPECT_LT(MeasuredGain(params, 0.2), 0.05);
+  // Sigma = fs / (4 sqrt(2) f) = 2.65 samples, truncated at 4 sigma: 23 taps, delay 11.
+  const std::vector<double> taps = DesignAccelerationFilter(1.5, 2.5, 30.0, 1025);
+  EXPECT_EQ(taps.size(), 23u);
+  // A constant and a constant-velocity ramp give exactly nothing once the window is full.
+  auto filter = MakeTemporalFilter(params);
+  ASSERT_TRUE(filter.ok());
+  EXPECT_EQ((*filter)->delay(), 11);
+  for (int k = 0; k < 80; ++k) {
+    auto y = (*filter)->Step(torch::tensor({3.0 + 0.5 * k}, torch::kFloat64));
+    if (y && k >= 2 * (*filter)->delay()) {
+      EXPECT_NEAR(y->item<double>(), 0.0, 1e-9) << "sample " << k;
+    }
+  }
+  // The truncation is clamped to the longest FIR any front end allows.
+  EXPECT_EQ(DesignAccelerationFilter(0.001, 0.002, 30.0, 1025).size(), 1025u);
+}
+
 TEST(TemporalFilterTest, OnlyFirNeedsFutureSamples) {
+  EXPECT_FALSE(IsCausal(FilterKind::kAcceleration));
   EXPECT_FALSE(IsCausal(FilterKind::kFir));
   EXPECT_TRUE(IsCausal(FilterKind::kButterworth));
   EXPECT_TRUE(IsCausal(FilterKind::kDifferenceOfIir));

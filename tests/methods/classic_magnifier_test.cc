@@ -1,7 +1,10 @@
 // The classic methods on generated videos with known motion: a smooth pattern swaying
 // sinusoidally by a sub-pixel amplitude. Magnified by alpha, the output sways alpha times as far
-// (within 15%), in static, dynamic and temporal mode, for the phase-based and the linear method;
-// a still video stays still; bad parameters and the learned method are refused.
+// (within 15%), in static, dynamic and temporal mode, for the phase-based, Riesz and linear
+// methods; with the acceleration filter a sway riding on a steady drift is magnified and the
+// drift is not; the linear method's colour amplification magnifies a brightness pulse by alpha
+// where it is and not far from it; a still video stays still; bad parameters and the learned
+// method are refused.
 #include "methods/classic_magnifier.h"
 
 #include <cmath>
@@ -134,8 +137,96 @@ TEST_P(ClassicMethodTest, DynamicModeAndAStillVideoChangeNothingThatDidNotMove) 
 }
 
 INSTANTIATE_TEST_SUITE_P(Methods, ClassicMethodTest,
-                         ::testing::Values(common::Method::kPhase, common::Method::kLinear),
+                         ::testing::Values(common::Method::kPhase, common::Method::kRiesz,
+                                           common::Method::kLinear),
                          [](const auto& info) { return common::MethodName(info.param); });
+
+
+// The methods for motion beyond a pixel (not linear, whose first-order approximation fails).
+class PhaseMethodTest : public ::testing::TestWithParam<common::Method> {};
+
+TEST_P(PhaseMethodTest, AccelerationFilterMagnifiesTheSwayButNotASteadyDrift) {
+  const double amplitude = 0.1, alpha = 6, drift = 0.08;  // px per frame: 7 px in all
+  std::vector<double> shifts = Sway(90, amplitude);
+  for (size_t n = 0; n < shifts.size(); ++n) shifts[n] += drift * static_cast<double>(n);
+  common::MagnifyParams params;
+  params.method = GetParam();
+  params.alpha = alpha;
+  params.mode = common::Mode::kTemporal;
+  params.filter = common::FilterKind::kAcceleration;
+  params.low_hz = 1.5;
+  params.high_hz = 2.5;
+  params.sample_rate_hz = kFs;
+  const torch::Tensor in = PatternFrames(shifts);
+  const torch::Tensor out = Magnify(params, in);
+  ASSERT_EQ(out.size(0), 90);
+  const std::vector<double> in_positions = Positions(in), out_positions = Positions(out);
+  std::vector<double> added;  // what the magnification moved each frame by
+  for (size_t n = 0; n < in_positions.size(); ++n) {
+    added.push_back(out_positions[n] - in_positions[n]);
+  }
+  // 23 taps: frames 11 from each end see the edges repeated (a kink in the drift).
+  EXPECT_NEAR(SwayAmplitude(added, 15, 75), (alpha - 1) * amplitude,
+              0.15 * (alpha - 1) * amplitude);
+  double mean = 0;
+  for (size_t n = 15; n < 75; ++n) mean += added[n] / 60;
+  EXPECT_LT(std::abs(mean), 0.1) << "the drift of 4.8 px over these frames was magnified";
+}
+
+INSTANTIATE_TEST_SUITE_P(Methods, PhaseMethodTest,
+                         ::testing::Values(common::Method::kPhase, common::Method::kRiesz),
+                         [](const auto& info) { return common::MethodName(info.param); });
+
+// uint8 frames [N, 128, 256, 3]: the left half at 80, the right half at 160 + `pulse` x
+// sin(2 pi f n / fs), rounded; every channel alike.
+torch::Tensor PulseFrames(int frames, double pulse, double frequency_hz) {
+  std::vector<torch::Tensor> out;
+  for (int n = 0; n < frames; ++n) {
+    torch::Tensor frame = torch::full({1, 128, 256, 3}, 80.0, torch::kDouble);
+    frame.narrow(2, 128, 128).fill_(160 + pulse * std::sin(2 * kPi * frequency_hz * n / kFs));
+    out.push_back(frame.round().to(torch::kUInt8));
+  }
+  return torch::cat(out);
+}
+
+// Amplitude of the `frequency_hz` component of the mean of columns [x0, x0 + 40), rows
+// 40-88, over frames [first, end).
+double PulseAmplitude(const torch::Tensor& frames, int64_t x0, double frequency_hz, int first,
+                      int end) {
+  double c = 0, s = 0;
+  for (int n = first; n < end; ++n) {
+    const double value =
+        frames[n].narrow(0, 40, 48).narrow(1, x0, 40).to(torch::kDouble).mean().item<double>();
+    c += value * std::cos(2 * kPi * frequency_hz * n / kFs);
+    s += value * std::sin(2 * kPi * frequency_hz * n / kFs);
+  }
+  return 2 * std::hypot(c, s) / (end - first);
+}
+
+TEST(ClassicMagnifierTest, ColourAmplificationMagnifiesABrightnessPulseWhereItIs) {
+  // Face.mp4's published setting scaled down: alpha 10 on a pulse of 2 levels at 1 Hz.
+  const double pulse = 2, alpha = 10, frequency = 1;
+  common::MagnifyParams params;
+  params.method = common::Method::kLinear;
+  params.color = true;
+  params.alpha = alpha;
+  params.mode = common::Mode::kTemporal;
+  params.filter = common::FilterKind::kFir;
+  params.taps = 61;
+  params.low_hz = 0.8;
+  params.high_hz = 1.2;
+  params.sample_rate_hz = kFs;
+  const torch::Tensor in = PulseFrames(120, pulse, frequency);
+  const torch::Tensor out = Magnify(params, in);
+  ASSERT_EQ(out.sizes(), in.sizes());
+  EXPECT_NEAR(PulseAmplitude(in, 200, frequency, 30, 90), pulse, 0.1);
+  EXPECT_NEAR(PulseAmplitude(out, 200, frequency, 30, 90), alpha * pulse, 0.15 * alpha * pulse);
+  // Far from the pulsing half, the colour stays (a coarse level blurs the boundary only).
+  EXPECT_LT(PulseAmplitude(out, 16, frequency, 30, 90), 0.1 * alpha * pulse);
+  // Refused with any other method.
+  params.method = common::Method::kPhase;
+  EXPECT_EQ(MakeClassicMagnifier(params).status().code(), absl::StatusCode::kInvalidArgument);
+}
 
 TEST(ClassicMagnifierTest, RefusesTheLearnedMethodAndBadParameters) {
   common::MagnifyParams learned;

@@ -182,18 +182,23 @@ class SchedulerTest : public ::testing::Test {
     clock_.Advance(absl::Seconds(1));
     return job;
   }
-  void Submit(const std::string& id, const std::string& owner) {
+  void Submit(const std::string& id, const std::string& owner,
+              vmm::v1::Method method = vmm::v1::METHOD_UNSPECIFIED) {
     JobRecord job;
     job.id = id;
     job.owner = owner;
+    job.params.set_method(method);
     job.create_time = clock_.Now();
     job.input_size_bytes = 10;
     ASSERT_TRUE(scheduler_->AddJob(&job).ok());
     clock_.Advance(absl::Seconds(1));
   }
   std::string Register(const std::shared_ptr<FakeLink>& link, int max_jobs = 1,
-                       int max_live = 0, bool measures = true) {
+                       int max_live = 0, bool measures = true,
+                       std::set<int> methods = {vmm::v1::METHOD_LEARNED, vmm::v1::METHOD_PHASE,
+                                                vmm::v1::METHOD_RIESZ, vmm::v1::METHOD_LINEAR}) {
     WorkerRegistration registration;
+    registration.methods = std::move(methods);
     registration.name = "w";
     registration.device = "cpu";
     registration.max_jobs = max_jobs;
@@ -461,10 +466,11 @@ TEST_F(SchedulerTest, ShutdownRequeuesWithoutCountingAndStopsAssigning) {
 }
 
 TEST_F(SchedulerTest, LiveSessionsTakeAFreeLiveSlot) {
-  EXPECT_EQ(scheduler_->ReserveLiveSlot("s1").status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(scheduler_->ReserveLiveSlot("s1", vmm::v1::METHOD_LEARNED).status().code(),
+            absl::StatusCode::kUnavailable);
   auto link = std::make_shared<FakeLink>();
   const std::string worker = Register(link, 1, /*max_live=*/1);
-  absl::StatusOr<LiveWorker> bound = scheduler_->ReserveLiveSlot("s1");
+  absl::StatusOr<LiveWorker> bound = scheduler_->ReserveLiveSlot("s1", vmm::v1::METHOD_LEARNED);
   ASSERT_TRUE(bound.ok());
   EXPECT_EQ(bound->worker_id, worker);
   EXPECT_EQ(bound->device, "cpu");
@@ -474,12 +480,13 @@ TEST_F(SchedulerTest, LiveSessionsTakeAFreeLiveSlot) {
   s1.session_id = "s1";
   ASSERT_TRUE(scheduler_->StartLiveSession(worker, s1).ok());
   EXPECT_EQ(link->Ids("live"), std::vector<std::string>{"s1"});
-  absl::StatusOr<LiveWorker> full = scheduler_->ReserveLiveSlot("s2");
+  absl::StatusOr<LiveWorker> full = scheduler_->ReserveLiveSlot("s2", vmm::v1::METHOD_LEARNED);
   EXPECT_EQ(full.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(full.status().message(),
-            "no worker has a free live slot (1 workers connected); retry later");
+            "no worker has a free live slot for METHOD_LEARNED (1 of 1 connected workers run "
+            "it); retry later");
   scheduler_->ReleaseLiveSlot(worker, "s1");
-  EXPECT_TRUE(scheduler_->ReserveLiveSlot("s2").ok());
+  EXPECT_TRUE(scheduler_->ReserveLiveSlot("s2", vmm::v1::METHOD_LEARNED).ok());
   // A worker that left cannot start a session it had reserved.
   scheduler_->WorkerDisconnected(worker);
   LiveAssignment s2;
@@ -513,7 +520,7 @@ TEST_F(SchedulerTest, HeartbeatsProgressAndLeaseChecksDoNotWaitForTheStore) {
     const bool leased = scheduler_->CheckLease(worker, "a2").ok();
     // Requeued and reassigned in memory; the writes wait behind the held one.
     scheduler_->FinishJob(worker, Outcome("a2", JobOutcome::Kind::kHandedBack));
-    return leased && running.frames_done == 5 && scheduler_->ReserveLiveSlot("s1").ok();
+    return leased && running.frames_done == 5 && scheduler_->ReserveLiveSlot("s1", vmm::v1::METHOD_LEARNED).ok();
   });
   const bool went_through = others.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
   store_->Open();
@@ -715,6 +722,31 @@ TEST_F(SchedulerTest, MeasurementJobsGoOnlyToWorkersThatMeasure) {
   Register(current);
   EXPECT_EQ(current->AssignedJobs(), std::vector<std::string>{"m1"});
   EXPECT_EQ(Job("m1").state, JobState::kRunning);
+}
+
+TEST_F(SchedulerTest, JobsAndLiveSessionsGoOnlyToWorkersThatRunTheirMethod) {
+  Submit("riesz", "alice", vmm::v1::METHOD_RIESZ);
+  Submit("learned", "alice", vmm::v1::METHOD_UNSPECIFIED);
+  // A worker older than the methods field runs the learned method only.
+  auto old = std::make_shared<FakeLink>();
+  const std::string old_id = Register(old, /*max_jobs=*/2, /*max_live=*/1, true, /*methods=*/{});
+  EXPECT_EQ(old->AssignedJobs(), std::vector<std::string>{"learned"});
+  EXPECT_EQ(Job("riesz").state, JobState::kQueued);
+  absl::StatusOr<LiveWorker> refused = scheduler_->ReserveLiveSlot("s1", vmm::v1::METHOD_RIESZ);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(refused.status().message(),
+            "no worker has a free live slot for METHOD_RIESZ (0 of 1 connected workers run it); "
+            "retry later");
+  absl::StatusOr<LiveWorker> learned = scheduler_->ReserveLiveSlot("s1", vmm::v1::METHOD_LEARNED);
+  ASSERT_TRUE(learned.ok());
+  EXPECT_EQ(learned->worker_id, old_id);
+  // A worker that runs it takes the waiting job and the session.
+  auto current = std::make_shared<FakeLink>();
+  const std::string current_id = Register(current, 1, /*max_live=*/1);
+  EXPECT_EQ(current->AssignedJobs(), std::vector<std::string>{"riesz"});
+  absl::StatusOr<LiveWorker> riesz = scheduler_->ReserveLiveSlot("s2", vmm::v1::METHOD_RIESZ);
+  ASSERT_TRUE(riesz.ok());
+  EXPECT_EQ(riesz->worker_id, current_id);
 }
 
 }  // namespace

@@ -112,6 +112,7 @@ int main(int argc, char** argv) {
     luminance.luminance_only = true;
     methods.push_back(eval::MakePhaseBasedMethod(luminance, "phase-yiq"));
   }
+  methods.push_back(eval::MakeProductMethod(vmm::common::Method::kRiesz));
   methods.push_back(eval::MakeLearnedMethod(model->net, *device));
   if (chroma_limit) {
     methods.push_back(eval::MakeLearnedMethod(model->net, *device, "learned-chroma-limit", true));
@@ -166,6 +167,8 @@ int main(int argc, char** argv) {
                    "two-frame phase-based on every RGB channel, complex steerable pyramid ",
                    "(octave bands, 4 orientations), phase difference smoothed with sigma 2 px; ",
                    phase_yiq ? "phase-yiq = the same on luminance (YIQ) only; " : "",
+                   "riesz = vmm magnify --method riesz in static mode (Riesz pyramid of the "
+                   "luminance, 8-bit frames in and out); ",
                    "learned = the network, encoder once per frame",
                    chroma_limit ? "; learned-chroma-limit = the same at 8 bits through the "
                                   "chroma limit against B, as vmm magnify writes it"

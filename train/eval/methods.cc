@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "engine/chroma_limit.h"
 #include "engine/frame_tensors.h"
+#include "methods/classic_magnifier.h"
 
 namespace vmm::train::eval {
 namespace {
@@ -49,6 +50,41 @@ class PhaseBasedMethod : public MagnificationMethod {
  private:
   PhaseMagnifyOptions options_;
   std::string name_;
+};
+
+class ProductMethod : public MagnificationMethod {
+ public:
+  explicit ProductMethod(common::Method method) : method_(method) {}
+  std::string name() const override { return common::MethodName(method_); }
+  absl::StatusOr<torch::Tensor> Magnify(const torch::Tensor& frame_a,
+                                        const torch::Tensor& frame_b,
+                                        double alpha) const override {
+    if (frame_a.dim() != 4 || frame_a.sizes() != frame_b.sizes()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the ", name(), " method needs two [N, 3, H, W] frames of one shape; got ",
+          c10::str(frame_a.sizes()), " and ", c10::str(frame_b.sizes())));
+    }
+    common::MagnifyParams params;
+    params.method = method_;
+    params.alpha = alpha;
+    const int64_t height = frame_a.size(2), width = frame_a.size(3);
+    const torch::Tensor from = engine::NetworkOutputToFrames(frame_a, height, width);
+    const torch::Tensor to = engine::NetworkOutputToFrames(frame_b, height, width);
+    std::vector<torch::Tensor> outputs;
+    for (int64_t i = 0; i < frame_a.size(0); ++i) {
+      absl::StatusOr<std::unique_ptr<engine::FrameMagnifier>> magnifier =
+          methods::MakeClassicMagnifier(params);
+      if (!magnifier.ok()) return magnifier.status();
+      if (absl::Status status = (*magnifier)->SetReference(from[i]); !status.ok()) return status;
+      absl::StatusOr<torch::Tensor> output = (*magnifier)->Push(to.narrow(0, i, 1));
+      if (!output.ok()) return output.status();
+      outputs.push_back(*output);
+    }
+    return engine::FramesToNetworkInput(torch::cat(outputs), torch::kCPU).contiguous();
+  }
+
+ private:
+  common::Method method_;
 };
 
 class LearnedMethod : public MagnificationMethod {
@@ -123,6 +159,10 @@ std::unique_ptr<MagnificationMethod> MakeLinearMethod() { return std::make_uniqu
 std::unique_ptr<MagnificationMethod> MakePhaseBasedMethod(const PhaseMagnifyOptions& options,
                                                           std::string name) {
   return std::make_unique<PhaseBasedMethod>(options, std::move(name));
+}
+
+std::unique_ptr<MagnificationMethod> MakeProductMethod(common::Method method) {
+  return std::make_unique<ProductMethod>(method);
 }
 
 std::unique_ptr<MagnificationMethod> MakeLearnedMethod(engine::MagnificationNet net,

@@ -4,6 +4,9 @@
 //   linear:    two-frame linear Eulerian, Y = B + (alpha - 1) (B - A) per pixel (Wu et al. 2012
 //              without their spatial decomposition or temporal filter), clipped;
 //   phase:     two-frame phase-based (methods/phase_magnify.h, the product's library);
+//   riesz:     the product's streaming Riesz-pyramid magnifier (methods/classic_magnifier.h)
+//              in static mode with A as the reference, 8-bit frames in and out as `vmm
+//              magnify --method riesz` works;
 //   learned:   the network (encoder once per frame, manipulator, decoder), clipped.
 //
 // Thread-safety: Magnify is const; the reference, linear and phase methods are safe to call
@@ -16,6 +19,7 @@
 #include <torch/types.h>
 
 #include "absl/status/statusor.h"
+#include "common/magnify_params.h"
 #include "engine/network.h"
 #include "methods/phase_magnify.h"
 
@@ -54,6 +58,9 @@ std::unique_ptr<MagnificationMethod> MakeLinearMethod();
 // The phase-based method with `options`, named `name`.
 std::unique_ptr<MagnificationMethod> MakePhaseBasedMethod(const PhaseMagnifyOptions& options,
                                                           std::string name = "phase");
+// A classic method of the product (`method`, not kLearned) as `vmm magnify --method` runs it in
+// static mode, pair by pair; named by the method.
+std::unique_ptr<MagnificationMethod> MakeProductMethod(common::Method method);
 // The learned method; `net` is shared and must be ready for inference on `device`. With
 // `limit_chroma`, its output goes through the product's chroma limit against B
 // (engine/chroma_limit.h), at 8 bits, as `vmm magnify` writes it.

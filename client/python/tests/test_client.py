@@ -122,6 +122,11 @@ def test_every_refusal_is_a_typed_error_with_the_servers_message(server, idle_se
             client.submit(clip, alpha=1e9)
         with pytest.raises(vmm_client.InvalidArgument, match="mode must be one of"):
             client.submit(clip, mode="sideways")
+        with pytest.raises(vmm_client.InvalidArgument, match="method must be one of"):
+            client.submit(clip, method="eulerian")
+        with pytest.raises(vmm_client.InvalidArgument,
+                           match="params.color is for the linear method"):
+            client.submit(clip, method="phase", color=True)
         with pytest.raises(vmm_client.NotFound, match='job "jobs/0123456789abcdef" not found'):
             client.job("0123456789abcdef")
         with pytest.raises(vmm_client.InvalidArgument, match="is not a job name"):
@@ -265,6 +270,11 @@ def test_a_live_stream_comes_back_in_order_with_backpressure(server):
             list(client.stream([numpy.zeros((48, 64), numpy.float32)]))
         with pytest.raises(vmm_client.InvalidArgument, match="fir needs future frames"):
             list(client.stream(moving_square(2), mode="temporal", filter="fir"))
+        with pytest.raises(vmm_client.InvalidArgument, match="accel needs future frames"):
+            list(client.stream(moving_square(2), mode="temporal", filter="accel"))
+        # Another method, as the worker registered it runs it: every frame back, in order.
+        riesz = list(client.stream(moving_square(6), method="riesz", alpha=4))
+        assert [r.sequence for r in riesz] == list(range(6))
         # The caller's own error from its frames comes back as it is.
 
         def broken():

@@ -492,13 +492,16 @@ class Client:
                high_hz: Optional[float] = None, sample_rate_hz: Optional[float] = None,
                filter: Optional[str] = None, order: Optional[int] = None,
                taps: Optional[int] = None, reference_frame: Optional[int] = None,
-               no_chroma_limit: bool = False, output_format: str = "mp4",
+               no_chroma_limit: bool = False, method: str = "learned", color: bool = False,
+               output_format: str = "mp4",
                display_name: str = "", labels: Optional[Mapping[str, str]] = None,
                filename: Optional[str] = None, server_path: Optional[str] = None) -> Job:
         """Uploads a video (a path or a binary file object) and returns its QUEUED job.
 
-        The parameters are those of `vmm magnify` (mode "static", "dynamic" or "temporal";
-        filter "fir", "butter" or "iir"); None takes the server's default. The upload is
+        The parameters are those of `vmm magnify` (method "learned", "phase", "riesz" or
+        "linear", `color` for the linear method's colour amplification; mode "static",
+        "dynamic" or "temporal"; filter "fir", "butter", "iir" or "accel"); None takes the
+        server's default. The upload is
         resumable: a broken stream is taken up again where the server's copy ends, and a
         retried upload never makes a second job. `server_path` names a file already on the
         server (under an allowed root) instead of uploading one.
@@ -506,7 +509,7 @@ class Client:
         params = magnify_params(mode, alpha=alpha, low_hz=low_hz, high_hz=high_hz,
                                 sample_rate_hz=sample_rate_hz, filter=filter, order=order,
                                 taps=taps, reference_frame=reference_frame,
-                                no_chroma_limit=no_chroma_limit)
+                                no_chroma_limit=no_chroma_limit, method=method, color=color)
         spec = job_spec(params, output_format=output_format, display_name=display_name,
                         labels=labels, filename=input_name(source, filename))
         return self._submit_spec(spec, source, server_path)
@@ -607,14 +610,15 @@ class Client:
                alpha: Optional[float] = None, low_hz: Optional[float] = None,
                high_hz: Optional[float] = None, sample_rate_hz: Optional[float] = None,
                filter: Optional[str] = None, order: Optional[int] = None,
-               no_chroma_limit: bool = False,
+               no_chroma_limit: bool = False, method: str = "learned", color: bool = False,
                max_frames_in_flight: int = 4) -> Iterator[LiveResult]:
         """Magnifies frames live: yields a LiveResult for each frame, in order.
 
         `frames` are H x W x 3 uint8 RGB arrays of one size (a camera, a list, a generator).
         At most `max_frames_in_flight` frames are sent and not yet answered: a slow server or
         a slow consumer of the results holds the frames back. Static mode magnifies against
-        the first frame; temporal mode takes "butter" or "iir" (FIR needs future frames).
+        the first frame; temporal mode takes "butter" or "iir" (FIR and accel need future
+        frames). "riesz" is the method fast enough for a camera on a CPU.
         Stopping the iteration ends the session, and the sender stops taking frames. A session
         refused as UNAVAILABLE before it started (no free live slot yet) is tried again with the
         frames already taken.
@@ -631,7 +635,7 @@ class Client:
         shape, config = live_config(numpy, first, max_frames_in_flight, mode, alpha=alpha,
                                     low_hz=low_hz, high_hz=high_hz,
                                     sample_rate_hz=sample_rate_hz, filter=filter, order=order,
-                                    no_chroma_limit=no_chroma_limit)
+                                    no_chroma_limit=no_chroma_limit, method=method, color=color)
         feed = _LiveFeed(numpy, first, frames, shape, max_frames_in_flight)
         attempt = 0
         while True:

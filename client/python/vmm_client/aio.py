@@ -211,7 +211,8 @@ class AsyncClient:
                      high_hz: Optional[float] = None, sample_rate_hz: Optional[float] = None,
                      filter: Optional[str] = None, order: Optional[int] = None,
                      taps: Optional[int] = None, reference_frame: Optional[int] = None,
-                     no_chroma_limit: bool = False, output_format: str = "mp4",
+                     no_chroma_limit: bool = False, method: str = "learned",
+                     color: bool = False, output_format: str = "mp4",
                      display_name: str = "", labels: Optional[Mapping[str, str]] = None,
                      filename: Optional[str] = None,
                      server_path: Optional[str] = None) -> AsyncJob:
@@ -219,7 +220,7 @@ class AsyncClient:
         params = magnify_params(mode, alpha=alpha, low_hz=low_hz, high_hz=high_hz,
                                 sample_rate_hz=sample_rate_hz, filter=filter, order=order,
                                 taps=taps, reference_frame=reference_frame,
-                                no_chroma_limit=no_chroma_limit)
+                                no_chroma_limit=no_chroma_limit, method=method, color=color)
         spec = job_spec(params, output_format=output_format, display_name=display_name,
                         labels=labels, filename=input_name(source, filename))
         return await self._submit_spec(spec, source, server_path)
@@ -307,7 +308,8 @@ class AsyncClient:
                      alpha: Optional[float] = None, low_hz: Optional[float] = None,
                      high_hz: Optional[float] = None, sample_rate_hz: Optional[float] = None,
                      filter: Optional[str] = None, order: Optional[int] = None,
-                     no_chroma_limit: bool = False,
+                     no_chroma_limit: bool = False, method: str = "learned",
+                     color: bool = False,
                      max_frames_in_flight: int = 4) -> AsyncIterator[LiveResult]:
         """Magnifies frames live, in order, with backpressure; as vmm_client.Client.stream.
 
@@ -335,7 +337,7 @@ class AsyncClient:
         shape, config = live_config(numpy, first, max_frames_in_flight, mode, alpha=alpha,
                                     low_hz=low_hz, high_hz=high_hz,
                                     sample_rate_hz=sample_rate_hz, filter=filter, order=order,
-                                    no_chroma_limit=no_chroma_limit)
+                                    no_chroma_limit=no_chroma_limit, method=method, color=color)
         feed = _AsyncLiveFeed(numpy, first, next_frame, shape, max_frames_in_flight)
         attempt = 0
         while True:

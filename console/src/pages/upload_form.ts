@@ -19,7 +19,12 @@ const NUMBER_FIELDS: NumberField[] = [
   { id: "reference", flag: "--reference", label: "Reference frame", param: "referenceFrame", integer: true },
 ];
 const MODES: Record<string, string> = { static: "MODE_STATIC", dynamic: "MODE_DYNAMIC", temporal: "MODE_TEMPORAL" };
-const FILTERS: Record<string, string> = { fir: "FILTER_FIR", butter: "FILTER_BUTTERWORTH", iir: "FILTER_DIFFERENCE_OF_IIR" };
+const FILTERS: Record<string, string> = {
+  fir: "FILTER_FIR", butter: "FILTER_BUTTERWORTH", iir: "FILTER_DIFFERENCE_OF_IIR", accel: "FILTER_ACCELERATION",
+};
+const METHODS: Record<string, string> = {
+  learned: "METHOD_LEARNED", phase: "METHOD_PHASE", riesz: "METHOD_RIESZ", linear: "METHOD_LINEAR",
+};
 
 function row(id: string, label: string, control: HTMLElement, helpText: string): HTMLElement {
   control.setAttribute("aria-describedby", `${id}-help`);
@@ -38,12 +43,16 @@ export function uploadForm(help: FlagHelp, submitted: (job: Job) => void): HTMLE
   const defaultOf = (flag: string) => help.flags[flag]?.default ?? "";
   const file = h("input", { id: "file", type: "file", accept: "video/*,.mkv,.avi", required: true });
   const name = h("input", { id: "display-name", type: "text", maxlength: "200" });
+  const method = select("method", Object.keys(METHODS), defaultOf("--method") || "learned");
+  const color = h("input", { id: "color", name: "color", type: "checkbox" });
   const mode = select("mode", Object.keys(MODES), defaultOf("--mode") || "static");
   const filter = select("filter", Object.keys(FILTERS), defaultOf("--filter") || "iir");
   const numbers = new Map<NumberField, HTMLInputElement>();
   const fields: HTMLElement[] = [
     row("file", "Video", file, "Any file FFmpeg reads (mp4, mov, avi, mkv, ...). Checked by a worker, not here."),
     row("display-name", "Name", name, "Optional; shown in the job list."),
+    row("method", "Method", method, helpOf("--method")),
+    row("color", "Colour amplification", color, helpOf("--color")),
     row("mode", "Mode", mode, helpOf("--mode")),
   ];
   for (const field of NUMBER_FIELDS) {
@@ -63,6 +72,7 @@ export function uploadForm(help: FlagHelp, submitted: (job: Job) => void): HTMLE
     progress, status, error, button);
 
   const syncEnabled = () => {
+    color.disabled = method.value !== "linear";
     const temporal = mode.value === "temporal";
     filter.disabled = !temporal;
     for (const [field, input] of numbers) {
@@ -71,6 +81,7 @@ export function uploadForm(help: FlagHelp, submitted: (job: Job) => void): HTMLE
     }
   };
   mode.addEventListener("change", syncEnabled);
+  method.addEventListener("change", syncEnabled);
   syncEnabled();
 
   form.addEventListener("submit", async (event) => {
@@ -78,7 +89,8 @@ export function uploadForm(help: FlagHelp, submitted: (job: Job) => void): HTMLE
     showError(error, "");
     const chosen = file.files?.[0];
     if (chosen === undefined) return showError(error, "Choose a video file first.");
-    const params: MagnifyParams = { mode: MODES[mode.value] };
+    const params: MagnifyParams = { mode: MODES[mode.value], method: METHODS[method.value] };
+    if (!color.disabled && color.checked) params.color = true;
     if (mode.value === "temporal") params.filter = FILTERS[filter.value];
     for (const [field, input] of numbers) {
       if (input.disabled || input.value.trim() === "") continue;
