@@ -1,10 +1,11 @@
 // Every magnification method on the same frames, measured in one run: a swaying texture made in
 // memory (no decoding or encoding), magnified in static and in temporal mode (Butterworth) in
-// batches of 4. Prints seconds per frame of each method and its speed relative to the learned
+// batches of 4 (or --batch; a live stream's frames come one by one). Prints seconds per frame of each method and its speed relative to the learned
 // one, with the ISA oneDNN runs with; at 320x240 also frames per second, the figure a live
 // stream needs.
 //
-//   build/bench/methods_bench [--frames N] [--threads T] [--model FILE] [--width W --height H]
+//   build/bench/methods_bench [--frames N] [--batch B] [--threads T] [--model FILE]
+//                             [--width W --height H]
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -41,14 +42,15 @@ torch::Tensor SwayingFrames(int count, int width, int height) {
 // Seconds per frame that `params` takes on `frames`, batches of 4, after one warm-up batch;
 // negative on an error (printed).
 double SecondsPerFrame(const vmm::engine::LoadedModel& model,
-                       const vmm::common::MagnifyParams& params, const torch::Tensor& frames) {
+                       const vmm::common::MagnifyParams& params, const torch::Tensor& frames,
+                       int64_t batch) {
   absl::StatusOr<std::unique_ptr<vmm::engine::FrameMagnifier>> magnifier =
       vmm::pipeline::MakeFrameMagnifier(model, params);
   if (!magnifier.ok()) {
     std::fprintf(stderr, "%s\n", magnifier.status().ToString().c_str());
     return -1;
   }
-  constexpr int64_t kBatch = 4;
+  const int64_t kBatch = batch;
   if (!(*magnifier)->Push(frames.narrow(0, 0, kBatch)).ok()) return -1;
   const auto began = std::chrono::steady_clock::now();
   int64_t out = 0;
@@ -72,17 +74,20 @@ int main(int argc, char** argv) {
   int frames = 24;
   int threads = 0;
   int width = 640, height = 480;
+  int batch = 4;
   std::string model_path;
   CLI::App app{"methods_bench: every magnification method on the same frames"};
   app.add_option("--frames", frames, "Frames magnified per method (after 4 of warm-up)")
       ->capture_default_str();
   app.add_option("--width", width, "Frame width")->capture_default_str();
   app.add_option("--height", height, "Frame height")->capture_default_str();
+  app.add_option("--batch", batch, "Frames pushed at once (a live stream pushes 1)")
+      ->capture_default_str();
   app.add_option("--threads", threads, "LibTorch CPU threads (0: one per core)");
   app.add_option("--model", model_path, "Weights file (default: the committed model)");
   CLI11_PARSE(app, argc, argv);
-  if (frames < 4 || width < 16 || height < 16) {
-    std::fprintf(stderr, "methods_bench: at least 4 frames of 16x16\n");
+  if (batch < 1 || frames < batch || width < 16 || height < 16) {
+    std::fprintf(stderr, "methods_bench: at least one batch of frames (--batch >= 1) of 16x16\n");
     return 2;
   }
   vmm::engine::KeepFreedMemoryForReuse();
@@ -93,9 +98,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", model.status().ToString().c_str());
     return 1;
   }
-  const torch::Tensor input = SwayingFrames(frames + 4, width, height);
-  std::printf("%dx%d, %d frames per method, oneDNN ISA %s, %d threads\n", width, height, frames,
-              vmm::engine::OneDnnIsa().c_str(), torch::get_num_threads());
+  const torch::Tensor input = SwayingFrames(frames + batch, width, height);
+  std::printf("%dx%d, %d frames per method in batches of %d, oneDNN ISA %s, %d threads\n", width,
+              height, frames, batch, vmm::engine::OneDnnIsa().c_str(), torch::get_num_threads());
   using vmm::common::Method;
   for (vmm::common::Mode mode : {vmm::common::Mode::kStatic, vmm::common::Mode::kTemporal}) {
     double learned = 0;
@@ -107,7 +112,7 @@ int main(int argc, char** argv) {
       params.low_hz = 1;
       params.high_hz = 3;
       params.sample_rate_hz = 30;
-      const double seconds = SecondsPerFrame(*model, params, input);
+      const double seconds = SecondsPerFrame(*model, params, input, batch);
       if (seconds < 0) return 1;
       if (method == Method::kLearned) learned = seconds;
       std::printf("%-8s %-8s %.4f s/frame  %6.1f frames/s  %5.2fx the learned method's speed\n",

@@ -84,7 +84,8 @@ absl::Status ControlSession::Run(bool* registered) {
       *stub_, identity, config, *worker_.model, *worker_.metrics,
       [this](const vmm::v1::WorkerMessage& message) { return Send(message); });
   live_runner_ =
-      std::make_unique<LiveSessionRunner>(*stub_, identity, *worker_.model, *worker_.metrics);
+      std::make_unique<LiveSessionRunner>(*stub_, identity, *worker_.model, *worker_.metrics,
+                                          worker_.options->live_classic_threads);
 
   std::thread supervisor([this] { Supervise(); });
   vmm::v1::ServerMessage message;

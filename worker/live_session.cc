@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/rpc/status_conversion.h"
+#include "engine/thread_share.h"
 #include "pipeline/magnify_frames.h"
 #include "worker/worker_model.h"
 #include "worker/params_conversion.h"
@@ -96,11 +97,20 @@ absl::StatusOr<std::unique_ptr<pipeline::RawFrameMagnifier>> MakeMagnifier(
 
 LiveSessionRunner::LiveSessionRunner(vmm::v1::WorkerService::StubInterface& stub,
                                      WorkerIdentity identity, WorkerModel& model,
-                                     WorkerMetrics& metrics)
-    : stub_(stub), identity_(std::move(identity)), model_(model), metrics_(metrics) {}
+                                     WorkerMetrics& metrics, int classic_threads)
+    : stub_(stub),
+      identity_(std::move(identity)),
+      model_(model),
+      metrics_(metrics),
+      classic_threads_(classic_threads) {}
 
 absl::Status LiveSessionRunner::Run(const vmm::v1::LiveAssignment& assignment,
                                     JobControl& control) {
+  const vmm::v1::Method method = assignment.config().params().method();
+  if (classic_threads_ > 0 && method != vmm::v1::METHOD_UNSPECIFIED &&
+      method != vmm::v1::METHOD_LEARNED) {
+    engine::LimitThisThreadsIntraOpThreads(classic_threads_);
+  }
   grpc::ClientContext context;
   PrepareContext(context, identity_.token);
   ScopedActiveCall active(control, context);

@@ -20,8 +20,10 @@ class WorkerModel;
 // Runs live sessions for one control session.
 class LiveSessionRunner {
  public:
+  // `classic_threads` > 0: the LibTorch threads of a session with a classic method (each
+  // session runs on its own thread); 0: the process-wide count.
   LiveSessionRunner(vmm::v1::WorkerService::StubInterface& stub, WorkerIdentity identity,
-                    WorkerModel& model, WorkerMetrics& metrics);
+                    WorkerModel& model, WorkerMetrics& metrics, int classic_threads);
 
   // Serves `assignment` until the server ends it, it fails (a LiveFailure with the reason is
   // sent), or `control` stops it. Returns how it ended.
@@ -32,6 +34,7 @@ class LiveSessionRunner {
   const WorkerIdentity identity_;
   WorkerModel& model_;
   WorkerMetrics& metrics_;
+  const int classic_threads_;
 };
 
 }  // namespace vmm::worker

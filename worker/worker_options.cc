@@ -43,6 +43,12 @@ void AddWorkerFlags(CLI::App& app, WorkerOptions& options) {
   app.add_option("--threads", options.threads, "LibTorch CPU threads (0: one per core)")
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
+  app.add_option("--live-classic-threads", options.live_classic_threads,
+                 "LibTorch threads of each live session with a classic method (its small per-frame "
+                 "operations run faster on one thread where decoding and relaying share the cores); "
+                 "0: as --threads")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
   app.add_option("--model", options.model, "Weights file (default: the committed model)");
   app.add_option("--metrics-port", options.metrics_port,
                  "Port of /metrics (0: any free port, -1: off)")

@@ -20,6 +20,7 @@ struct WorkerOptions {
   std::string device = "auto";              // auto | cpu | cuda | cuda:N
   int batch_size = 4;                       // frames per network pass for jobs
   int threads = 0;                          // LibTorch CPU threads; 0: one per core
+  int live_classic_threads = 1;             // of a live session with a classic method; 0: threads
   std::string model;                        // weights file; empty: the committed default model
   int metrics_port = 8003;                  // /metrics port; 0 picks a free one; -1 disables it
   std::string metrics_address = "0.0.0.0";  // address the metrics endpoint binds to

@@ -125,6 +125,7 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
                control);
   });
   absl::Status sink_error;
+  Clock::time_point first_received;
   while (stream->Read(&response)) {
     if (!response.has_frame()) continue;
     const vmm::v1::LiveResult& result = response.frame();
@@ -147,6 +148,9 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
     report->overhead.Add(round_trip - result.engine_seconds());
     report->server_latency.Add(result.latency_seconds());
     report->engine.Add(result.engine_seconds());
+    const Clock::time_point now = Clock::now();
+    if (report->frames_received == 0) first_received = now;
+    report->receiving_seconds = std::chrono::duration<double>(now - first_received).count();
     ++report->frames_received;
     media::Frame frame;
     frame.width = info.width;
@@ -173,6 +177,11 @@ grpc::Status RunLiveStream(Connection& connection, media::VideoReader& reader,
         absl::StrCat("sent ", report->frames_sent, " frames, received ", report->frames_received));
   }
   return status;
+}
+
+double FramesPerSecond(const LiveStreamReport& report) {
+  if (report.frames_received < 2 || report.receiving_seconds <= 0) return 0;
+  return static_cast<double>(report.frames_received - 1) / report.receiving_seconds;
 }
 
 }  // namespace vmm::client

@@ -33,7 +33,14 @@ struct LiveStreamReport {
   LatencyStats server_latency;  // the server's receipt-to-reply time, seconds
   LatencyStats engine;          // the worker's engine time, seconds
   LatencyStats overhead;        // round trip minus engine time: what the service adds, seconds
+  // From the first magnified frame's arrival to the last one's, seconds: the sustained rate is
+  // (frames_received - 1) / this (FramesPerSecond).
+  double receiving_seconds = 0;
 };
+
+// Magnified frames per second that arrived in `report`'s stream once the first had come back;
+// 0 for fewer than two frames.
+double FramesPerSecond(const LiveStreamReport& report);
 
 // Called with every magnified frame, in order; a non-OK status ends the stream.
 using LiveFrameSink = std::function<absl::Status(const media::Frame& frame)>;

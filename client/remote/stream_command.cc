@@ -132,14 +132,16 @@ int RunStream(const StreamFlags& flags) {
                           {"round_trip", Summary(report.round_trip)},
                           {"server_latency", Summary(report.server_latency)},
                           {"engine", Summary(report.engine)},
+                          {"frames_per_second", FramesPerSecond(report)},
                           {"overhead", Summary(report.overhead)}};
     std::cout << out.dump() << "\n";
   } else {
     std::cout << absl::StrFormat(
-        "%d frames to %s via %s (%s)\n"
+        "%d frames to %s via %s (%s), %.1f frames/s\n"
         "latency per frame: median %.1f ms, p99 %.1f ms (round trip); server %.1f / %.1f ms; "
         "engine %.1f / %.1f ms\n",
         report.frames_received, flags.output, report.ready.worker_name(), report.ready.device(),
+        FramesPerSecond(report),
         report.round_trip.Median() * 1e3, report.round_trip.P99() * 1e3,
         report.server_latency.Median() * 1e3, report.server_latency.P99() * 1e3,
         report.engine.Median() * 1e3, report.engine.P99() * 1e3);

@@ -133,7 +133,8 @@ TEST_F(MagnifierTest, BatchSizeDoesNotChangeTheResult) {
 TEST_F(MagnifierTest, TemporalModeOnAStillVideoChangesNothingAtAnyAlpha) {
   // A band-pass of a constant signal is zero, so frames come out as at alpha = 1.
   video_ = video_[0].unsqueeze(0).repeat({6, 1, 1, 1});
-  for (auto kind : {FilterKind::kFir, FilterKind::kButterworth, FilterKind::kDifferenceOfIir}) {
+  for (auto kind : {FilterKind::kFir, FilterKind::kButterworth, FilterKind::kDifferenceOfIir,
+                    FilterKind::kAcceleration}) {
     MagnifyParams params = PlainParams();
     params.mode = Mode::kTemporal;
     params.filter = kind;

@@ -33,6 +33,27 @@ TEST_F(LiveTest, FiftyFramesComeBackInOrder) {
   EXPECT_EQ(ServiceHarness::MetricValue(metrics, "vmm_live_sessions"), 0);
 }
 
+// A classic method goes live through the same path (the worker registers it and runs the
+// session on its own thread budget); the summary has the sustained rate.
+TEST_F(LiveTest, TheRieszMethodStreamsLiveWithItsRate) {
+  StartServer(Config(1));
+  ASSERT_TRUE(service_->WaitForWorkers(1));
+  const std::string input = MakeInput("in.mkv", 64, 48, 20);
+  CommandResult stream = service_->Vmm({"stream", "-i", input, "-o", Path("out.mkv"), "--method",
+                                        "riesz", "--alpha", "5", "--json"});
+  ASSERT_EQ(stream.exit_code, 0) << stream.err;
+  const nlohmann::json report = LastJson(stream.out);
+  EXPECT_EQ(report["frames"], 20) << stream.out;
+  EXPECT_GT(report["frames_per_second"].get<double>(), 0) << stream.out;
+  absl::StatusOr<std::vector<media::Frame>> frames = ReadFrames(Path("out.mkv"));
+  ASSERT_TRUE(frames.ok()) << frames.status();
+  EXPECT_EQ(frames->size(), 20u);
+  CommandResult text = service_->Vmm({"stream", "-i", input, "-o", Path("out2.mkv"), "--method",
+                                      "riesz", "--frames", "5"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find(" frames/s"), std::string::npos) << text.out;
+}
+
 TEST_F(LiveTest, StaticModeWithAlphaOneGivesBackTheInput) {
   StartServer(Config(1));
   ASSERT_TRUE(service_->WaitForWorkers(1));
