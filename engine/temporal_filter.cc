@@ -26,10 +26,14 @@ class FirFilter final : public TemporalFilter {
     return Push(sample);
   }
 
+  // With fewer samples than taps the window is not full yet at the end: keep repeating the last
+  // sample until it is, so every sample still gets its output.
   std::optional<torch::Tensor> Drain() override {
-    if (!last_.defined() || drained_ >= delay()) return std::nullopt;
-    ++drained_;
-    return Push(last_);
+    while (last_.defined() && drained_ < delay()) {
+      ++drained_;
+      if (auto output = Push(last_)) return output;
+    }
+    return std::nullopt;
   }
 
   int delay() const override { return static_cast<int>(taps_.size() - 1) / 2; }

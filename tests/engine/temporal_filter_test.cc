@@ -149,6 +149,17 @@ TEST(TemporalFilterTest, AccelerationPassesChangesOfVelocityNotSteadyMotion) {
   EXPECT_EQ(DesignAccelerationFilter(0.001, 0.002, 30.0, 1025).size(), 1025u);
 }
 
+TEST(TemporalFilterTest, ZeroPhaseFiltersGiveEverySampleBackEvenWhenShorterThanTheirTaps) {
+  for (auto kind : {FilterKind::kFir, FilterKind::kAcceleration}) {
+    auto filter = MakeTemporalFilter(Params(kind, 1.0, 4.0, 30.0));  // 101 and 19 taps
+    ASSERT_TRUE(filter.ok());
+    int outputs = 0;
+    for (int n = 0; n < 5; ++n) outputs += (*filter)->Step(torch::full({2}, 1.0 * n)) ? 1 : 0;
+    while ((*filter)->Drain()) ++outputs;
+    EXPECT_EQ(outputs, 5) << FilterKindName(kind);
+  }
+}
+
 TEST(TemporalFilterTest, OnlyFirNeedsFutureSamples) {
   EXPECT_FALSE(IsCausal(FilterKind::kAcceleration));
   EXPECT_FALSE(IsCausal(FilterKind::kFir));
