@@ -1,19 +1,33 @@
 # syntax=docker/dockerfile:1
-# The vmm image: vmm-server (default), vmm-worker and the vmm CLI, with the committed model.
+# The vmm image: vmm-server (default) with its web console, vmm-worker and the vmm CLI, with the
+# committed model.
 #
 #   docker build -t vmm .                                  # CPU image (Debian's LibTorch)
 #   docker build -t vmm:cuda --build-arg VARIANT=cuda .    # CUDA image (official CUDA LibTorch)
-#   docker run -p 8001:8001 -p 8002:8002 vmm server --local-workers 1
+#   docker run -p 8000:8000 -p 8001:8001 -p 8002:8002 vmm server --local-workers 1
 #   docker run vmm worker --server host:8001 --token-file /run/secrets/worker-token
 #
-# Stages: deps-cpu or deps-cuda (picked by VARIANT) -> build (installs scripts/packages.txt with
-# scripts/install-deps.sh, builds Release, runs no tests) -> runtime (debian:bookworm-slim with
-# scripts/runtime-packages.txt, a non-root user, the binaries and the model). Needs BuildKit
-# (Docker 23 or later), which builds only the stages the chosen VARIANT uses.
+# Stages: console (the web console's static files, built with Node.js 20) and deps-cpu or
+# deps-cuda (picked by VARIANT) -> build (installs scripts/packages.txt with
+# scripts/install-deps.sh, builds Release, runs no tests, writes the console's flag-help.json
+# from the CLI's flags) -> runtime (debian:bookworm-slim with scripts/runtime-packages.txt, a
+# non-root user, the binaries, the model and the console). Needs BuildKit (Docker 23 or later),
+# which builds only the stages the chosen VARIANT uses.
 # Checked statically by scripts/check-deploy.sh dockerfile; see deploy/README.md.
 
 # cpu: Debian's LibTorch (CPU only). cuda: the official CUDA LibTorch from LIBTORCH_URL.
 ARG VARIANT=cpu
+
+# --- Console: the web console (console/), built as the CMake target vmm_console builds it. ---
+# Node.js 20.19+ for Vite 8 (Debian 12's nodejs is 18), so the build stage has no npm and
+# builds no console; its flag-help.json comes from the build stage (vmm_flag_help_json).
+FROM node:20-bookworm-slim AS console
+WORKDIR /src/console
+COPY console/package.json console/package-lock.json /src/console/
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --no-audit --no-fund --loglevel=error
+COPY console/ /src/console/
+RUN npm run --silent build -- --outDir /out/console --emptyOutDir --logLevel warn
 
 # --- Build dependencies, CPU: nothing beyond scripts/packages.txt. ---
 FROM debian:bookworm AS deps-cpu
@@ -51,7 +65,9 @@ RUN if [ "${VARIANT}" = cuda ]; then sed -i '/^libtorch-dev$/d; /^libdnnl-dev$/d
  && sed -i '/^chromium$/d' scripts/packages.txt \
  && scripts/install-deps.sh
 COPY . /src
-# The model's path is compiled into the binaries as their default (VMM_DEFAULT_MODEL).
+# The model's path is compiled into the binaries as their default (VMM_DEFAULT_MODEL), and so is
+# the console's folder (VMM_DEFAULT_CONSOLE_DIR, where the runtime stage copies it). The console's
+# flag-help.json is written from the CLI's own flag definitions (vmm_flag_help_json).
 RUN --mount=type=cache,target=/root/.cache/ccache \
     cmake -S /src -B /src/build -G Ninja \
       -DCMAKE_BUILD_TYPE=Release \
@@ -59,9 +75,12 @@ RUN --mount=type=cache,target=/root/.cache/ccache \
       -DVMM_BUILD_TESTS=OFF \
       -DVMM_BUILD_BENCH=OFF \
       -DVMM_DEFAULT_MODEL=/opt/vmm/models/vmm-base.vmmw \
+      -DVMM_DEFAULT_CONSOLE_DIR=/opt/vmm/console \
       -DVMM_USE_ONEDNN=$([ "${VARIANT}" = cuda ] && echo OFF || echo ON) \
- && cmake --build /src/build --parallel --target vmm-server vmm-worker vmm vmm-health-probe \
- && mkdir -p /out/bin \
+ && cmake --build /src/build --parallel \
+      --target vmm-server vmm-worker vmm vmm-health-probe vmm_flag_help_json \
+ && mkdir -p /out/bin /out/console \
+ && build/console/vmm_flag_help_json /out/console/flag-help.json \
  && cp build/server/vmm-server build/server/vmm-health-probe build/worker/vmm-worker build/client/vmm \
       /out/bin/ \
  && strip --strip-unneeded /out/bin/* \
@@ -85,6 +104,9 @@ RUN if [ "${VARIANT}" = cuda ]; then sed -i '/^libtorch/d' /tmp/runtime-packages
 COPY --from=build /opt/libtorch/lib /opt/libtorch/lib
 COPY --from=build /out/bin/ /usr/local/bin/
 COPY --from=build /src/models/vmm-base.vmmw /opt/vmm/models/vmm-base.vmmw
+# The web console (vmm-server's --console-dir default here) and its flag-help.json.
+COPY --from=console /out/console/ /opt/vmm/console/
+COPY --from=build /out/console/flag-help.json /opt/vmm/console/flag-help.json
 COPY deploy/docker/entrypoint.sh /usr/local/bin/vmm-entrypoint
 COPY deploy/docker/healthcheck.sh /usr/local/bin/vmm-healthcheck
 # No NVIDIA_VISIBLE_DEVICES here: `docker run --gpus` and Kubernetes' device plugin name the
@@ -93,7 +115,8 @@ ENV LD_LIBRARY_PATH=/opt/libtorch/lib \
     HOME=/var/lib/vmm
 WORKDIR /var/lib/vmm
 USER 10001:10001
-EXPOSE 8001 8002
+# The web console and its JSON gateway (--web-port), gRPC (--port), metrics (--metrics-port).
+EXPOSE 8000 8001 8002
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["/usr/local/bin/vmm-healthcheck"]
 ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/vmm-entrypoint"]

@@ -14,7 +14,8 @@
 #   metrics     the dashboard, alert rules and KEDA query use only docs/metrics.md's metrics
 #   rules       promtool: alert rules and scrape configs load, alert unit tests pass, every
 #               dashboard and autoscaler expression parses (skipped, exit 77, without promtool)
-#   dockerfile  the Dockerfile's rules (stages, package lists, non-root, HEALTHCHECK, ports)
+#   dockerfile  the Dockerfile's rules (stages, package lists, non-root, HEALTHCHECK, ports, the
+#               web console's Node.js stage and its copy to the folder vmm-server serves)
 #   runtime-libs BINARY...  every shared library the binaries load comes from a package in
 #               scripts/runtime-packages.txt or its dependencies (used by the Dockerfile)
 # Exits 0 when every step passes, 77 when a step was skipped, 1 on the first failing step.

@@ -16,6 +16,12 @@
 #include "server/options.h"
 #include "server/server_app.h"
 
+// --console-dir's default, compiled in (console/CMakeLists.txt: the build's console/dist, or
+// /opt/vmm/console in the image). Empty: the web server's own default, the build's console/dist.
+#ifndef VMM_DEFAULT_CONSOLE_DIR
+#define VMM_DEFAULT_CONSOLE_DIR ""
+#endif
+
 namespace {
 
 using vmm::server::ServerOptions;
@@ -67,8 +73,9 @@ int main(int argc, char** argv) {
                  "Port of the web console and its JSON gateway; 0 picks a free one")
       ->capture_default_str();
   app.add_flag("--no-web{false}", options.web.enabled, "Do not serve the web console");
-  app.add_option("--console-dir", options.web.console_dir,
-                 "Folder of the built web console (default: the build's console/dist)");
+  options.web.console_dir = VMM_DEFAULT_CONSOLE_DIR;
+  app.add_option("--console-dir", options.web.console_dir, "Folder of the built web console")
+      ->capture_default_str();
   app.add_option("--web-threads", options.web.threads,
                  "Most HTTP connections the console serves at once (each open watch holds one)")
       ->capture_default_str()

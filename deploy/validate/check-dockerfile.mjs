@@ -1,4 +1,5 @@
-// Lints the Dockerfile without a container engine: node check-dockerfile.mjs REPO_ROOT
+// Lints the Dockerfile without a container engine: node check-dockerfile.mjs REPO_ROOT [DOCKERFILE]
+// (DOCKERFILE, default REPO_ROOT/Dockerfile, lets tests check a changed copy against the tree).
 // Checks the project's rules for the image (see the list in `checks` below and deploy/README.md)
 // and that every file the build copies from the context exists and survives .dockerignore.
 // Prints every problem and exits 1 if any; notes (such as a model not committed yet) print only.
@@ -67,6 +68,19 @@ function cmakeExecutables(root) {
   return names;
 }
 
+// Whether a node image tag (node:20-bookworm-slim, node:22.12-slim) runs Vite 8, which needs
+// Node.js ^20.19.0 or >=22.12.0; a tag without a minor version takes the newest of its major.
+function nodeRunsVite(image) {
+  const m = image.match(/^node:(\d+)(?:\.(\d+))?/);
+  if (!m) return false;
+  const major = Number(m[1]);
+  const minor = m[2] === undefined ? Infinity : Number(m[2]);
+  return (major === 20 && minor >= 19) || (major === 22 && minor >= 12) || major > 22;
+}
+
+// Normalises a folder for comparison: no trailing slash.
+const folder = (path) => path.replace(/\/+$/, '');
+
 function checks(root, text) {
   const problems = [];
   const notes = [];
@@ -114,6 +128,36 @@ function checks(root, text) {
   }
   if (/\bctest\b/.test(text)) fail(null, 'the image build must run no tests (ctest found)');
 
+  // The web console: built by a Node.js stage of its own (Debian 12's nodejs is too old for
+  // Vite 8), its flag-help.json written by the build stage from the CLI's flags, both copied
+  // to the folder compiled into vmm-server as --console-dir's default.
+  const console_ = stage('console');
+  let consoleOut = null;
+  if (!console_) fail(null, 'needs a stage named console that builds the web console');
+  else {
+    if (!nodeRunsVite(console_.from)) {
+      fail(console_, `the console stage's base ${console_.from} must be a node image of Node.js 20.19+ or 22.12+ (Vite 8)`);
+    }
+    const npmCi = console_.instructions.findIndex((i) => i.keyword === 'RUN' && /\bnpm ci\b/.test(i.args));
+    if (npmCi < 0) fail(console_, 'the console stage must install with npm ci (package-lock.json pins every package)');
+    for (const file of ['console/package.json', 'console/package-lock.json']) {
+      const at = console_.instructions.findIndex((i) => i.keyword === 'COPY' && copyParts(i).sources.includes(file));
+      if (at < 0 || (npmCi >= 0 && at > npmCi)) fail(console_, `the console stage must COPY ${file} before npm ci`);
+    }
+    const npmBuild = console_.instructions.find((i) => i.keyword === 'RUN' && /\bnpm run\b.*\bbuild\b/.test(i.args));
+    consoleOut = npmBuild?.args.match(/--outDir[= ](\S+)/)?.[1] ?? null;
+    if (!npmBuild) fail(console_, 'the console stage must run npm run build');
+    else if (!consoleOut) fail(npmBuild, 'the console stage\'s npm run build must name its --outDir');
+  }
+  const consoleDir = build?.instructions.filter((i) => i.keyword === 'RUN')
+    .map((i) => i.args.match(/-DVMM_DEFAULT_CONSOLE_DIR=(\S+)/)?.[1]).find(Boolean);
+  if (build && !consoleDir) {
+    fail(build, 'the build must configure -DVMM_DEFAULT_CONSOLE_DIR (where the runtime stage puts the console)');
+  }
+  const flagHelp = build?.instructions.filter((i) => i.keyword === 'RUN')
+    .map((i) => i.args.match(/\/vmm_flag_help_json\s+(\S+flag-help\.json)/)?.[1]).find(Boolean);
+  if (build && !flagHelp) fail(build, 'the build stage must run vmm_flag_help_json to write flag-help.json');
+
   const runtime = stages.at(-1);
   if (runtime.from !== 'debian:bookworm-slim') fail(runtime, 'the last (runtime) stage must be FROM debian:bookworm-slim');
   const last = (keyword) => runtime.instructions.filter((i) => i.keyword === keyword).at(-1);
@@ -121,7 +165,7 @@ function checks(root, text) {
   if (!user || /^(root|0)(:|$)/.test(user.args)) fail(user ?? runtime, 'the runtime stage must end as a non-root USER');
   if (!last('HEALTHCHECK') || /\bNONE\b/.test(last('HEALTHCHECK').args)) fail(runtime, 'the runtime stage needs a HEALTHCHECK CMD');
   const exposed = runtime.instructions.filter((i) => i.keyword === 'EXPOSE').flatMap((i) => i.args.split(/\s+/));
-  for (const port of ['8001', '8002']) {
+  for (const port of ['8000', '8001', '8002']) {
     if (!exposed.some((p) => p.split('/')[0] === port)) fail(runtime, `the runtime stage must EXPOSE ${port}`);
   }
   if (!last('ENTRYPOINT')?.args.startsWith('[')) fail(runtime, 'the runtime stage needs an exec-form ENTRYPOINT');
@@ -132,6 +176,18 @@ function checks(root, text) {
   }
   if (!runtimeCopies.some((c) => c.sources.some((s) => s.endsWith('models/vmm-base.vmmw')))) {
     fail(runtime, 'the runtime stage must copy the model models/vmm-base.vmmw');
+  }
+  if (consoleDir) {
+    const dir = folder(consoleDir);
+    if (!runtimeCopies.some((c) => c.flags.from === 'console' && folder(c.destination) === dir &&
+        (!consoleOut || c.sources.some((s) => folder(s) === folder(consoleOut))))) {
+      fail(runtime, `the runtime stage must COPY --from=console ${consoleOut ?? 'the built console'} to ${consoleDir}`);
+    }
+    if (!runtimeCopies.some((c) => c.flags.from === 'build' &&
+        [dir, `${dir}/flag-help.json`].includes(folder(c.destination)) &&
+        (!flagHelp || c.sources.includes(flagHelp)))) {
+      fail(runtime, `the runtime stage must COPY --from=build ${flagHelp ?? 'flag-help.json'} into ${consoleDir}`);
+    }
   }
   if (!runs(runtime, /rm -rf \/var\/lib\/apt\/lists/)) fail(runtime, 'the runtime stage must remove /var/lib/apt/lists');
 
@@ -169,8 +225,11 @@ function checks(root, text) {
       problems.push(`.dockerignore: ${entry.name}/ is built but left out of the context`);
     }
   }
-  for (const junk of ['.git/HEAD', 'build/CMakeCache.txt', 'data-cache/x', 'deploy/validate/node_modules/x']) {
-    if (!isExcluded(junk, ignore)) problems.push(`.dockerignore: ${junk.split('/')[0]} must be left out of the context`);
+  for (const junk of ['.git/HEAD', 'build/CMakeCache.txt', 'data-cache/x', 'deploy/validate/node_modules/x',
+    'console/node_modules/x']) {
+    if (!isExcluded(junk, ignore)) {
+      problems.push(`.dockerignore: ${junk.split('/').slice(0, -1).join('/')} must be left out of the context`);
+    }
   }
   if (!existsSync(join(root, 'models/vmm-base.vmmw'))) {
     notes.push('note: models/vmm-base.vmmw is not committed yet; `docker build` fails at copying it until it is');
@@ -179,7 +238,8 @@ function checks(root, text) {
 }
 
 const root = process.argv[2] ?? '.';
-const { problems, notes, stages } = checks(root, readFileSync(join(root, 'Dockerfile'), 'utf8'));
+const dockerfile = process.argv[3] ?? join(root, 'Dockerfile');
+const { problems, notes, stages } = checks(root, readFileSync(dockerfile, 'utf8'));
 notes.forEach((n) => console.log(n));
 problems.forEach((p) => console.error(p));
 if (problems.length) process.exit(1);
