@@ -188,8 +188,8 @@ class RieszSignal : public MotionSignal {
 
 // Colour amplification (Wu et al. 2012): the RGB intensities of a coarse level of the Gaussian
 // pyramid, where noise is averaged away and what is left is the colour of regions. A change is
-// expanded back to full size and added. carry: [0] the frames.
-class ColorSignal : public MotionSignal {
+// expanded back to full size and added. carry: [0] the frames. Differences as LinearSignal's.
+class ColorSignal : public LinearSignal {
  public:
   SignalAnalysis Analyse(const torch::Tensor& frames) const override {
     SignalAnalysis analysis;
@@ -198,10 +198,6 @@ class ColorSignal : public MotionSignal {
     for (int level = 0; level < kColorLevel; ++level) coarse = GaussianReduce(coarse);
     analysis.signal = coarse.reshape({frames.size(0), -1});
     return analysis;
-  }
-
-  torch::Tensor Difference(const torch::Tensor& to, const torch::Tensor& from) const override {
-    return to - from;
   }
 
   torch::Tensor Render(const SignalAnalysis& analysis,

@@ -15,12 +15,8 @@
 #include "common/log.h"
 #include "server/options.h"
 #include "server/server_app.h"
+#include "server/web/web_server.h"
 
-// --console-dir's default, compiled in (console/CMakeLists.txt: the build's console/dist, or
-// /opt/vmm/console in the image). Empty: the web server's own default, the build's console/dist.
-#ifndef VMM_DEFAULT_CONSOLE_DIR
-#define VMM_DEFAULT_CONSOLE_DIR ""
-#endif
 
 namespace {
 
@@ -73,7 +69,7 @@ int main(int argc, char** argv) {
                  "Port of the web console and its JSON gateway; 0 picks a free one")
       ->capture_default_str();
   app.add_flag("--no-web{false}", options.web.enabled, "Do not serve the web console");
-  options.web.console_dir = VMM_DEFAULT_CONSOLE_DIR;
+  options.web.console_dir = vmm::server::web::DefaultConsoleDir();
   app.add_option("--console-dir", options.web.console_dir, "Folder of the built web console")
       ->capture_default_str();
   app.add_option("--web-threads", options.web.threads,

@@ -25,7 +25,8 @@ class Server;
 
 namespace vmm::server::web {
 
-// The console's default folder: the build's console/dist (console/CMakeLists.txt).
+// The console's default folder, compiled in (the CMake cache variable VMM_DEFAULT_CONSOLE_DIR):
+// the build's console/dist, or /opt/vmm/console in the image.
 std::string DefaultConsoleDir();
 
 class WebServer {
