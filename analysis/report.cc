@@ -94,6 +94,7 @@ nlohmann::json ReportJson(const VideoAnalysis& analysis, const std::string& inpu
   if (mm_per_pixel > 0) out["mm_per_pixel"] = mm_per_pixel;
   nlohmann::json whole = {{"textured_blocks", analysis.whole_frame_blocks},
                           {"noise_floor_px", NoiseFloor(analysis.whole_frame)},
+                          {"spectrum_px", analysis.whole_frame.amplitude},
                           {"peaks", nlohmann::json::array()}};
   for (const Peak& peak : analysis.whole_frame_peaks) {
     whole["peaks"].push_back({{"frequency_hz", peak.frequency_hz},

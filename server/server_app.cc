@@ -1,5 +1,7 @@
 #include "server/server_app.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,6 +29,22 @@ absl::StatusOr<std::string> ReadFile(const std::string& path, absl::string_view 
 bool IsLocalOrWildcard(const std::string& address) {
   return address == "0.0.0.0" || address == "::" || address == "[::]" || address == "127.0.0.1" ||
          address == "localhost";
+}
+
+// The largest message the service takes or the web gateway receives: the largest live frame
+// (rgb24 at the live limits) and 1 MiB for the rest of the message.
+int MaxMessageBytes(const ServerOptions& options) {
+  const int64_t max_frame =
+      int64_t{3} * options.limits.live.max_width * options.limits.live.max_height;
+  return static_cast<int>(std::min<int64_t>(max_frame + (int64_t{1} << 20), INT32_MAX));
+}
+
+// The web gateway's in-process channel: gRPC's default 4 MiB would refuse the replies to live
+// frames above about 1180x1180 that the service itself takes.
+grpc::ChannelArguments GatewayChannelArguments(const ServerOptions& options) {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(MaxMessageBytes(options));
+  return arguments;
 }
 
 }  // namespace
@@ -105,7 +123,7 @@ absl::Status ServerApp::Init() {
 
   if (options_.web.enabled) {
     absl::StatusOr<std::unique_ptr<web::WebServer>> web = web::WebServer::Start(
-        options_, auth_->enabled(), grpc_server_->InProcessChannel(grpc::ChannelArguments()));
+        options_, auth_->enabled(), grpc_server_->InProcessChannel(GatewayChannelArguments(options_)));
     if (web.ok()) {
       web_ = *std::move(web);
     } else if (options_.web.port_given) {
@@ -164,10 +182,7 @@ absl::Status ServerApp::StartGrpc(const ServerCore& core) {
   builder.AddListeningPort(address, credentials, &port_);
   builder.RegisterService(magnification_service_.get());
   builder.RegisterService(worker_service_.get());
-  const int64_t max_frame =
-      int64_t{3} * options_.limits.live.max_width * options_.limits.live.max_height;
-  builder.SetMaxReceiveMessageSize(
-      static_cast<int>(std::min<int64_t>(max_frame + (int64_t{1} << 20), INT32_MAX)));
+  builder.SetMaxReceiveMessageSize(MaxMessageBytes(options_));
   // Keepalive as the clients expect it (common/rpc/channel_settings.h).
   common::AddServerKeepaliveArguments(builder);
   grpc::ResourceQuota quota("vmm-server");

@@ -60,6 +60,8 @@ TEST_F(AnalyzeCommandTest, SummaryJsonAndCsvDescribeEveryRegion) {
   EXPECT_EQ(report["frames"], 40);
   EXPECT_EQ(report["sample_rate_hz"], 60.0);  // --fs wins over the container's 20
   EXPECT_DOUBLE_EQ(report["bin_hz"].get<double>(), 1.5);
+  // The whole frame's spectrum, one amplitude per bin from 0 Hz to the Nyquist rate.
+  EXPECT_EQ(report["whole_frame"]["spectrum_px"].size(), 21u);
   ASSERT_EQ(report["regions"].size(), 2u);
   EXPECT_EQ(report["regions"][0]["name"], "corner");
   EXPECT_EQ(report["regions"][1]["name"], "roi2");

@@ -285,6 +285,9 @@ try {
     `the region's strongest peak is within two bins of the ${SWAY_HZ} Hz sway: ${peaks.join(", ")} Hz`);
   check(await page.locator("#spectrum-frame canvas").count() >= 1 && await page.locator("#waveform-0 canvas").count() >= 1,
     "the whole frame's chart and the region's displacement are drawn");
+  const frameCaption = await page.locator("#spectrum-frame figcaption").textContent();
+  check(frameCaption.includes("amplitude spectrum"),
+    `the whole frame's chart is the report's spectrum, not its peaks alone: "${frameCaption}"`);
   // Drag a band on the spectrum: 0 .. fs/2 = 12 Hz across the plotting area.
   await drag(page, page.locator("#spectrum-0 .u-over"), 1.5 / 12, 0.5, 2.5 / 12, 0.5);
   const dragged = [Number(await page.inputValue("#band-fl")), Number(await page.inputValue("#band-fh"))];

@@ -224,6 +224,27 @@ TEST_F(WebLiveTest, FramesGoInAndComeBackMagnifiedInOrderUntilTheEnd) {
   EXPECT_EQ(server_.app().metrics().live_sessions.Value(), 0);
 }
 
+// A 1920x1080 rgb24 frame (6.2 MB) is larger than gRPC's default 4 MiB message: the gateway's
+// channel takes what the service takes.
+TEST_F(WebLiveTest, AFullHdFrameGoesThroughTheGateway) {
+  constexpr char kFullHd[] =
+      R"({"width": 1920, "height": 1080, "pixelFormat": "rgb24",
+          "params": {"mode": "MODE_DYNAMIC"}, "maxFramesInFlight": 1})";
+  httplib::Result opened = http_->Post("/api/live", Bearer(kAlice), kFullHd, "application/json");
+  ASSERT_TRUE(opened);
+  ASSERT_EQ(opened->status, 201) << opened->body;
+  const std::string id = nlohmann::json::parse(opened->body)["id"];
+  std::string frame(size_t{1920} * 1080 * 3, '\0');
+  for (size_t i = 0; i < frame.size(); ++i) frame[i] = static_cast<char>(i * 7);
+  httplib::Result back = SendFrames(*http_, id, frame);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->status, 200) << back->body.substr(0, 200);
+  EXPECT_TRUE(back->body == Inverted(frame));
+  httplib::Result ended = http_->Delete(("/api/live/" + id).c_str(), Bearer(kAlice));
+  ASSERT_TRUE(ended);
+  EXPECT_EQ(ended->status, 200) << ended->body;
+}
+
 TEST_F(WebLiveTest, ASessionAnswersOnlyTheTokenThatOpenedIt) {
   const std::string id = OpenSession(*http_, kAlice);
   ASSERT_FALSE(id.empty());

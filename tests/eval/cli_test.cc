@@ -86,7 +86,7 @@ class EvalCliTest : public ::testing::Test {
 TEST_F(EvalCliTest, QuickRunWritesTablesAndFigures) {
   const auto [code, output] = RunCommand(Command((dir_ / "model.vmmw").string()));
   ASSERT_EQ(code, 0) << output;
-  EXPECT_TRUE(absl::StrContains(output, "| group | points | reference | linear | phase | learned |"))
+  EXPECT_TRUE(absl::StrContains(output, "| group | points | reference | linear | phase | riesz | learned |"))
       << output;
   EXPECT_TRUE(absl::StrContains(output, "[23/23] noise 2 px, factor 100")) << output;
   for (const char* name : {"results.md", "results.csv", "group-means.csv", "subpixel.svg",

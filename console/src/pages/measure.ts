@@ -23,7 +23,7 @@ export interface Report {
   frames: number;
   sample_rate_hz: number;
   bin_hz: number;
-  whole_frame: { noise_floor_px: number; textured_blocks: number; peaks: ReportPeak[] };
+  whole_frame: { noise_floor_px: number; textured_blocks: number; peaks: ReportPeak[]; spectrum_px?: number[] };
   regions: {
     name: string; textured: boolean; lost_frames: number; noise_floor_px: number;
     displacement_px: { x: number[]; y: number[] }; peaks: ReportPeak[];
@@ -162,8 +162,13 @@ export function reportView(report: Report, job: Job, file: () => File | undefine
   }
 
   const sections: HTMLElement[] = [];
-  const whole = spectrumChart("spectrum-frame", "Whole frame: its peaks over the noise floor (the report holds no whole-frame spectrum). Drag across the chart to pick a band.",
-    [], [], report.whole_frame.peaks.map((p) => ({ frequencyHz: p.frequency_hz, amplitudePx: p.amplitude_px })),
+  // Reports from servers older than whole_frame.spectrum_px have the peaks only.
+  const frameSpectrum = report.whole_frame.spectrum_px ?? [];
+  const binHz = Number(report.bin_hz) || 0;
+  const whole = spectrumChart("spectrum-frame", frameSpectrum.length > 0
+    ? "Whole frame: amplitude spectrum, mean over its textured blocks (drag across it to pick a band)"
+    : "Whole frame: its peaks over the noise floor (this report holds no whole-frame spectrum). Drag across the chart to pick a band.",
+    frameSpectrum.map((_, k) => k * binHz), frameSpectrum, report.whole_frame.peaks.map((p) => ({ frequencyHz: p.frequency_hz, amplitudePx: p.amplitude_px })),
     nyquist, report.whole_frame.noise_floor_px, (b) => setBand(b));
   charts.push(whole);
   sections.push(h("div", { class: "report-region" }, h("h3", {}, `Whole frame (${report.whole_frame.textured_blocks} textured blocks)`), whole.element,
