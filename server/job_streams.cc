@@ -1,7 +1,7 @@
 // MagnificationService's server streams, as callback reactors that hold no thread while they
-// wait: WatchJob (progress events, pushed by JobEvents) and DownloadResult (the result file
-// from an offset, file_chunk_reactor.h). Both end when the client cancels; a watch also ends
-// at shutdown.
+// wait: WatchJob (progress events, pushed by JobEvents) and DownloadResult (the result file, or
+// the input's copy in the spool, from an offset, file_chunk_reactor.h). Both end when the client
+// cancels; a watch also ends at shutdown.
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -11,6 +11,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
 #include "common/rpc/status_conversion.h"
 #include "grpcpp/alarm.h"
 #include "server/file_chunk_reactor.h"
@@ -179,39 +180,52 @@ MagnificationServiceImpl::DownloadResult(grpc::CallbackServerContext* context,
   if (!caller.ok()) return RefusedStream<Response>(caller.status());
   absl::StatusOr<JobRecord> job = FindOwnJob(caller->owner, request->name());
   if (!job.ok()) return RefusedStream<Response>(job.status());
-  if (job->state != JobState::kSucceeded) {
+  // What is sent: the result of a SUCCEEDED job, or (request->input()) the input the spool
+  // holds, in any state.
+  const bool input = request->input();
+  const absl::string_view what = input ? "input" : "result";
+  if (input && !job->input_in_spool) {
+    return RefusedStream<Response>(absl::FailedPreconditionError(
+        absl::StrCat("the input of job \"jobs/", job->id,
+                     "\" is a server_path file, of which the server keeps no copy")));
+  }
+  if (!input && job->state != JobState::kSucceeded) {
     return RefusedStream<Response>(absl::FailedPreconditionError(
         absl::StrCat("job \"jobs/", job->id, "\" is ", JobStateName(job->state),
                      "; only a SUCCEEDED job has a result")));
   }
+  const int64_t size = input ? job->input_size_bytes : job->result_size_bytes;
   if (request->offset() < 0) {
     return RefusedStream<Response>(absl::InvalidArgumentError("offset must be 0 or more"));
   }
-  if (request->offset() > job->result_size_bytes) {
-    return RefusedStream<Response>(absl::OutOfRangeError(
-        absl::StrCat("offset ", request->offset(), " is beyond the result's ",
-                     job->result_size_bytes, " bytes")));
+  if (request->offset() > size) {
+    return RefusedStream<Response>(absl::OutOfRangeError(absl::StrCat(
+        "offset ", request->offset(), " is beyond the ", what, "'s ", size, " bytes")));
   }
   FileChunkPlan<Response> plan;
-  plan.path = job->result_path;
+  plan.path = input ? job->input_path : job->result_path;
   plan.offset = request->offset();
-  plan.end = job->result_size_bytes;
-  plan.missing_message =
-      absl::StrCat("the result of job \"jobs/", job->id, "\" is missing from the server's spool");
-  plan.short_read_message = absl::StrCat("cannot read the result of job \"jobs/", job->id, "\"");
-  plan.fill = [job = *job](Response* message, int64_t offset, absl::string_view chunk,
-                           bool first) {
+  plan.end = size;
+  plan.missing_message = absl::StrCat("the ", what, " of job \"jobs/", job->id,
+                                      "\" is missing from the server's spool");
+  plan.short_read_message =
+      absl::StrCat("cannot read the ", what, " of job \"jobs/", job->id, "\"");
+  plan.fill = [input, size, sha256 = input ? job->input_sha256 : job->result_sha256,
+               format = job->output_format](Response* message, int64_t offset,
+                                            absl::string_view chunk, bool first) {
     if (first) {
-      message->set_total_size_bytes(job.result_size_bytes);
-      message->set_sha256(job.result_sha256);
-      message->set_output_format(job.output_format);
+      message->set_total_size_bytes(size);
+      message->set_sha256(sha256);
+      if (!input) message->set_output_format(format);
     }
     message->set_offset(offset);
     message->set_chunk(chunk.data(), chunk.size());
   };
-  plan.on_sent = [metrics = core_.metrics](int64_t bytes) {
-    metrics->download_bytes.Increment(static_cast<double>(bytes));
-  };
+  if (!input) {  // vmm_download_bytes_total counts results only
+    plan.on_sent = [metrics = core_.metrics](int64_t bytes) {
+      metrics->download_bytes.Increment(static_cast<double>(bytes));
+    };
+  }
   auto* download = new FileChunkReactor<Response>(std::move(plan));
   download->Start();
   return download;

@@ -16,20 +16,21 @@ namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-// What the first message of every DownloadResult stream says about the whole result.
+// What the first message of every DownloadResult stream says about the whole file.
 struct ResultInfo {
   int64_t total = -1;
   std::string sha256;
 };
 
 // One DownloadResult call from `*offset`, appending to `file`.
-grpc::Status ReceiveFrom(Connection& connection, const std::string& name, int64_t* offset,
-                         std::ofstream& file, ResultInfo& info, ProgressDisplay* progress,
-                         RetryPolicy& retry) {
+grpc::Status ReceiveFrom(Connection& connection, const std::string& name, JobFile what,
+                         int64_t* offset, std::ofstream& file, ResultInfo& info,
+                         ProgressDisplay* progress, RetryPolicy& retry) {
   std::unique_ptr<grpc::ClientContext> context = connection.NewContext(std::nullopt);
   vmm::v1::DownloadResultRequest request;
   request.set_name(name);
   request.set_offset(*offset);
+  request.set_input(what == JobFile::kInput);
   std::unique_ptr<grpc::ClientReader<vmm::v1::DownloadResultResponse>> reader =
       connection.stub().DownloadResult(context.get(), request);
   vmm::v1::DownloadResultResponse response;
@@ -74,7 +75,8 @@ grpc::Status ReceiveFrom(Connection& connection, const std::string& name, int64_
 
 grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
                                const std::string& path, int64_t offset, ProgressDisplay* progress,
-                               int64_t* size) {
+                               int64_t* size, JobFile what) {
+  const char* const noun = what == JobFile::kInput ? "the input" : "the result";
   std::error_code error;
   const bool exists = std::filesystem::exists(path, error);
   const int64_t existing =
@@ -99,7 +101,7 @@ grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
   RetryPolicy retry;
   grpc::Status status;
   do {
-    status = ReceiveFrom(connection, name, &offset, file, info, progress, retry);
+    status = ReceiveFrom(connection, name, what, &offset, file, info, progress, retry);
   } while (!status.ok() && retry.ShouldRetry(status));
   file.close();
   if (!status.ok()) {
@@ -110,15 +112,15 @@ grpc::Status DownloadJobResult(Connection& connection, const std::string& name,
   if (offset != info.total) {
     return grpc::Status(
         grpc::StatusCode::DATA_LOSS,
-        absl::StrCat("'", path, "' has ", offset, " bytes, the result ", info.total));
+        absl::StrCat("'", path, "' has ", offset, " bytes, ", noun, " ", info.total));
   }
   absl::StatusOr<common::FileDigest> digest = common::DigestFile(path);
   if (!digest.ok()) return common::ToGrpcStatus(digest.status());
   if (digest->sha256 != info.sha256) {
-    return grpc::Status(grpc::StatusCode::DATA_LOSS,
-                        absl::StrCat("the SHA-256 of '", path, "' is ", digest->sha256,
-                                     ", the server's result has ", info.sha256,
-                                     "; download again with --offset 0"));
+    return grpc::Status(
+        grpc::StatusCode::DATA_LOSS,
+        absl::StrCat("the SHA-256 of '", path, "' is ", digest->sha256, ", ", noun,
+                     " on the server has ", info.sha256, "; download again with --offset 0"));
   }
   if (progress != nullptr) {
     progress->Finish(absl::StrCat("downloaded ", HumanBytes(offset), " to ", path));

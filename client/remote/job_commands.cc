@@ -24,6 +24,7 @@ struct JobFlags {
   std::string output;
   int64_t offset = 0;
   bool resume = false;
+  bool input = false;  // fetch: the job's input instead of its result
   std::string state;
   std::vector<std::string> labels;
   int page_size = 0;
@@ -153,7 +154,8 @@ int RunFetch(const JobFlags& flags) {
     int64_t size = 0;
     const grpc::Status status = DownloadJobResult(
         connection, JobName(flags.job), flags.output, flags.resume ? -1 : flags.offset,
-        flags.connection.json ? nullptr : &progress, &size);
+        flags.connection.json ? nullptr : &progress, &size,
+        flags.input ? JobFile::kInput : JobFile::kResult);
     if (status.ok()) {
       if (flags.connection.json) {
         std::cout << "{\"output\":\"" << flags.output << "\",\"size_bytes\":" << size << "}\n";
@@ -194,13 +196,16 @@ void AddJobCommands(CLI::App& app, CommandRegistry& registry) {
                [remove] { return RunDelete(*remove); });
 
   auto fetch = std::make_shared<JobFlags>();
-  CLI::App* fetch_command = AddJobSubcommand(app, "fetch", "Download a job's result", *fetch);
+  CLI::App* fetch_command =
+      AddJobSubcommand(app, "fetch", "Download a job's result (or with --input its input)", *fetch);
   fetch_command->add_option("-o,--output", fetch->output, "Where to save it")->required();
   fetch_command
       ->add_option("--offset", fetch->offset,
                    "Keep the output's first N bytes and download the rest")
       ->check(CLI::NonNegativeNumber);
   fetch_command->add_flag("--resume", fetch->resume, "Go on after the bytes the output holds");
+  fetch_command->add_flag("--input", fetch->input,
+                          "Download the job's input as uploaded instead of its result");
   registry.Add(fetch_command, [fetch] { return RunFetch(*fetch); });
 
   auto list = std::make_shared<JobFlags>();

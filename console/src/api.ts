@@ -150,6 +150,9 @@ export const api = {
   resultUrl: (id: string, download = false) =>
     withToken(`/api/jobs/${encodeURIComponent(id)}/result${download ? "?download=1" : ""}`),
   eventsUrl: (id: string) => withToken(`/api/jobs/${encodeURIComponent(id)}/events`),
+  // The job's input as uploaded (DownloadResult with input), for a <video> or a fetch.
+  inputUrl: (id: string, download = false) =>
+    withToken(`/api/jobs/${encodeURIComponent(id)}/input${download ? "?download=1" : ""}`),
 };
 
 export const FINAL_STATES = new Set(["SUCCEEDED", "FAILED", "CANCELLED"]);

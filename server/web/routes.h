@@ -11,6 +11,7 @@
 //   POST   /api/jobs?spec=JSON            SubmitJob, the body the file's bytes    (submit_route.cc)
 //   GET    /api/jobs/{id}/events          WatchJob as Server-Sent Events          (watch_route.cc)
 //   GET    /api/jobs/{id}/result          DownloadResult, with HTTP Range      (download_route.cc)
+//   GET    /api/jobs/{id}/input           DownloadResult with input, HTTP Range (download_route.cc)
 //   POST   /api/live                      Live: opens a call the gateway holds     (live_route.cc)
 //   POST   /api/live/{id}/frames          Live: raw frames in, magnified frames out (live_route.cc)
 //   DELETE /api/live/{id}                 Live: ends the call                      (live_route.cc)

@@ -6,7 +6,9 @@
 // as <video> does); draws a region on the input frame and measures the motion (the region's
 // strongest peak within two bins of the clip's 2 Hz sway), drags a band on its spectrum, takes
 // the peak's band and magnifies it as a temporal job to SUCCEEDED; draws a line and gets the
-// input's and the magnified video's slices. On the live page, with Chromium's fake camera: a
+// input's and the magnified video's slices. In a fresh tab that did not upload it, the input
+// plays from the server (/api/jobs/{id}/input) and a measurement uploads it from there (and, where
+// the server cannot serve it, the file is asked for). On the live page, with Chromium's fake camera: a
 // config the service refuses shows its message at the form; riesz at 320x240 brings magnified
 // frames back with their latency and frames per second, and Stop (by keyboard) ends the session
 // with every frame answered. Saves a screenshot of each page to $VMM_SCREENSHOT_DIR, and with
@@ -344,6 +346,60 @@ try {
   await page.locator("#spectrum-0 canvas").first().waitFor({ timeout: 30000 });
   check(await page.locator("#peaks-region-0 li[data-frequency]").count() === peaks.length && await page.locator("#band-form").count() === 1,
     "a measurement job's page shows its report's spectrum, peaks and band form");
+
+  // A tab that did not upload the input (a fresh page, signed in anew): the input plays from the
+  // server's copy (GET /api/jobs/{id}/input), byte for byte the uploaded file, without asking for
+  // the file; measuring fetches it from there and uploads the same bytes.
+  const served = await fetch(`${base}/api/jobs/${jobName}/input`, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const servedBytes = Buffer.from(await served.arrayBuffer());
+  check(served.status === 200 && served.headers.get("content-type") === "video/mp4" && servedBytes.equals(fs.readFileSync(clip)),
+    `/api/jobs/{id}/input serves the uploaded file as it was (${servedBytes.length} bytes, ${served.headers.get("content-type")})`);
+  const fresh = await context.newPage();
+  fresh.on("pageerror", (error) => console.log(`page error (fresh tab): ${error.message}`));
+  await fresh.goto(base);
+  await fresh.locator("#token").waitFor();
+  await fresh.fill("#token", TOKEN);
+  await fresh.keyboard.press("Enter");
+  await fresh.locator("#upload-form").waitFor();
+  await fresh.evaluate((name) => { location.hash = `#/jobs/${name}`; }, jobName);
+  await fresh.locator("#input-video").waitFor();
+  const freshSrc = await fresh.locator("#input-video").getAttribute("src");
+  check(freshSrc.startsWith(`/api/jobs/${jobName}/input`), `a tab without the file plays the input from the server: ${freshSrc.replace(TOKEN, "…")}`);
+  await waitFor("the server's input to load", () => fresh.evaluate(() => {
+    const video = document.querySelector("#input-video");
+    return video.readyState >= 1 && video.duration > 0;
+  }), 30);
+  const freshInput = await fresh.evaluate(() => {
+    const video = document.querySelector("#input-video");
+    return { duration: video.duration, width: video.videoWidth };
+  });
+  check(freshInput.width === 160 && Math.abs(freshInput.duration - FRAMES / FPS) < 0.1 && await fresh.locator("#input-file").count() === 0,
+    `the server's input loads (${freshInput.width} px wide, ${freshInput.duration.toFixed(2)} s) and no file is asked for`);
+  await fresh.click("#measure");
+  // "Measurement {id}: ..." while it runs, "... (job {id})." once done.
+  const freshStatus = fresh.locator("#measure-status", { hasText: /Measurement [0-9a-f]+:|\(job [0-9a-f]+\)/ });
+  await freshStatus.waitFor({ timeout: 60000 });
+  const freshMeasurement = /(?:Measurement |\(job )([0-9a-f]+)/.exec(await freshStatus.textContent())[1];
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  const [measured, original] = await Promise.all([freshMeasurement, jobName].map(async (name) =>
+    (await fetch(`${base}/api/jobs/${name}`, { headers: auth })).json()));
+  check(measured.inputSha256 === original.inputSha256 && measured.inputSizeBytes === original.inputSizeBytes,
+    "measuring in that tab uploads the input fetched from the server (same size and SHA-256)");
+  // Where the server cannot serve the input (a server_path input, here simulated), the tab asks
+  // for the file, saying why.
+  await fresh.route("**/api/jobs/*/input*", (route) => route.fulfill({ status: 400, contentType: "application/json",
+    body: JSON.stringify({ code: "FAILED_PRECONDITION", message: "the input is a server_path file" }) }));
+  await fresh.reload();
+  const picker = fresh.locator("label[for=input-file]");
+  await picker.waitFor({ timeout: 30000 });
+  const pickerText = await picker.textContent();
+  check(pickerText.includes("the input is a server_path file (FAILED_PRECONDITION)") && await fresh.locator("#download-input").isHidden(),
+    `if the server cannot play the input, the file is asked for: "${pickerText.trim()}"`);
+  await fresh.setInputFiles("#input-file", clip);
+  check((await fresh.locator("#input-video").getAttribute("src")).startsWith("blob:"), "the file chosen then plays as the input");
+  await fresh.close();
+  await fetch(`${base}/api/jobs/${freshMeasurement}:cancel`, { method: "POST", headers: auth });
+  await fetch(`${base}/api/jobs/${freshMeasurement}`, { method: "DELETE", headers: auth });
 
   // The live page: Chromium's fake camera through the Live API.
   await page.click("nav.pages a[href='#/live']");

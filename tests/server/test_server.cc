@@ -92,10 +92,27 @@ absl::StatusOr<vmm::v1::Job> TestServer::Get(const std::string& name, const std:
 absl::StatusOr<std::string> TestServer::Download(const std::string& name, int64_t offset,
                                                  vmm::v1::DownloadResultResponse* first,
                                                  const std::string& token) {
-  auto context = Context(token);
   vmm::v1::DownloadResultRequest request;
   request.set_name(name);
   request.set_offset(offset);
+  return Receive(request, first, token);
+}
+
+absl::StatusOr<std::string> TestServer::DownloadInput(const std::string& name, int64_t offset,
+                                                      vmm::v1::DownloadResultResponse* first,
+                                                      const std::string& token) {
+  vmm::v1::DownloadResultRequest request;
+  request.set_name(name);
+  request.set_offset(offset);
+  request.set_input(true);
+  return Receive(request, first, token);
+}
+
+absl::StatusOr<std::string> TestServer::Receive(const vmm::v1::DownloadResultRequest& request,
+                                                vmm::v1::DownloadResultResponse* first,
+                                                const std::string& token) {
+  const int64_t offset = request.offset();
+  auto context = Context(token);
   auto reader = api_->DownloadResult(context.get(), request);
   std::string bytes;
   vmm::v1::DownloadResultResponse message;

@@ -57,8 +57,16 @@ class TestServer {
   absl::StatusOr<std::string> Download(const std::string& name, int64_t offset,
                                        vmm::v1::DownloadResultResponse* first,
                                        const std::string& token = "");
+  // Downloads a job's input (DownloadResultRequest.input) from `offset`, as Download does.
+  absl::StatusOr<std::string> DownloadInput(const std::string& name, int64_t offset,
+                                            vmm::v1::DownloadResultResponse* first,
+                                            const std::string& token = "");
 
  private:
+  absl::StatusOr<std::string> Receive(const vmm::v1::DownloadResultRequest& request,
+                                      vmm::v1::DownloadResultResponse* first,
+                                      const std::string& token);
+
   TempDir dir_;
   ServerOptions options_;
   absl::StatusOr<std::unique_ptr<ServerApp>> app_;

@@ -81,6 +81,39 @@ def test_a_download_resumes_from_its_partial_file(server, clip, tmp_path):
         assert not [p for p in os.listdir(tmp_path) if p.startswith("never")]
 
 
+def test_the_input_downloads_as_uploaded_in_any_state(idle_server, tmp_path):
+    path = tmp_path / "input.bin"
+    data = os.urandom(1_500_000)
+    path.write_bytes(data)
+    with Client(idle_server.address, token=ALICE) as client:
+        job = client.submit(path)  # QUEUED: no worker here
+        out = job.download(tmp_path / "back.bin", input=True)
+        assert open(out, "rb").read() == data
+        assert sha256_of(out) == job.input_sha256
+        # Resumed from a partial file of its own, beside (not mixed with) the result's.
+        target = tmp_path / "resumed.bin"
+        with open(f"{target}.{job.id}.input.part", "wb") as f:
+            f.write(data[:600_000])
+        job.download(target, input=True)
+        assert sha256_of(target) == job.input_sha256
+        assert not [p for p in os.listdir(tmp_path) if p.endswith(".part")]
+        # Another owner sees no such job, nor its input.
+        with Client(idle_server.address, token=BOB) as other:
+            stranger = vmm_client.Job(other, job._message)
+            with pytest.raises(vmm_client.NotFound, match=job.name):
+                stranger.download(tmp_path / "stolen.bin", input=True)
+        assert not os.path.exists(tmp_path / "stolen.bin")
+
+        async def asynchronously():
+            async with AsyncClient(idle_server.address, token=ALICE) as aio:
+                queued = await aio.job(job.name)
+                return await queued.download(tmp_path / "aio.bin", input=True)
+
+        assert sha256_of(asyncio.run(asynchronously())) == job.input_sha256
+        job.cancel()
+        job.delete()
+
+
 def test_listing_goes_through_every_page_and_filters(idle_server, tmp_path):
     path = tmp_path / "bytes.bin"
     path.write_bytes(os.urandom(2000))

@@ -364,15 +364,18 @@ class Job(JobFields):
                     raise _errors.from_rpc_error(error) from None
                 time.sleep(backoff(attempt))
 
-    def download(self, path: Union[str, "os.PathLike[str]"]) -> str:
-        """Downloads the result of a SUCCEEDED job to `path` and returns the path.
+    def download(self, path: Union[str, "os.PathLike[str]"], *, input: bool = False) -> str:
+        """Downloads the result of a SUCCEEDED job to `path` and returns the path; with
+        `input=True`, the job's input as uploaded instead (in any state; FailedPrecondition for
+        a server_path input, of which the server keeps no copy).
 
-        Resumable: the bytes go to "<path>.<id>.part" first, and a download broken off (here
-        or by an earlier process) goes on from there. The SHA-256 is checked before the file
-        takes its name; a mismatch is DataLoss (and the partial file is removed).
+        Resumable: the bytes go to "<path>.<id>.part" ("<path>.<id>.input.part" for the input)
+        first, and a download broken off (here or by an earlier process) goes on from there. The
+        SHA-256 is checked before the file takes its name; a mismatch is DataLoss (and the
+        partial file is removed).
         """
         path = os.fspath(path)
-        partial = f"{path}.{self.id}.part"
+        partial = f"{path}.{self.id}{'.input' if input else ''}.part"
         attempt = 0
         while True:
             offset = os.path.getsize(partial) if os.path.exists(partial) else 0
@@ -380,12 +383,12 @@ class Job(JobFields):
                 total, sha256 = download_into(
                     partial, offset,
                     self._client._stub.DownloadResult(
-                        pb.DownloadResultRequest(name=self.name, offset=offset),
+                        pb.DownloadResultRequest(name=self.name, offset=offset, input=input),
                         metadata=self._client._metadata))
                 break
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.OUT_OF_RANGE and offset > 0:
-                    os.remove(partial)  # longer than the result: not a part of it
+                    os.remove(partial)  # longer than the file: not a part of it
                     continue
                 attempt += 1
                 if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:

@@ -106,10 +106,11 @@ class AsyncJob(JobFields):
                     raise _errors.from_rpc_error(error) from None
                 await asyncio.sleep(backoff(attempt))
 
-    async def download(self, path: Union[str, "os.PathLike[str]"]) -> str:
-        """Downloads the result; resumable and checked, as vmm_client.Job.download."""
+    async def download(self, path: Union[str, "os.PathLike[str]"], *, input: bool = False) -> str:
+        """Downloads the result (or with `input=True` the input); resumable and checked, as
+        vmm_client.Job.download."""
         path = os.fspath(path)
-        partial = f"{path}.{self.id}.part"
+        partial = f"{path}.{self.id}{'.input' if input else ''}.part"
         attempt = 0
         while True:
             offset = os.path.getsize(partial) if os.path.exists(partial) else 0
@@ -117,7 +118,7 @@ class AsyncJob(JobFields):
             out = None
             try:
                 async for message in self._client._stub.DownloadResult(
-                        pb.DownloadResultRequest(name=self.name, offset=offset),
+                        pb.DownloadResultRequest(name=self.name, offset=offset, input=input),
                         metadata=self._client._metadata):
                     if out is None:  # opened once the server has answered
                         out = open(partial, "ab")
@@ -131,7 +132,7 @@ class AsyncJob(JobFields):
                 break
             except grpc.RpcError as error:
                 if error.code() == grpc.StatusCode.OUT_OF_RANGE and offset > 0:
-                    os.remove(partial)  # longer than the result: not a part of it
+                    os.remove(partial)  # longer than the file: not a part of it
                     continue
                 attempt += 1
                 if error.code() not in _errors.RETRYABLE or attempt > self._client._retries:

@@ -37,10 +37,10 @@ function numberInput(id: string, label: string, attributes: Record<string, strin
   return [h("div", { class: "field" }, h("label", { for: id }, label), input), input];
 }
 
-// The measurement section. `file` is the input this tab holds (undefined: the user must pick it
-// on the player first); `frame` holds the regions drawn on the input frame, and the returned
-// `add` takes one more (from the overlay).
-export function measurePanel(job: Job, file: () => File | undefined, frame: Overlay): { element: HTMLElement; add: (r: Rect) => void } {
+// The measurement section. `file` gives the input to upload again (the tab's copy, or the
+// server's fetched on demand; it throws when neither can be had); `frame` holds the regions drawn
+// on the input frame, and the returned `add` takes one more (from the overlay).
+export function measurePanel(job: Job, file: () => Promise<File>, frame: Overlay): { element: HTMLElement; add: (r: Rect) => void } {
   const list = h("ul", { id: "region-list", class: "regions" });
   const [xBox, x] = numberInput("region-x", "x", { min: "0", step: "1" });
   const [yBox, y] = numberInput("region-y", "y", { min: "0", step: "1" });
@@ -83,12 +83,12 @@ export function measurePanel(job: Job, file: () => File | undefined, frame: Over
 
   measure.addEventListener("click", async () => {
     showError(error, "");
-    const chosen = file();
-    if (!chosen) return showError(error, "Choose the input file above first: the browser measures the file it holds.");
     measure.disabled = true;
     progress.hidden = false;
     results.replaceChildren();
     try {
+      const chosen = await inputFor(file, status, error);
+      if (!chosen) return;
       const regions: AnalysisRegion[] = frame.regions.map(({ name, x, y, width, height }) => ({ name, x, y, width, height }));
       const submitted = await uploadJob(chosen, `${job.displayName || job.inputFilename} (measurement)`, {},
         (p) => { status.textContent = `${p.phase === "checksum" ? "Checksum" : "Uploading"}: ${percent(p.done, p.total)}%`; },
@@ -105,7 +105,7 @@ export function measurePanel(job: Job, file: () => File | undefined, frame: Over
       }
       const report = await fetchReport(jobId(final.name));
       status.textContent = `Measured ${report.frames} frames at ${report.sample_rate_hz} Hz (job ${jobId(final.name)}).`;
-      results.append(reportView(report, job, () => chosen));
+      results.append(reportView(report, job, async () => chosen));
     } catch (e) {
       status.textContent = "";
       showError(error, `Measurement failed: ${message(e)}`);
@@ -133,8 +133,8 @@ export async function fetchReport(id: string): Promise<Report> {
   return report;
 }
 
-// The report's charts and the band form. `file`: the input to magnify (undefined: ask for it).
-export function reportView(report: Report, job: Job, file: () => File | undefined): HTMLElement {
+// The report's charts and the band form. `file`: the input to magnify, as measurePanel's.
+export function reportView(report: Report, job: Job, file: () => Promise<File>): HTMLElement {
   const fs = report.sample_rate_hz;
   const nyquist = fs / 2;
   const charts: SpectrumChart[] = [];
@@ -199,14 +199,14 @@ export function reportView(report: Report, job: Job, file: () => File | undefine
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     showError(error, "");
-    const chosen = file();
-    if (!chosen) return showError(error, "Choose the input file on the player first.");
     const values = [fl, fh, fsInput, alpha].map((input) => (input.value.trim() === "" ? NaN : Number(input.value)));
     if (values.some((v) => !Number.isFinite(v))) return showError(error, "fl, fh, fs and alpha must be numbers: pick a band first.");
     const params: MagnifyParams = { mode: "MODE_TEMPORAL", filter: filter.value, lowHz: values[0], highHz: values[1],
       sampleRateHz: values[2], alpha: values[3] };
     submit.disabled = true;
     try {
+      const chosen = await inputFor(file, status, error);
+      if (!chosen) return;
       const name = `${job.displayName || job.inputFilename} ${fl.value}-${fh.value} Hz`;
       const created = await uploadJob(chosen, name, params,
         (p) => { status.textContent = `${p.phase === "checksum" ? "Checksum" : "Uploading"}: ${percent(p.done, p.total)}%`; });
@@ -221,6 +221,21 @@ export function reportView(report: Report, job: Job, file: () => File | undefine
   });
   return h("div", { class: "report" },
     h("p", {}, `${report.frames} frames at ${fs} Hz; bins of ${report.bin_hz.toPrecision(3)} Hz.`), ...sections, form);
+}
+
+// The input from `file`, with a status while the server's copy downloads; undefined (the reason
+// shown in `error`) if it cannot be had.
+async function inputFor(file: () => Promise<File>, status: HTMLElement, error: HTMLElement): Promise<File | undefined> {
+  status.textContent = "Getting the input…";
+  try {
+    const chosen = await file();
+    status.textContent = "";
+    return chosen;
+  } catch (e) {
+    status.textContent = "";
+    showError(error, `Cannot get the input from the server: ${message(e)}. Choose the input file on the player instead.`);
+    return undefined;
+  }
 }
 
 function peakList(id: string, peaks: ReportPeak[], setBand: (band: Band, alpha?: number) => void): HTMLElement {

@@ -1,12 +1,13 @@
 // The result page: the input and the magnified video side by side, or in one frame split by a
 // draggable handle (split_view.ts), played in sync, with a frame scrubber; on the input frame the user draws regions to measure ("Measure motion",
 // pages/measure.ts) or a line to slice ("Time slice", pages/slice.ts). The input plays from the
-// file this tab uploaded (an object URL); for a job uploaded elsewhere the user picks the file
-// (the API serves results, not inputs). A measurement job's page shows its report's charts.
+// file this tab uploaded (an object URL), else from the server (GET /api/jobs/{id}/input); only
+// if the server cannot serve it (a server_path input) does the user pick the file. A measurement
+// job's page shows its report's charts.
 import { ApiError, FINAL_STATES, Job, JobEvent, api, jobId } from "../api";
 import { h, showError } from "../dom";
 import { percent, stateLabel, title } from "../format";
-import { inputFile, inputUrl, setInputUrl } from "../inputs";
+import { inputProblem, inputUrl, loadInputFile, setInputUrl } from "../inputs";
 import { Line, Rect, overlay } from "../overlay";
 import { splitView } from "../split_view";
 import { fetchReport, measurePanel, reportView } from "./measure";
@@ -31,7 +32,7 @@ export function resultPage(page: HTMLElement, id: string): () => void {
       shown = true;
       if (job.outputFormat === "OUTPUT_FORMAT_JSON") {
         fetchReport(id).then((report) => page.append(h("section", { class: "card", id: "measure-panel" },
-          h("h2", {}, "Measurement"), reportView(report, job, () => inputFile(job.name)))))
+          h("h2", {}, "Measurement"), reportView(report, job, () => loadInputFile(job)))))
           .catch((e) => showError(error, `The report cannot be read: ${e instanceof ApiError ? `${e.message} (${e.code})` : String(e)}`));
       } else {
         page.append(...player(job));
@@ -70,8 +71,10 @@ function player(job: Job): HTMLElement[] {
       slice?.make(shape as Line);
     }
   });
-  measure = measurePanel(job, () => inputFile(job.name), frame);
-  slice = slicePanel({ input: () => inputUrl(job.name), output: api.resultUrl(id), frames });
+  // The server's copy of the input, unless it failed to load (then the picker below).
+  let serverInput = true;
+  measure = measurePanel(job, () => loadInputFile(job), frame);
+  slice = slicePanel({ input: () => inputUrl(job.name) ?? (serverInput ? api.inputUrl(id) : undefined), output: api.resultUrl(id), frames });
   const toolName = "draw-tool";
   const tools = h("fieldset", { class: "tools" }, h("legend", {}, "Drawing on the input frame"),
     ...(["region", "line"] as const).map((tool) => {
@@ -80,15 +83,23 @@ function player(job: Job): HTMLElement[] {
       return h("label", { for: `tool-${tool}` }, radio, tool === "region" ? " Region (to measure)" : " Line (to slice)");
     }));
   const inputBox = h("figure", {}, frame.element, h("figcaption", {}, `Input: ${job.inputFilename}`));
-  if (known !== undefined) {
-    input.src = known;
-  } else {
-    const pick = h("input", { type: "file", id: "input-file", accept: "video/*" });
-    pick.addEventListener("change", () => {
-      const file = pick.files?.[0];
-      if (file) input.src = setInputUrl(job.name, file);
-    });
-    inputBox.append(h("label", { for: "input-file" }, "The input is not in this tab: choose the file to compare "), pick);
+  const downloadInput = h("a", { href: api.inputUrl(id, true), download: "", id: "download-input" }, "Download input");
+  input.src = known ?? api.inputUrl(id);
+  if (known === undefined) {
+    // The server cannot play it: say why, and let the user pick the file instead.
+    input.addEventListener("error", async () => {
+      if (!serverInput) return;
+      serverInput = false;
+      downloadInput.hidden = true;
+      const why = await inputProblem(job);
+      const pick = h("input", { type: "file", id: "input-file", accept: "video/*" });
+      pick.addEventListener("change", () => {
+        const file = pick.files?.[0];
+        if (file) input.src = setInputUrl(job.name, file);
+      });
+      inputBox.append(h("label", { for: "input-file" },
+        `The server cannot play the input${why ? ` (${why})` : ""}: choose the file to compare `), pick);
+    }, { once: true });
   }
   const scrubber = h("input", { id: "scrubber", type: "range", min: "0", max: String(frames - 1), value: "0", step: "1",
     "aria-label": "Frame" });
@@ -148,6 +159,6 @@ function player(job: Job): HTMLElement[] {
   return [h("section", { class: "card", "aria-label": "Input and result" },
     views, pair,
     h("div", { class: "controls" }, play, scrubber, frameLabel,
-      h("a", { href: api.resultUrl(id, true), download: "", id: "download" }, "Download result")),
+      h("a", { href: api.resultUrl(id, true), download: "", id: "download" }, "Download result"), downloadInput),
     tools, playError), measure.element, slice.element];
 }
