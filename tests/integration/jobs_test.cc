@@ -75,6 +75,14 @@ TEST_F(JobsTest, DownloadResumesFromAnOffset) {
   fetch = service_->Vmm({"fetch", job, "-o", Path("resume.mp4"), "--resume"});
   ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
   EXPECT_EQ(ReadFile(Path("resume.mp4")), whole);
+  // --input fetches the uploaded input itself, byte for byte, resumable the same way.
+  fetch = service_->Vmm({"fetch", job, "-o", Path("input.mp4"), "--input"});
+  ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
+  EXPECT_EQ(ReadFile(Path("input.mp4")), ReadFile(input));
+  std::ofstream(Path("input-part.mp4"), std::ios::binary) << ReadFile(input).substr(0, 50);
+  fetch = service_->Vmm({"fetch", job, "-o", Path("input-part.mp4"), "--input", "--resume"});
+  ASSERT_EQ(fetch.exit_code, 0) << fetch.err;
+  EXPECT_EQ(ReadFile(Path("input-part.mp4")), ReadFile(input));
   // An offset past the end of the local file is refused before anything is sent.
   fetch = service_->Vmm({"fetch", job, "-o", Path("resume.mp4"), "--offset", "999999999"});
   EXPECT_EQ(fetch.exit_code, 2) << fetch.err;
