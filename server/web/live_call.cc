@@ -1,5 +1,6 @@
 #include "server/web/live_call.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@ grpc::Status LiveCall::Open(vmm::v1::MagnificationService::StubInterface* servic
     *writing_.mutable_config() = config;
     write_outstanding_ = true;
   }
+  AddHold();  // released in TakeHoldReleaseLocked's caller
   StartWrite(&writing_);
   StartRead(&reading_);
   StartCall();
@@ -44,6 +46,14 @@ grpc::Status LiveCall::Exchange(std::vector<std::string> frames,
     if (closing_) {
       return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the live session is ending");
     }
+    const int64_t waiting = static_cast<int64_t>(next_sequence_) - frames_returned_;
+    if (waiting + static_cast<int64_t>(frames.size()) > MaxWaitingLocked()) {
+      return grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat(waiting, " frames of this session are still waiting and at most ",
+                       MaxWaitingLocked(),
+                       " may (twice its maxFramesInFlight): wait for answers before sending more"));
+    }
     first = next_sequence_;
     for (std::string& data : frames) {
       vmm::v1::LiveRequest request;
@@ -52,8 +62,9 @@ grpc::Status LiveCall::Exchange(std::vector<std::string> frames,
       to_write_.push_back(std::move(request));
     }
     next = TakeNextWriteLocked();
+    if (next != Next::kNothing) ++starting_;
   }
-  Start(next);
+  StartFromHandler(next);
 
   const uint64_t end = first + frames.size();
   absl::MutexLock lock(&mutex_);
@@ -79,8 +90,9 @@ grpc::Status LiveCall::Close() {
     absl::MutexLock lock(&mutex_);
     closing_ = true;
     if (!done_) next = TakeNextWriteLocked();
+    if (next != Next::kNothing) ++starting_;
   }
-  Start(next);
+  StartFromHandler(next);
   absl::MutexLock lock(&mutex_);
   mutex_.Await(absl::Condition(&done_));
   return status_;
@@ -113,6 +125,20 @@ int64_t LiveCall::frames_returned() {
   return frames_returned_;
 }
 
+int64_t LiveCall::frames_waiting() {
+  absl::MutexLock lock(&mutex_);
+  return static_cast<int64_t>(next_sequence_) - frames_returned_;
+}
+
+int64_t LiveCall::max_frames_waiting() {
+  absl::MutexLock lock(&mutex_);
+  return MaxWaitingLocked();
+}
+
+int64_t LiveCall::MaxWaitingLocked() const {
+  return 2 * std::max<int64_t>(1, ready_.max_frames_in_flight());
+}
+
 bool LiveCall::ReadyOrDone() const { return has_ready_ || done_; }
 
 bool LiveCall::AnsweredOrDone(AnswerWait* wait) {
@@ -121,7 +147,8 @@ bool LiveCall::AnsweredOrDone(AnswerWait* wait) {
 }
 
 LiveCall::Next LiveCall::TakeNextWriteLocked() {
-  if (write_outstanding_ || writes_done_started_) return Next::kNothing;
+  // Once the read has ended the call is finishing: nothing more is started on it.
+  if (write_outstanding_ || writes_done_started_ || read_ended_) return Next::kNothing;
   if (!to_write_.empty()) {
     writing_ = std::move(to_write_.front());
     to_write_.pop_front();
@@ -138,6 +165,24 @@ LiveCall::Next LiveCall::TakeNextWriteLocked() {
 void LiveCall::Start(Next next) {
   if (next == Next::kWrite) StartWrite(&writing_);
   if (next == Next::kWritesDone) StartWritesDone();
+}
+
+void LiveCall::StartFromHandler(Next next) {
+  if (next == Next::kNothing) return;
+  Start(next);
+  bool release = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    --starting_;
+    release = TakeHoldReleaseLocked();
+  }
+  if (release) RemoveHold();  // may finish the call (OnDone) on this thread: outside the lock
+}
+
+bool LiveCall::TakeHoldReleaseLocked() {
+  if (!read_ended_ || starting_ > 0 || hold_released_) return false;
+  hold_released_ = true;
+  return true;
 }
 
 void LiveCall::OnWriteDone(bool ok) {
@@ -159,7 +204,17 @@ void LiveCall::OnWriteDone(bool ok) {
 void LiveCall::OnWritesDoneDone(bool) {}
 
 void LiveCall::OnReadDone(bool ok) {
-  if (!ok) return;  // the stream ended: OnDone follows
+  if (!ok) {
+    // The stream ended: once no handler is starting anything, the hold goes and OnDone follows.
+    bool release = false;
+    {
+      absl::MutexLock lock(&mutex_);
+      read_ended_ = true;
+      release = TakeHoldReleaseLocked();
+    }
+    if (release) RemoveHold();
+    return;
+  }
   {
     absl::MutexLock lock(&mutex_);
     if (reading_.has_ready()) {

@@ -15,8 +15,14 @@
 //   status = call->Close();                                  // OK once every frame was answered
 //
 // Thread-safe: HTTP handler threads call Exchange, Close and Cancel concurrently; gRPC's threads
-// run the reactions. Ownership: gRPC uses the object until OnDone, so it must not be destroyed
-// before done() (WaitDone); a call is only ever destroyed after Open returned.
+// run the reactions. Writes started from handler threads, outside any reaction, need the stream
+// alive: the call holds a gRPC hold (AddHold) from Open until its read has ended and no handler
+// is starting an operation, so gRPC cannot finish and free the stream under such a start.
+// Ownership: gRPC uses the object until OnDone, so it must not be destroyed before done()
+// (WaitDone); a call is only ever destroyed after Open returned.
+//
+// Memory: at most twice LiveReady.max_frames_in_flight frames wait in the gateway at once (the
+// service's window and one more); Exchange refuses more with RESOURCE_EXHAUSTED.
 #pragma once
 
 #include <cstdint>
@@ -66,6 +72,10 @@ class LiveCall : public grpc::ClientBidiReactor<vmm::v1::LiveRequest, vmm::v1::L
   // Frames handed in and results received so far.
   int64_t frames_sent();
   int64_t frames_returned();
+  // Frames handed in and not yet answered.
+  int64_t frames_waiting();
+  // The most frames that may wait at once: twice LiveReady.max_frames_in_flight.
+  int64_t max_frames_waiting();
 
   // gRPC reactions.
   void OnWriteDone(bool ok) override;
@@ -79,6 +89,14 @@ class LiveCall : public grpc::ClientBidiReactor<vmm::v1::LiveRequest, vmm::v1::L
   enum class Next { kNothing, kWrite, kWritesDone };
   Next TakeNextWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void Start(Next next);
+  // Starts `next` from a handler thread (not a reaction): counted in starting_, so the hold
+  // stays until it has been started. REQUIRES: starting_ was raised under the lock when `next`
+  // was taken.
+  void StartFromHandler(Next next);
+  // Releases the hold once the read has ended and no handler is starting anything; the caller
+  // calls RemoveHold outside the lock when this returns true.
+  bool TakeHoldReleaseLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  int64_t MaxWaitingLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Await conditions.
   bool ReadyOrDone() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   struct AnswerWait {
@@ -102,6 +120,9 @@ class LiveCall : public grpc::ClientBidiReactor<vmm::v1::LiveRequest, vmm::v1::L
   std::map<uint64_t, vmm::v1::LiveResult> results_ ABSL_GUARDED_BY(mutex_);
   bool done_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::Status status_ ABSL_GUARDED_BY(mutex_);
+  int starting_ ABSL_GUARDED_BY(mutex_) = 0;  // handler threads between taking and starting
+  bool read_ended_ ABSL_GUARDED_BY(mutex_) = false;
+  bool hold_released_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace vmm::server::web

@@ -103,6 +103,17 @@ void Frames(const GatewayContext& gateway, const httplib::Request& request,
   const vmm::v1::LiveReady ready = use->call().ready();
   const size_t frame_size = static_cast<size_t>(std::max<int64_t>(1, ready.frame_size_bytes()));
   const int most_frames = std::max(1, ready.max_frames_in_flight());
+  // Before the body is read: a session whose frames already fill the gateway's window is
+  // refused without holding another request's frames (Exchange checks exactly, below).
+  if (use->call().frames_waiting() >= use->call().max_frames_waiting()) {
+    response.set_header("Connection", "close");  // the body is left unread
+    return SendError(
+        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     absl::StrCat(use->call().frames_waiting(),
+                                  " frames of this session are still waiting: wait for answers "
+                                  "before sending more")),
+        response);
+  }
   std::string body;
   if (!ReadBody(content, frame_size * most_frames, &body, response)) {
     return SendError(
@@ -111,8 +122,10 @@ void Frames(const GatewayContext& gateway, const httplib::Request& request,
                                   frame_size, " bytes (the session's maxFramesInFlight)")),
         response);
   }
+  std::vector<std::string> frames = SplitFrames(body, frame_size);
+  std::string().swap(body);  // the frames are copies: hold the bytes once while waiting
   std::vector<vmm::v1::LiveResult> results;
-  grpc::Status status = use->call().Exchange(SplitFrames(body, frame_size), &results);
+  grpc::Status status = use->call().Exchange(std::move(frames), &results);
   if (!status.ok()) return SendError(status, response);
   std::vector<uint64_t> sequences;
   std::vector<std::string> latencies, engine;

@@ -394,5 +394,31 @@ TEST_F(WebLiveTest, StoppingTheGatewayCancelsARequestWaitingOnTheWorker) {
   EXPECT_EQ(nlohmann::json::parse(waiting_body, nullptr, false).value("code", ""), "CANCELLED");
 }
 
+// Requests that overlap on one session cannot pile frames up in the gateway: twice the session's
+// maxFramesInFlight (3) may wait, and a request beyond that is refused at once.
+TEST_F(WebLiveTest, FramesWaitingInTheGatewayAreBounded) {
+  OwnGateway gateway(server_.channel(), LiveSessionOptions());
+  httplib::Client http("127.0.0.1", gateway.port());
+  const std::string id = OpenSession(http, kAlice);
+  ASSERT_FALSE(id.empty());
+  worker_->set_hold(true);  // frames reach the worker and are never answered
+  std::vector<std::thread> waiting;
+  std::atomic<int> cancelled{0};
+  for (int i = 0; i < 2; ++i) {
+    waiting.emplace_back([&] {
+      httplib::Client own("127.0.0.1", gateway.port());
+      httplib::Result result = SendFrames(own, id, std::string(3 * 8, 'w'));
+      if (result && result->status == 499) ++cancelled;
+    });
+  }
+  absl::SleepFor(absl::Milliseconds(500));  // six frames handed in, none answered
+  ExpectError(SendFrames(http, id, std::string(8, 'x')), 429, "RESOURCE_EXHAUSTED",
+              "6 frames of this session are still waiting: wait for answers before sending "
+              "more");
+  gateway.calls().CancelAll();
+  for (std::thread& thread : waiting) thread.join();
+  EXPECT_EQ(cancelled.load(), 2);
+}
+
 }  // namespace
 }  // namespace vmm::server::web
