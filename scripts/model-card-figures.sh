@@ -87,7 +87,7 @@ line_probe() {
   line_video "$work/$name-ideal.mkv" "$(awk "BEGIN {print 10 * $amplitude}")"
   "$vmm" magnify "$work/$name.mkv" -o "$work/$name-x10.mkv" --mode static --alpha 10 \
     --model "$model" --quiet
-  "$slice" --column 64 --range "$slice_rows" -o "$root/models/figures/$name-slice.png" \
+  "$vmm" slice --column 64 --range "$slice_rows" -o "$root/models/figures/$name-slice.png" \
     "$work/$name.mkv" "$work/$name-x10.mkv" "$work/$name-ideal.mkv"
   line_ssim() {  # video: SSIM against the ideal over the window
     ffmpeg -i "$1" -i "$work/$name-ideal.mkv" -lavfi \
