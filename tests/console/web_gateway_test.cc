@@ -12,6 +12,7 @@
 #include "server/web/proto_json.h"
 #include "tests/server/test_server.h"
 #include "vmm/v1/magnification.pb.h"
+#include "tests/console/http_expectations.h"
 
 namespace vmm::server::web {
 namespace {
@@ -63,16 +64,6 @@ TEST(ProtoJsonTest, UnknownFieldIsInvalidArgumentNamingIt) {
 
 constexpr char kAlice[] = "alice-token-0123456789";
 constexpr char kBob[] = "bob-token-0123456789";
-
-// Expects an error body {"code": code, "message": message} with HTTP status `status`.
-void ExpectError(const httplib::Result& result, int status, const std::string& code,
-                 const std::string& message) {
-  ASSERT_TRUE(result) << httplib::to_string(result.error());
-  EXPECT_EQ(result->status, status) << result->body;
-  const nlohmann::json body = nlohmann::json::parse(result->body, nullptr, false);
-  EXPECT_EQ(body.value("code", ""), code) << result->body;
-  EXPECT_EQ(body.value("message", ""), message) << result->body;
-}
 
 TEST(InputRouteTest, ServesTheOwnersInputWithRangesAndItsVideoType) {
   server::testing::TempDir dir;

@@ -17,6 +17,7 @@
 #include "server/web/live_sessions.h"
 #include "server/web/routes.h"
 #include "tests/server/test_server.h"
+#include "tests/console/http_expectations.h"
 
 namespace vmm::server::web {
 namespace {
@@ -127,16 +128,6 @@ httplib::Result SendFrames(httplib::Client& http, const std::string& id, const s
                            const std::string& token = kAlice) {
   return http.Post(("/api/live/" + id + "/frames").c_str(), Bearer(token), bytes,
                    "application/octet-stream");
-}
-
-// Expects an error body {"code": code, "message": message} with HTTP status `status`.
-void ExpectError(const httplib::Result& result, int status, const std::string& code,
-                 const std::string& message) {
-  ASSERT_TRUE(result) << httplib::to_string(result.error());
-  EXPECT_EQ(result->status, status) << result->body;
-  const nlohmann::json body = nlohmann::json::parse(result->body, nullptr, false);
-  EXPECT_EQ(body.value("code", ""), code) << result->body;
-  EXPECT_EQ(body.value("message", ""), message) << result->body;
 }
 
 class WebLiveTest : public ::testing::Test {
