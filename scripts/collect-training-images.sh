@@ -5,12 +5,13 @@
 # and unpacks them with `dpkg -x` into data-cache/ (git-ignored; nothing is installed), then
 # writes lists of absolute paths, one per line:
 #   data-cache/backgrounds.txt          raster photographs (jpg/png/webp, no SVG),
-#                                       one file per picture (the largest of its resolutions)
+#                                       one file per picture (the largest of its resolutions):
+#                                       wallpapers, and photographs from other packages (step 4)
 #   data-cache/objects.txt              Tux Paint stamps with a real alpha channel (not nearly
 #                                       fully opaque, not tiny)
 #   data-cache/heldout-backgrounds.txt  about 10% of the pictures, chosen by a hash of the name;
 #   data-cache/heldout-objects.txt      training never reads these, evaluation does
-#   data-cache/textures.txt             photo-derived textures from a game package (step 2b), drawn
+#   data-cache/textures.txt             photo-derived textures from game packages (step 5), drawn
 #                                       in the trainer's --texture-share of backgrounds
 #   data-cache/heldout-textures.txt     their held-out tenth, apart from the lists above so that
 #                                       the validation set stays the one earlier models had
@@ -23,7 +24,7 @@
 #
 # Idempotent: packages already unpacked are not downloaded again; lists are rewritten.
 # Usage: scripts/collect-training-images.sh [CACHE_DIR]   (default: <repo>/data-cache)
-# Needs: apt-get, dpkg, ffprobe, ffmpeg (to read the stamps' alpha channel), sha1sum.
+# Needs: apt-get, dpkg, ffprobe, ffmpeg (to read the stamps' alpha channel), sha1sum, python3.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -61,14 +62,15 @@ exclude_reserved() {
   grep -v -i -E '/(skimage|scikit-image|scikit_image)/|/opencv[^/]*/(samples|data)/|/samples/data/' || true
 }
 
-# 2. Backgrounds: raster images from the wallpaper and texture folders.
+# 2. Backgrounds: raster images from the wallpaper folders.
 list_background_candidates() {
   find "${cache}/root/usr/share" -type f \
     \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' -o -iname '*.webp' \) \
     \( -path '*/backgrounds/*' -o -path '*/wallpapers/*' -o -path '*/desktop-base/*' \) \
     -size +20k |
-    # Screenshots, login previews and boot-menu images show desktops, not scenes.
-    grep -v -E '/screenshot[^/]*$|preview[^/]*$|/grub/' || true
+    # Screenshots, login previews and boot-menu images show desktops, not scenes; Tux Typing's
+    # backgrounds are photographs of step 4.
+    grep -v -E '/screenshot[^/]*$|preview[^/]*$|/grub/|/tuxtype/' || true
 }
 
 # Key naming one picture: plasma's "<Name>/contents/images/<WxH>.ext" -> Name; otherwise the
@@ -121,13 +123,52 @@ while IFS=$'\t' read -r key path; do
   fi
 done < <(list_background_candidates | exclude_reserved | sort | largest_per_picture)
 
-# 2b. Photo-derived textures (rock, grass, wood, walls, streets) from a game's texture archive,
-# with near-duplicates of each other and of the pictures above dropped (scripts/pool-textures.py).
+# 3. The real-photograph test set: packages training never reads, unpacked into their own root
+# so that the background search above cannot see them; the abstract renderings among them are
+# left out by name, and a picture in several packages (or resolutions) counts once.
+test_packages=(lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04)
+realphoto_root="${cache}/realphoto-root"
+unpack_packages "${realphoto_root}" "${test_packages[@]}"
+not_photographs='Fossa_by_|Painting-Colors_by_|lomiri-default-background|umang_by_|warty-final|Infinite-Sea_by_|analogpattern_by_'
+find "${realphoto_root}/usr/share" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o \
+    -iname '*.png' -o -iname '*.webp' \) -size +20k | { grep -v -E "${not_photographs}" || true; } |
+  exclude_reserved | sort | largest_per_picture | cut -f2 > "${cache}/realphoto-backgrounds.txt.tmp"
+
+
+# 4. More photographs, from packages that are not wallpapers: GCompris's activities (animals,
+# monuments, musicians, reefs; shipped in Qt resource bundles, which scripts/pool-pictures.py
+# unpacks into data-cache/photos) and Tux Typing's backgrounds (icebergs, coasts, galaxies).
+# Pictures smaller than 384 px a side, and near-duplicates of the wallpapers and of the
+# real-photograph test set, are dropped; a tenth is held out by name as above.
+photo_packages=(gcompris-qt-data tuxtype-data)
+unpack_packages "${cache}/root" "${photo_packages[@]}"
+photo_sources=("${cache}/root/usr/share/tuxtype/images")
+for bundle in explore_farm_animals explore_monuments explore_world_animals explore_world_music \
+    erase erase_clic erase_2clic clickgame; do
+  photo_sources+=("${cache}/root/usr/share/gcompris-qt/rcc/${bundle}.rcc")
+done
+while IFS= read -r path; do
+  key="photo-$(basename "${path%.*}")"
+  if is_heldout "${key}"; then
+    echo "${path}" >> "${cache}/heldout-backgrounds.txt.tmp"
+  else
+    echo "${path}" >> "${cache}/backgrounds.txt.tmp"
+  fi
+done < <(python3 "${repo_root}/scripts/pool-pictures.py" --include '\.(jpg|webp)$' \
+           --min-side 384 --min-bytes 20000 --existing "${cache}/backgrounds.txt.tmp" \
+           --existing "${cache}/heldout-backgrounds.txt.tmp" \
+           --existing "${cache}/realphoto-backgrounds.txt.tmp" \
+           "${cache}/photos" "${photo_sources[@]}" | exclude_reserved)
+
+# 5. Photo-derived textures (rock, grass, snow, wood, walls, streets) from games: UFO:AI's texture
+# archive (the folders named below; not its user-interface art and sci-fi panels), Extreme Tux
+# Racer's terrains and SuperTuxKart's shared textures (not its skyboxes, in a subfolder), with
+# normal and gloss maps and near-duplicates of each other and of all the pictures above dropped.
 # They get lists of their own, so that the trainer draws them in the share it is asked for
-# (--texture-share) and the validation and evaluation sets above stay what earlier models were
-# measured on.
-texture_packages=(ufoai-textures)
+# (--texture-share) and the validation and evaluation sets above stay photographs.
+texture_packages=(ufoai-textures extremetuxracer-data supertuxkart-data)
 unpack_packages "${cache}/root" "${texture_packages[@]}"
+ufoai_folders='tex_nature|tex_buildings|tex_buildings_snow|tex_streets|tex_material|tex_mattn|tex_pics|tex_furniture|tex_doors|tex_misc|tex_ctp1|tex_dirt'
 : > "${cache}/textures.txt.tmp"
 : > "${cache}/heldout-textures.txt.tmp"
 while IFS= read -r path; do
@@ -137,11 +178,15 @@ while IFS= read -r path; do
   else
     echo "${path}" >> "${cache}/textures.txt.tmp"
   fi
-done < <(python3 "${repo_root}/scripts/pool-textures.py" \
-           "${cache}/root/usr/share/games/ufoai/base/0textures.pk3" "${cache}/textures" \
-           "${cache}/backgrounds.txt.tmp" "${cache}/heldout-backgrounds.txt.tmp" | exclude_reserved)
+done < <(python3 "${repo_root}/scripts/pool-pictures.py" \
+           --include "^(textures/(${ufoai_folders})/[^/]+|[^/]+)\$" \
+           --existing "${cache}/backgrounds.txt.tmp" --existing "${cache}/heldout-backgrounds.txt.tmp" \
+           --existing "${cache}/realphoto-backgrounds.txt.tmp" "${cache}/textures" \
+           "${cache}/root/usr/share/games/ufoai/base/0textures.pk3" \
+           "${cache}/root/usr/share/games/etr/terrains" \
+           "${cache}/root/usr/share/games/supertuxkart/data/textures" | exclude_reserved)
 
-# 3. Objects: Tux Paint stamps (PNG) whose alpha channel really cuts the object out.
+# 6. Objects: Tux Paint stamps (PNG) whose alpha channel really cuts the object out.
 # Mean alpha above 0.97 means nearly fully opaque; fewer than 64x64 pixels is tiny.
 : > "${cache}/objects.txt.tmp"
 : > "${cache}/heldout-objects.txt.tmp"
@@ -169,17 +214,6 @@ while IFS= read -r path; do
   fi
 done < <(find "${stamps_dir}" -type f -iname '*.png' ! -iname '*_mirror*' ! -iname '*_flip*' \
            | exclude_reserved | grep -v -E "${non_photographic}" | sort)
-
-# 4. The real-photograph test set: packages training never reads, unpacked into their own root
-# so that the background search above cannot see them; the abstract renderings among them are
-# left out by name, and a picture in several packages (or resolutions) counts once.
-test_packages=(lomiri-wallpapers lomiri-wallpapers-16.04 lomiri-wallpapers-20.04)
-realphoto_root="${cache}/realphoto-root"
-unpack_packages "${realphoto_root}" "${test_packages[@]}"
-not_photographs='Fossa_by_|Painting-Colors_by_|lomiri-default-background|umang_by_|warty-final|Infinite-Sea_by_|analogpattern_by_'
-find "${realphoto_root}/usr/share" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o \
-    -iname '*.png' -o -iname '*.webp' \) -size +20k | { grep -v -E "${not_photographs}" || true; } |
-  exclude_reserved | sort | largest_per_picture | cut -f2 > "${cache}/realphoto-backgrounds.txt.tmp"
 
 for list in backgrounds heldout-backgrounds textures heldout-textures objects heldout-objects \
     realphoto-backgrounds; do

@@ -100,6 +100,18 @@ TEST_F(EvalCliTest, QuickRunWritesTablesAndFigures) {
   EXPECT_TRUE(absl::StrContains(ReadFile(dir_ / "out" / "subpixel.svg"), ">learned</text>"));
 }
 
+TEST_F(EvalCliTest, LearnedOnlyScoresTheReferenceAndTheNetwork) {
+  const auto [code, output] =
+      RunCommand(Command((dir_ / "model.vmmw").string()) + " --learned-only --chroma-limit");
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_TRUE(absl::StrContains(output, "| group | points | reference | learned | learned-chroma-limit |"))
+      << output;
+  const std::string csv = ReadFile(dir_ / "out" / "results.csv");
+  EXPECT_TRUE(absl::StrContains(csv, "sub-pixel,0.01,1000,0,learned,")) << csv;
+  EXPECT_FALSE(absl::StrContains(csv, ",phase,")) << csv;
+  EXPECT_FALSE(absl::StrContains(csv, ",riesz,")) << csv;
+}
+
 TEST_F(EvalCliTest, MissingModelOrDataIsNamed) {
   const std::string missing = (dir_ / "no-such-model.vmmw").string();
   const auto [code, output] = RunCommand(Command(missing));

@@ -75,6 +75,10 @@ int main(int argc, char** argv) {
                "also score the learned method through the product's chroma limit "
                "(learned-chroma-limit; vmm magnify applies it by default)");
   std::string split_name = "heldout";
+  bool learned_only = false;
+  app.add_flag("--learned-only", learned_only,
+               "score only the reference (the input) and the learned method, to compare "
+               "checkpoints: the other methods' scores do not depend on the model");
   app.add_option("--split", split_name,
                  "test images: heldout (10% of the training packages' pictures, never trained "
                  "on) or realphoto (photographs from packages training never reads)")
@@ -105,14 +109,16 @@ int main(int argc, char** argv) {
 
   std::vector<std::unique_ptr<eval::MagnificationMethod>> methods;
   methods.push_back(eval::MakeReferenceMethod());
-  methods.push_back(eval::MakeLinearMethod());
-  methods.push_back(eval::MakePhaseBasedMethod(eval::PhaseMagnifyOptions{}));
-  if (phase_yiq) {
-    eval::PhaseMagnifyOptions luminance;
-    luminance.luminance_only = true;
-    methods.push_back(eval::MakePhaseBasedMethod(luminance, "phase-yiq"));
+  if (!learned_only) {
+    methods.push_back(eval::MakeLinearMethod());
+    methods.push_back(eval::MakePhaseBasedMethod(eval::PhaseMagnifyOptions{}));
+    if (phase_yiq) {
+      eval::PhaseMagnifyOptions luminance;
+      luminance.luminance_only = true;
+      methods.push_back(eval::MakePhaseBasedMethod(luminance, "phase-yiq"));
+    }
+    methods.push_back(eval::MakeProductMethod(vmm::common::Method::kRiesz));
   }
-  methods.push_back(eval::MakeProductMethod(vmm::common::Method::kRiesz));
   methods.push_back(eval::MakeLearnedMethod(model->net, *device));
   if (chroma_limit) {
     methods.push_back(eval::MakeLearnedMethod(model->net, *device, "learned-chroma-limit", true));
@@ -159,16 +165,21 @@ int main(int argc, char** argv) {
       "# Quantitative evaluation (Oh et al. 2018, Sec. 4.1, Fig. 8, Table A.2)", "",
       absl::StrCat("- model: `", model_path, "` (", model->header.training_steps,
                    " training steps)"),
-      absl::StrFormat("- test sets: held-out pool of `%s` (%d backgrounds, %d objects), "
+      absl::StrFormat("- test sets: %s pool of `%s` (%d backgrounds, %d objects), "
                       "%dx%d px, %d samples per point, seed %d",
-                      data_dir, (*pool)->backgrounds().size(), (*pool)->objects().size(), crop,
+                      split_name == "realphoto" ? "real-photograph" : "held-out", data_dir, (*pool)->backgrounds().size(), (*pool)->objects().size(), crop,
                       crop, samples, seed),
-      absl::StrCat("- methods: reference = input frame B; linear = B + (alpha-1)(B-A); phase = ",
-                   "two-frame phase-based on every RGB channel, complex steerable pyramid ",
-                   "(octave bands, 4 orientations), phase difference smoothed with sigma 2 px; ",
-                   phase_yiq ? "phase-yiq = the same on luminance (YIQ) only; " : "",
-                   "riesz = vmm magnify --method riesz in static mode (Riesz pyramid of the "
-                   "luminance, 8-bit frames in and out); ",
+      absl::StrCat("- methods: reference = input frame B; ",
+                   learned_only ? ""
+                                : absl::StrCat(
+                                      "linear = B + (alpha-1)(B-A); phase = two-frame "
+                                      "phase-based on every RGB channel, complex steerable "
+                                      "pyramid (octave bands, 4 orientations), phase difference "
+                                      "smoothed with sigma 2 px; ",
+                                      phase_yiq ? "phase-yiq = the same on luminance (YIQ) only; "
+                                                : "",
+                                      "riesz = vmm magnify --method riesz in static mode (Riesz "
+                                      "pyramid of the luminance, 8-bit frames in and out); "),
                    "learned = the network, encoder once per frame",
                    chroma_limit ? "; learned-chroma-limit = the same at 8 bits through the "
                                   "chroma limit against B, as vmm magnify writes it"

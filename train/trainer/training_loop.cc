@@ -78,7 +78,8 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   absl::StatusOr<std::shared_ptr<const ImagePool>> pool =
       ImagePool::LoadDataDir(options.data_dir, PoolSplit::kTraining);
   if (!pool.ok()) return pool.status();
-  std::cout << "pool: " << (*pool)->backgrounds().size() << " backgrounds, "
+  std::cout << "pool: " << (*pool)->photographs() << " photographs, "
+            << (*pool)->backgrounds().size() - (*pool)->photographs() << " textures, "
             << (*pool)->objects().size() << " objects (" << SecondsSince(run_start) << " s)\n";
 
   engine::MagnificationNet net;
@@ -116,9 +117,11 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   }
   if (options.channels_last) engine::ConvertToChannelsLast(*net);
   position.description = absl::StrFormat(
-      "synthetic data from %s (Debian wallpapers, Tux Paint stamps), crop %d, batch %d, "
-      "lambda %g, lr %g, seed %d%s%s%s",
-      options.data_dir, options.crop_size, options.batch_size, options.lambda,
+      "synthetic data from %s (%d photographs, %d textures, %d objects from Debian's packages), "
+      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s",
+      options.data_dir, (*pool)->photographs(),
+      (*pool)->backgrounds().size() - (*pool)->photographs(), (*pool)->objects().size(),
+      options.crop_size, options.batch_size, options.lambda,
       options.learning_rate, options.seed,
       options.stroke_fraction > 0
           ? absl::StrFormat(", strokes %g of photo cut-outs", options.stroke_fraction)
