@@ -97,6 +97,18 @@ is_heldout() {
   (( 16#${first} < 26 ))
 }
 
+# Reads "key<TAB>path" lines on stdin and appends each path to LIST (held out: HELDOUT_LIST).
+split_heldout() {
+  local list="$1" heldout_list="$2" key path
+  while IFS=$'\t' read -r key path; do
+    if is_heldout "${key}"; then
+      echo "${path}" >> "${heldout_list}"
+    else
+      echo "${path}" >> "${list}"
+    fi
+  done
+}
+
 # Reads paths on stdin and prints "key<TAB>path" for the largest file of each picture key: one
 # file per picture, whatever resolutions or packages it comes in.
 largest_per_picture() {
@@ -115,13 +127,8 @@ largest_per_picture() {
 
 : > "${cache}/backgrounds.txt.tmp"
 : > "${cache}/heldout-backgrounds.txt.tmp"
-while IFS=$'\t' read -r key path; do
-  if is_heldout "${key}"; then
-    echo "${path}" >> "${cache}/heldout-backgrounds.txt.tmp"
-  else
-    echo "${path}" >> "${cache}/backgrounds.txt.tmp"
-  fi
-done < <(list_background_candidates | exclude_reserved | sort | largest_per_picture)
+list_background_candidates | exclude_reserved | sort | largest_per_picture |
+  split_heldout "${cache}/backgrounds.txt.tmp" "${cache}/heldout-backgrounds.txt.tmp"
 
 # 3. The real-photograph test set: packages training never reads, unpacked into their own root
 # so that the background search above cannot see them; the abstract renderings among them are
@@ -147,18 +154,13 @@ for bundle in explore_farm_animals explore_monuments explore_world_animals explo
     erase erase_clic erase_2clic clickgame; do
   photo_sources+=("${cache}/root/usr/share/gcompris-qt/rcc/${bundle}.rcc")
 done
-while IFS= read -r path; do
-  key="photo-$(basename "${path%.*}")"
-  if is_heldout "${key}"; then
-    echo "${path}" >> "${cache}/heldout-backgrounds.txt.tmp"
-  else
-    echo "${path}" >> "${cache}/backgrounds.txt.tmp"
-  fi
-done < <(python3 "${repo_root}/scripts/pool-pictures.py" --include '\.(jpg|webp)$' \
-           --min-side 384 --min-bytes 20000 --existing "${cache}/backgrounds.txt.tmp" \
-           --existing "${cache}/heldout-backgrounds.txt.tmp" \
-           --existing "${cache}/realphoto-backgrounds.txt.tmp" \
-           "${cache}/photos" "${photo_sources[@]}" | exclude_reserved)
+python3 "${repo_root}/scripts/pool-pictures.py" --include '\.(jpg|webp)$' \
+    --min-side 384 --min-bytes 20000 --existing "${cache}/backgrounds.txt.tmp" \
+    --existing "${cache}/heldout-backgrounds.txt.tmp" \
+    --existing "${cache}/realphoto-backgrounds.txt.tmp" \
+    "${cache}/photos" "${photo_sources[@]}" | exclude_reserved |
+  while IFS= read -r path; do printf 'photo-%s\t%s\n' "$(basename "${path%.*}")" "${path}"; done |
+  split_heldout "${cache}/backgrounds.txt.tmp" "${cache}/heldout-backgrounds.txt.tmp"
 
 # 5. Photo-derived textures (rock, grass, snow, wood, walls, streets) from games: UFO:AI's texture
 # archive (the folders named below; not its user-interface art and sci-fi panels), Extreme Tux
@@ -171,20 +173,15 @@ unpack_packages "${cache}/root" "${texture_packages[@]}"
 ufoai_folders='tex_nature|tex_buildings|tex_buildings_snow|tex_streets|tex_material|tex_mattn|tex_pics|tex_furniture|tex_doors|tex_misc|tex_ctp1|tex_dirt'
 : > "${cache}/textures.txt.tmp"
 : > "${cache}/heldout-textures.txt.tmp"
-while IFS= read -r path; do
-  key="texture-$(basename "${path%.*}")"
-  if is_heldout "${key}"; then
-    echo "${path}" >> "${cache}/heldout-textures.txt.tmp"
-  else
-    echo "${path}" >> "${cache}/textures.txt.tmp"
-  fi
-done < <(python3 "${repo_root}/scripts/pool-pictures.py" \
-           --include "^(textures/(${ufoai_folders})/[^/]+|[^/]+)\$" \
-           --existing "${cache}/backgrounds.txt.tmp" --existing "${cache}/heldout-backgrounds.txt.tmp" \
-           --existing "${cache}/realphoto-backgrounds.txt.tmp" "${cache}/textures" \
-           "${cache}/root/usr/share/games/ufoai/base/0textures.pk3" \
-           "${cache}/root/usr/share/games/etr/terrains" \
-           "${cache}/root/usr/share/games/supertuxkart/data/textures" | exclude_reserved)
+python3 "${repo_root}/scripts/pool-pictures.py" \
+    --include "^(textures/(${ufoai_folders})/[^/]+|[^/]+)\$" \
+    --existing "${cache}/backgrounds.txt.tmp" --existing "${cache}/heldout-backgrounds.txt.tmp" \
+    --existing "${cache}/realphoto-backgrounds.txt.tmp" "${cache}/textures" \
+    "${cache}/root/usr/share/games/ufoai/base/0textures.pk3" \
+    "${cache}/root/usr/share/games/etr/terrains" \
+    "${cache}/root/usr/share/games/supertuxkart/data/textures" | exclude_reserved |
+  while IFS= read -r path; do printf 'texture-%s\t%s\n' "$(basename "${path%.*}")" "${path}"; done |
+  split_heldout "${cache}/textures.txt.tmp" "${cache}/heldout-textures.txt.tmp"
 
 # 6. Objects: Tux Paint stamps (PNG) whose alpha channel really cuts the object out.
 # Mean alpha above 0.97 means nearly fully opaque; fewer than 64x64 pixels is tiny.
@@ -206,14 +203,10 @@ while IFS= read -r path; do
   [[ -z "${mean_alpha}" ]] && continue
   # Skip nearly opaque stamps and those that are nearly empty.
   awk -v a="${mean_alpha}" 'BEGIN { exit !(a < 0.97 * 255 && a > 0.05 * 255) }' || continue
-  key="$(basename "${path%.*}")"
-  if is_heldout "${key}"; then
-    echo "${path}" >> "${cache}/heldout-objects.txt.tmp"
-  else
-    echo "${path}" >> "${cache}/objects.txt.tmp"
-  fi
+  printf '%s\t%s\n' "$(basename "${path%.*}")" "${path}"
 done < <(find "${stamps_dir}" -type f -iname '*.png' ! -iname '*_mirror*' ! -iname '*_flip*' \
-           | exclude_reserved | grep -v -E "${non_photographic}" | sort)
+           | exclude_reserved | grep -v -E "${non_photographic}" | sort) |
+  split_heldout "${cache}/objects.txt.tmp" "${cache}/heldout-objects.txt.tmp"
 
 for list in backgrounds heldout-backgrounds textures heldout-textures objects heldout-objects \
     realphoto-backgrounds; do

@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
                  "(textures.txt) rather than its photographs, in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--max-noise-level", o.max_noise_level,
+                 "largest noise level n of the release's noise model on the input frames "
+                 "(x + U(0, n) N(0, 1) sqrt(x + 1) / sqrt(127.5)), in training samples only")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 10.0));
   app.add_flag("--permute-channels", o.permute_channels,
                "put each training sample's colour channels in a random order (all six equally "
                "often), so that the network learns no favourite hue");
