@@ -116,8 +116,12 @@ def qt_resource_files(path):
 
 def candidates(source, out_dir):
     """Yields (relative name, size in bytes, function giving the file's path on disk)."""
+    root = os.path.abspath(out_dir)
+
     def extracted(name, read):
-        target = os.path.abspath(os.path.join(out_dir, name))
+        target = os.path.abspath(os.path.join(root, name))
+        if not target.startswith(root + os.sep):
+            raise ValueError(f"{source}: {name} would be written outside {root}")
         if not os.path.exists(target):
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as sink:
