@@ -167,8 +167,9 @@ int main(int argc, char** argv) {
                    " training steps)"),
       absl::StrFormat("- test sets: %s pool of `%s` (%d backgrounds, %d objects), "
                       "%dx%d px, %d samples per point, seed %d",
-                      split_name == "realphoto" ? "real-photograph" : "held-out", data_dir, (*pool)->backgrounds().size(), (*pool)->objects().size(), crop,
-                      crop, samples, seed),
+                      split_name == "realphoto" ? "real-photograph" : "held-out", data_dir,
+                      (*pool)->backgrounds().size(), (*pool)->objects().size(), crop, crop,
+                      samples, seed),
       absl::StrCat("- methods: reference = input frame B; ",
                    learned_only ? ""
                                 : absl::StrCat(
