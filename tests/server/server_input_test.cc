@@ -18,9 +18,9 @@ using testing::RandomBytes;
 using testing::Sha256Hex;
 using testing::TestServer;
 
-constexpr char kAlice[] = "alice-token-0123456789";
-constexpr char kBob[] = "bob-token-0123456789";
-constexpr char kWorker[] = "worker-token-0123456789";
+using testing::kAlice;
+using testing::kBob;
+using testing::kWorker;
 
 TEST(InputDownloadTest, ComesBackAsUploadedInAnyStateAndResumes) {
   TestServer server;  // no worker: the job stays QUEUED until cancelled
@@ -86,9 +86,7 @@ TEST(InputDownloadTest, ComesBackAsUploadedInAnyStateAndResumes) {
 TEST(InputDownloadTest, AnotherOwnerIsRefusedAsForResults) {
   testing::TempDir dir;
   TestServer server([&](ServerOptions* options) {
-    const std::string path = dir.Join("tokens");
-    std::ofstream(path) << kAlice << " alice\n" << kBob << " bob\n" << kWorker << " @worker\n";
-    options->tokens_file = path;
+    options->tokens_file = testing::WriteTokensFile(dir);
   });
   ASSERT_TRUE(server.started()) << server.start_status();
   const std::string input = RandomBytes(70'000, 22);
@@ -111,10 +109,9 @@ TEST(InputDownloadTest, AnotherOwnerIsRefusedAsForResults) {
 
 TEST(InputDownloadTest, AServerPathInputIsAFailedPrecondition) {
   testing::TempDir roots;
-  std::filesystem::create_directories(roots.Join("allowed"));
-  std::ofstream(roots.Join("allowed/clip.mp4")) << "not really a video";
+  const std::string allowed = MakeInputRootWithClip(roots);
   TestServer server([&](ServerOptions* options) {
-    options->input_roots = {roots.Join("allowed")};
+    options->input_roots = {allowed};
   });
   ASSERT_TRUE(server.started()) << server.start_status();
   vmm::v1::JobSpec spec;

@@ -16,9 +16,9 @@ using testing::RandomBytes;
 using testing::Sha256Hex;
 using testing::TestServer;
 
-constexpr char kAlice[] = "alice-token-0123456789";
-constexpr char kBob[] = "bob-token-0123456789";
-constexpr char kWorker[] = "worker-token-0123456789";
+using testing::kAlice;
+using testing::kBob;
+using testing::kWorker;
 
 int FilesUnder(const std::string& directory) {
   int count = 0;
@@ -32,10 +32,7 @@ class AuthTest : public ::testing::Test {
  protected:
   AuthTest()
       : server_([this](ServerOptions* options) {
-          const std::string path = dir_.Join("tokens");
-          std::ofstream(path) << kAlice << " alice\n" << kBob << " bob\n" << kWorker
-                              << " @worker\n";
-          options->tokens_file = path;
+          options->tokens_file = testing::WriteTokensFile(dir_);
         }) {}
   testing::TempDir dir_;
   TestServer server_;
@@ -231,11 +228,10 @@ TEST(ResumableUploadTest, WrongResumeOffsetIsAFailedPrecondition) {
 
 TEST(ServerPathTest, OnlyFilesUnderAnAllowedRoot) {
   testing::TempDir roots;
-  std::filesystem::create_directories(roots.Join("allowed"));
-  std::ofstream(roots.Join("allowed/clip.mp4")) << "not really a video";
+  const std::string allowed = MakeInputRootWithClip(roots);
   std::ofstream(roots.Join("secret.txt")) << "keep out";
   TestServer server([&](ServerOptions* options) {
-    options->input_roots = {roots.Join("allowed")};
+    options->input_roots = {allowed};
   });
   ASSERT_TRUE(server.started()) << server.start_status();
   vmm::v1::JobSpec spec;

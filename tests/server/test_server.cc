@@ -1,5 +1,7 @@
 #include "tests/server/test_server.h"
 
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "common/sha256.h"
@@ -17,6 +19,19 @@ std::string RandomBytes(size_t size, uint32_t seed) {
   std::string bytes(size, '\0');
   for (char& byte : bytes) byte = static_cast<char>(generator() & 0xff);
   return bytes;
+}
+
+std::string WriteTokensFile(const TempDir& dir) {
+  const std::string path = dir.Join("tokens");
+  std::ofstream(path) << kAlice << " alice\n" << kBob << " bob\n" << kWorker << " @worker\n";
+  return path;
+}
+
+std::string MakeInputRootWithClip(const TempDir& roots) {
+  const std::string root = roots.Join("allowed");
+  std::filesystem::create_directories(root);
+  std::ofstream(roots.Join("allowed/clip.mp4")) << "not really a video";
+  return root;
 }
 
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token, absl::Duration timeout) {
@@ -89,23 +104,30 @@ absl::StatusOr<vmm::v1::Job> TestServer::Get(const std::string& name, const std:
   return job;
 }
 
-absl::StatusOr<std::string> TestServer::Download(const std::string& name, int64_t offset,
-                                                 vmm::v1::DownloadResultResponse* first,
-                                                 const std::string& token) {
+namespace {
+
+// A DownloadResult request for job `name` from `offset`; `input`: the job's input.
+vmm::v1::DownloadResultRequest DownloadRequest(const std::string& name, int64_t offset,
+                                               bool input) {
   vmm::v1::DownloadResultRequest request;
   request.set_name(name);
   request.set_offset(offset);
-  return Receive(request, first, token);
+  request.set_input(input);
+  return request;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> TestServer::Download(const std::string& name, int64_t offset,
+                                                 vmm::v1::DownloadResultResponse* first,
+                                                 const std::string& token) {
+  return Receive(DownloadRequest(name, offset, /*input=*/false), first, token);
 }
 
 absl::StatusOr<std::string> TestServer::DownloadInput(const std::string& name, int64_t offset,
                                                       vmm::v1::DownloadResultResponse* first,
                                                       const std::string& token) {
-  vmm::v1::DownloadResultRequest request;
-  request.set_name(name);
-  request.set_offset(offset);
-  request.set_input(true);
-  return Receive(request, first, token);
+  return Receive(DownloadRequest(name, offset, /*input=*/true), first, token);
 }
 
 absl::StatusOr<std::string> TestServer::Receive(const vmm::v1::DownloadResultRequest& request,

@@ -28,6 +28,19 @@ std::string Sha256Hex(const std::string& bytes);
 // `size` pseudo-random bytes (deterministic for a seed).
 std::string RandomBytes(size_t size, uint32_t seed = 1);
 
+// The tokens of WriteTokensFile: two users and a worker.
+inline constexpr char kAlice[] = "alice-token-0123456789";
+inline constexpr char kBob[] = "bob-token-0123456789";
+inline constexpr char kWorker[] = "worker-token-0123456789";
+
+// Writes a tokens file (ServerOptions::tokens_file) in `dir` for users alice (kAlice) and bob
+// (kBob) and a worker (kWorker); returns its path.
+std::string WriteTokensFile(const TempDir& dir);
+
+// Makes the folder "allowed" in `roots` holding clip.mp4 ("not really a video") and returns its
+// path: an input root (ServerOptions::input_roots) for server_path jobs.
+std::string MakeInputRootWithClip(const TempDir& roots);
+
 // A client context carrying `token` (none if empty) and a deadline.
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token,
                                              absl::Duration timeout = absl::Seconds(20));
