@@ -168,6 +168,13 @@ void SendDownload(const GatewayContext& gateway, const httplib::Request& request
     return SendError(status, response);
   }
   const vmm::v1::DownloadResultResponse& first = stream->first();
+  // A range must start inside the file (RFC 9110 15.5.17): one at its very end is unsatisfiable,
+  // though the service reads nothing from there without complaint.
+  if (start > 0 && start >= first.total_size_bytes()) {
+    response.status = 416;
+    response.set_header("Content-Range", absl::StrCat("bytes */", first.total_size_bytes()));
+    return;
+  }
   if (!input) {
     headers.content_type = ContentType(first.output_format());
     headers.attachment_name = absl::StrCat("vmm-", id, "-result", Extension(first.output_format()));

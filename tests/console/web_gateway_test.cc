@@ -111,6 +111,12 @@ TEST(InputRouteTest, ServesTheOwnersInputWithRangesAndItsVideoType) {
       path, {{"Authorization", absl::StrCat("Bearer ", kAlice)}, {"Range", "bytes=1600000-"}});
   ASSERT_TRUE(beyond);
   EXPECT_EQ(beyond->status, 416);
+  // A range that starts exactly at the end is unsatisfiable too, and says the size.
+  httplib::Result at_end = http.Get(path, {{"Authorization", absl::StrCat("Bearer ", kAlice)},
+                                           {"Range", "bytes=1500000-"}});
+  ASSERT_TRUE(at_end);
+  EXPECT_EQ(at_end->status, 416);
+  EXPECT_EQ(at_end->get_header_value("Content-Range"), "bytes */1500000");
 
   // Another owner, no token: as for the result.
   ExpectError(http.Get(path, {{"Authorization", absl::StrCat("Bearer ", kBob)}}), 404,
