@@ -6,45 +6,26 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "common/rpc/params_proto.h"
 
 namespace vmm::client {
 namespace {
 
+// The names `vmm magnify` accepts for the job's method, mode and filter, from the shared
+// spelling (common/magnify_params.h); "unknown" for a value this client does not know.
+std::string MethodName(vmm::v1::Method method) {
+  absl::StatusOr<common::Method> known = common::MethodFromProto(method);
+  return known.ok() ? common::MethodName(*known) : "unknown";
+}
+
 std::string ModeName(vmm::v1::Mode mode) {
-  switch (mode) {
-    case vmm::v1::MODE_DYNAMIC:
-      return "dynamic";
-    case vmm::v1::MODE_TEMPORAL:
-      return "temporal";
-    default:
-      return "static";
-  }
+  absl::StatusOr<common::Mode> known = common::ModeFromProto(mode);
+  return known.ok() ? common::ModeName(*known) : "unknown";
 }
 
 std::string FilterName(vmm::v1::TemporalFilter filter) {
-  switch (filter) {
-    case vmm::v1::FILTER_FIR:
-      return "fir";
-    case vmm::v1::FILTER_BUTTERWORTH:
-      return "butter";
-    case vmm::v1::FILTER_ACCELERATION:
-      return "accel";
-    default:
-      return "iir";
-  }
-}
-
-std::string MethodName(vmm::v1::Method method) {
-  switch (method) {
-    case vmm::v1::METHOD_PHASE:
-      return "phase";
-    case vmm::v1::METHOD_RIESZ:
-      return "riesz";
-    case vmm::v1::METHOD_LINEAR:
-      return "linear";
-    default:
-      return "learned";
-  }
+  absl::StatusOr<common::FilterKind> known = common::FilterFromProto(filter);
+  return known.ok() ? common::FilterKindName(*known) : "unknown";
 }
 
 std::string ParamsText(const vmm::v1::MagnifyParams& params) {

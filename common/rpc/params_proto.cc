@@ -4,60 +4,66 @@
 
 namespace vmm::common {
 
-absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, ParamsUse use) {
-  MagnifyParams params;
-  switch (message.method()) {
+absl::StatusOr<Method> MethodFromProto(vmm::v1::Method method) {
+  switch (method) {
     case vmm::v1::METHOD_UNSPECIFIED:
     case vmm::v1::METHOD_LEARNED:
-      params.method = Method::kLearned;
-      break;
+      return Method::kLearned;
     case vmm::v1::METHOD_PHASE:
-      params.method = Method::kPhase;
-      break;
+      return Method::kPhase;
     case vmm::v1::METHOD_LINEAR:
-      params.method = Method::kLinear;
-      break;
+      return Method::kLinear;
     case vmm::v1::METHOD_RIESZ:
-      params.method = Method::kRiesz;
-      break;
+      return Method::kRiesz;
     default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("params.method: unknown method ", message.method(),
-                       " (use learned, phase, riesz or linear)"));
+      return absl::InvalidArgumentError(absl::StrCat("params.method: unknown method ", method,
+                                                     " (use learned, phase, riesz or linear)"));
   }
-  switch (message.mode()) {
+}
+
+absl::StatusOr<Mode> ModeFromProto(vmm::v1::Mode mode) {
+  switch (mode) {
     case vmm::v1::MODE_UNSPECIFIED:
     case vmm::v1::MODE_STATIC:
-      params.mode = Mode::kStatic;
-      break;
+      return Mode::kStatic;
     case vmm::v1::MODE_DYNAMIC:
-      params.mode = Mode::kDynamic;
-      break;
+      return Mode::kDynamic;
     case vmm::v1::MODE_TEMPORAL:
-      params.mode = Mode::kTemporal;
-      break;
+      return Mode::kTemporal;
     default:
-      return absl::InvalidArgumentError(absl::StrCat(
-          "params.mode: unknown mode ", message.mode(), " (use static, dynamic or temporal)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("params.mode: unknown mode ", mode, " (use static, dynamic or temporal)"));
   }
-  switch (message.filter()) {
+}
+
+absl::StatusOr<FilterKind> FilterFromProto(vmm::v1::TemporalFilter filter) {
+  switch (filter) {
     case vmm::v1::FILTER_UNSPECIFIED:
     case vmm::v1::FILTER_DIFFERENCE_OF_IIR:
-      params.filter = FilterKind::kDifferenceOfIir;
-      break;
+      return FilterKind::kDifferenceOfIir;
     case vmm::v1::FILTER_FIR:
-      params.filter = FilterKind::kFir;
-      break;
+      return FilterKind::kFir;
     case vmm::v1::FILTER_BUTTERWORTH:
-      params.filter = FilterKind::kButterworth;
-      break;
+      return FilterKind::kButterworth;
     case vmm::v1::FILTER_ACCELERATION:
-      params.filter = FilterKind::kAcceleration;
-      break;
+      return FilterKind::kAcceleration;
     default:
-      return absl::InvalidArgumentError(absl::StrCat(
-          "params.filter: unknown filter ", message.filter(), " (use fir, butter, iir or accel)"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("params.filter: unknown filter ", filter, " (use fir, butter, iir or accel)"));
   }
+}
+
+absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, ParamsUse use) {
+  MagnifyParams params;
+  absl::StatusOr<Method> method = MethodFromProto(message.method());
+  if (!method.ok()) return method.status();
+  params.method = *method;
+  absl::StatusOr<Mode> mode = ModeFromProto(message.mode());
+  if (!mode.ok()) return mode.status();
+  params.mode = *mode;
+  absl::StatusOr<FilterKind> filter = FilterFromProto(message.filter());
+  if (!filter.ok()) return filter.status();
+  params.filter = *filter;
   if (message.has_alpha()) params.alpha = message.alpha();
   if (message.has_reference_frame()) params.reference_frame = message.reference_frame();
   if (message.has_low_hz()) params.low_hz = message.low_hz();

@@ -16,6 +16,12 @@ namespace vmm::common {
 // INVALID_ARGUMENT names the field at fault.
 absl::StatusOr<MagnifyParams> FromProto(const vmm::v1::MagnifyParams& message, ParamsUse use);
 
+// The API's method, mode and filter as the shared enums (UNSPECIFIED: the default); a value
+// the API does not define is INVALID_ARGUMENT naming the field and the accepted names.
+absl::StatusOr<Method> MethodFromProto(vmm::v1::Method method);
+absl::StatusOr<Mode> ModeFromProto(vmm::v1::Mode mode);
+absl::StatusOr<FilterKind> FilterFromProto(vmm::v1::TemporalFilter filter);
+
 // The message for `params`, every field set (fs only when known), so a stored job says what it
 // runs with.
 vmm::v1::MagnifyParams ToProto(const MagnifyParams& params);

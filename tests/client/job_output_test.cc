@@ -1,5 +1,5 @@
-// How the remote commands show user text: control characters in names, labels and reasons are
-// shown as \xNN, never passed to the terminal, and UTF-8 text is kept.
+// How the remote commands show jobs: control characters in names, labels and reasons are shown
+// as \xNN, never passed to the terminal, and UTF-8 text is kept; parameters by the CLI's names.
 #include "client/remote/job_output.h"
 
 #include <sstream>
@@ -33,6 +33,31 @@ TEST(JobOutputTest, TablesAndDetailsShowNamesPrintably) {
   }
   EXPECT_NE(details.str().find("site=lab\\x0a2"), std::string::npos) << details.str();
   EXPECT_NE(details.str().find("bad\\x0dinput"), std::string::npos) << details.str();
+}
+
+TEST(JobOutputTest, ParamsUseTheNamesVmmMagnifyAccepts) {
+  vmm::v1::Job job;
+  job.set_name("jobs/abc");
+  vmm::v1::MagnifyParams& params = *job.mutable_params();
+  params.set_method(vmm::v1::METHOD_RIESZ);
+  params.set_mode(vmm::v1::MODE_TEMPORAL);
+  params.set_filter(vmm::v1::FILTER_BUTTERWORTH);
+  params.set_alpha(20);
+  params.set_low_hz(0.5);
+  params.set_high_hz(3);
+  params.set_sample_rate_hz(30);
+  std::ostringstream details;
+  PrintJob(job, details);
+  EXPECT_NE(details.str().find("riesz, temporal, alpha 20, butter 0.5-3 Hz at fs 30"),
+            std::string::npos)
+      << details.str();
+
+  // A value from a newer server is named as unknown, not as a default it is not.
+  params.set_method(static_cast<vmm::v1::Method>(99));
+  params.set_mode(vmm::v1::MODE_DYNAMIC);
+  std::ostringstream newer;
+  PrintJob(job, newer);
+  EXPECT_NE(newer.str().find("unknown, dynamic, alpha 20"), std::string::npos) << newer.str();
 }
 
 }  // namespace
