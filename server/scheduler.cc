@@ -279,6 +279,11 @@ void Scheduler::Tick() {
                absl::StrCat("lease lapsed: no heartbeat from worker ", worker_id, " for ",
                             absl::FormatDuration(options_.lease)),
                /*count_attempt=*/true);
+      // The worker may still be running it: as for a cancel, the slot stays taken until the
+      // worker acknowledges (JobFinished) or stops listing the job in its heartbeats.
+      if (auto worker = workers_.find(worker_id); worker != workers_.end()) {
+        worker->second.jobs.insert(job_id);
+      }
     }
     for (auto& [worker_id, worker] : workers_) {
       if (!worker.disconnecting && now - worker.last_heartbeat > options_.lease) {
@@ -472,7 +477,7 @@ void Scheduler::Dispatch() {
     std::vector<std::pair<int, std::string>> candidates;  // (-free slots, id)
     for (const auto& [id, candidate] : workers_) {
       const int free = candidate.max_jobs - static_cast<int>(candidate.jobs.size());
-      if (free > 0 && !candidate.disconnecting) candidates.emplace_back(-free, id);
+      if (free > 0 && candidate.TakesWork()) candidates.emplace_back(-free, id);
     }
     std::sort(candidates.begin(), candidates.end());
     // For the first that can run one: the queued job it can run of the owner served longest
@@ -491,6 +496,9 @@ void Scheduler::Dispatch() {
           const JobRecord& queued = active_[queued_id].record;
           if (queued.analysis.has_value() && !candidate.measures) continue;
           if (!RunsMethod(candidate.methods, queued.params.method())) continue;
+          // Not to a worker still winding down an earlier attempt of it (a lapsed lease): its
+          // report of that attempt must not be taken for the new one.
+          if (candidate.jobs.count(queued_id) != 0) continue;
           const std::tuple<int64_t, int64_t> key{last, sequence};
           if (job_id.empty() || key < best_key) {
             best_key = key;

@@ -157,7 +157,10 @@ class Scheduler {
     std::set<std::string> jobs;  // occupied job slots (leased, or cancelled and not yet acked)
     std::set<std::string> live_sessions;
     absl::Time last_heartbeat;
-    bool disconnecting = false;
+    bool draining = false;       // said so in a heartbeat: finishes what it has, takes nothing
+    bool disconnecting = false;  // silent past the lease: its stream is being closed
+    // Whether new jobs and live sessions may go to this worker.
+    bool TakesWork() const { return !draining && !disconnecting; }
   };
   // One decision's consequences, applied in journal order outside the mutex: the write (if
   // any) first, then, only if it succeeded, `then`; the job's watchers are woken either way.

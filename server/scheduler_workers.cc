@@ -75,7 +75,7 @@ void Scheduler::Heartbeat(const std::string& worker_id, const WorkerHeartbeat& h
     const absl::Time now = clock_->Now();
     worker->second.last_heartbeat = now;
     // A draining worker is offered nothing more: what it hands back goes to another.
-    if (heartbeat.draining) worker->second.disconnecting = true;
+    if (heartbeat.draining) worker->second.draining = true;
     const std::set<std::string> listed(heartbeat.job_ids.begin(), heartbeat.job_ids.end());
     for (const std::string& job_id : listed) {
       if (ActiveJob* job = LeasedBy(worker_id, job_id); job != nullptr) {
@@ -106,7 +106,7 @@ absl::StatusOr<LiveWorker> Scheduler::ReserveLiveSlot(const std::string& session
     if (!RunsMethod(worker.methods, method)) continue;
     ++running_method;
     const int free = worker.max_live_sessions - static_cast<int>(worker.live_sessions.size());
-    if (free <= 0 || worker.disconnecting) continue;
+    if (free <= 0 || !worker.TakesWork()) continue;
     if (best == nullptr ||
         free > best->max_live_sessions - static_cast<int>(best->live_sessions.size())) {
       best = &worker;
@@ -131,7 +131,7 @@ absl::Status Scheduler::StartLiveSession(const std::string& worker_id,
                                          const LiveAssignment& assignment) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto worker = workers_.find(worker_id);
-  if (worker == workers_.end() || worker->second.disconnecting ||
+  if (worker == workers_.end() || !worker->second.TakesWork() ||
       worker->second.live_sessions.count(assignment.session_id) == 0) {
     return absl::UnavailableError(absl::StrCat("worker ", worker_id,
                                                " left before the live session started; retry"));

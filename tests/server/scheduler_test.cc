@@ -315,6 +315,84 @@ TEST_F(SchedulerTest, LapsedLeaseRequeuesThenFailsAfterMaxAttempts) {
   EXPECT_EQ(metrics_.jobs_running.Value(), 0);
 }
 
+TEST_F(SchedulerTest, ALapsedLeaseKeepsTheSlotUntilTheWorkerLetsGo) {
+  Submit("a1", "alice");
+  Submit("a2", "alice");
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link);
+  // The worker keeps heartbeating but does not list a1 (the assignment was lost on the way, or
+  // its task hung up): the lease lapses and a1 is cancelled and queued again, yet the worker
+  // may still be running it, so its one slot stays taken until it says otherwise.
+  WorkerHeartbeat nothing_listed;
+  clock_.Advance(absl::Seconds(15));
+  scheduler_->Heartbeat(worker, nothing_listed);  // a1 still leased: its slot stays
+  clock_.Advance(absl::Seconds(16));
+  scheduler_->Tick();
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(Job("a1").state, JobState::kQueued);
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});  // nothing on a busy slot
+  EXPECT_EQ(link->disconnects(), 0);                                // it is not silent
+  // The acknowledgement frees the slot; a1 goes first again (the oldest), as attempt 2.
+  scheduler_->FinishJob(worker, Outcome("a1", JobOutcome::Kind::kHandedBack));
+  EXPECT_EQ(link->AssignedJobs(), (std::vector<std::string>{"a1", "a1"}));
+  EXPECT_EQ(link->calls.back().attempt, 2);
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);
+}
+
+TEST_F(SchedulerTest, AHeartbeatThatNoLongerListsALapsedJobFreesItsSlot) {
+  Submit("a1", "alice");
+  Submit("a2", "alice");
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link, /*max_jobs=*/2);
+  ASSERT_EQ(link->AssignedJobs(), (std::vector<std::string>{"a1", "a2"}));
+  // a2 is renewed, a1 is not listed: a1's lease lapses. Its new attempt may not go back to
+  // this worker while the slot still holds attempt 1, so a late report is never mistaken for
+  // attempt 2's.
+  WorkerHeartbeat only_a2;
+  only_a2.job_ids = {"a2"};
+  for (int i = 0; i < 2; ++i) {
+    clock_.Advance(absl::Seconds(16));
+    scheduler_->Heartbeat(worker, only_a2);
+    scheduler_->Tick();
+  }
+  EXPECT_EQ(link->CancelledJobs(), std::vector<std::string>{"a1"});
+  EXPECT_EQ(Job("a1").state, JobState::kQueued);
+  EXPECT_EQ(Job("a1").attempts, 1);
+  EXPECT_EQ(link->AssignedJobs(), (std::vector<std::string>{"a1", "a2"}));
+  JobOutcome late_failure = Outcome("a1", JobOutcome::Kind::kFailed);
+  late_failure.retryable = true;
+  late_failure.reason = "cancelled";
+  scheduler_->FinishJob(worker, late_failure);  // attempt 1's, after the lapse
+  // Once the slot is free (the report above), a1 runs again as attempt 2; had attempt 2 gone
+  // to this worker at once, the late report would have used it up (max_attempts 2: failed).
+  EXPECT_EQ(link->AssignedJobs(), (std::vector<std::string>{"a1", "a2", "a1"}));
+  EXPECT_EQ(link->calls.back().attempt, 2);
+  EXPECT_EQ(Job("a1").state, JobState::kRunning);
+  EXPECT_EQ(Job("a1").attempts, 2);
+}
+
+TEST_F(SchedulerTest, ADrainingWorkerTakesNothingAndIsClosedWhenItFallsSilent) {
+  Submit("a1", "alice");
+  auto link = std::make_shared<FakeLink>();
+  const std::string worker = Register(link, /*max_jobs=*/2, /*max_live=*/1);
+  WorkerHeartbeat draining;
+  draining.job_ids = {"a1"};
+  draining.draining = true;
+  clock_.Advance(absl::Seconds(10));
+  scheduler_->Heartbeat(worker, draining);
+  Submit("a2", "alice");
+  EXPECT_EQ(link->AssignedJobs(), std::vector<std::string>{"a1"});  // a free slot, but draining
+  EXPECT_EQ(scheduler_->ReserveLiveSlot("s1", vmm::v1::METHOD_LEARNED).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(link->disconnects(), 0);
+  // It then hangs: silent past the lease, its stream is closed like any other's.
+  clock_.Advance(absl::Seconds(31));
+  scheduler_->Tick();
+  EXPECT_EQ(link->disconnects(), 1);
+  scheduler_->Tick();
+  EXPECT_EQ(link->disconnects(), 1);  // once
+}
+
 TEST_F(SchedulerTest, DisconnectRequeuesAndHandBackDoesNotCountAnAttempt) {
   Submit("a1", "alice");
   auto link = std::make_shared<FakeLink>();
