@@ -19,6 +19,7 @@ Prints the files that passed, one absolute path per line, each source's largest 
 """
 
 import argparse
+import contextlib
 import os
 import re
 import struct
@@ -114,8 +115,11 @@ def qt_resource_files(path):
         yield f"{prefix}{name}".lstrip("/"), payload
 
 
-def candidates(source, out_dir):
-    """Yields (relative name, size in bytes, function giving the file's path on disk)."""
+def candidates(source, out_dir, open_files):
+    """Yields (relative name, size in bytes, function giving the file's path on disk).
+
+    An archive is kept open in `open_files` (an ExitStack) for those functions to read from.
+    """
     root = os.path.abspath(out_dir)
 
     def extracted(name, read):
@@ -139,7 +143,7 @@ def candidates(source, out_dir):
             yield (f"{stem}/{name}", len(payload),
                    lambda n=f"{stem}/{name}", p=payload: extracted(n, lambda: p))
     else:
-        archive = zipfile.ZipFile(source)  # pylint: disable=consider-using-with
+        archive = open_files.enter_context(zipfile.ZipFile(source))
         for member in archive.infolist():
             yield (member.filename, member.file_size,
                    lambda m=member: extracted(m.filename, lambda: archive.read(m)))
@@ -168,20 +172,22 @@ def main():
                     seen.add(digest)
 
     for source in args.sources:
-        chosen = [(name, size, path_of) for name, size, path_of in candidates(source, args.out_dir)
-                  if name.lower().endswith(PICTURE_SUFFIXES) and size >= args.min_bytes
-                  and include.search(name) and not (exclude and exclude.search(name))
-                  and not NOT_PICTURES.search(os.path.splitext(os.path.basename(name))[0])]
-        for _, _, path_of in sorted(chosen, key=lambda c: (-c[1], c[0])):
-            path = path_of()
-            size = size_of(path)
-            if size is None or min(size) < args.min_side or looks_like_normal_map(path):
-                continue
-            digest = average_hash(path)
-            if digest is None or digest in seen:
-                continue
-            seen.add(digest)
-            print(path)
+        with contextlib.ExitStack() as open_files:
+            found = candidates(source, args.out_dir, open_files)
+            chosen = [(name, size, path_of) for name, size, path_of in found
+                      if name.lower().endswith(PICTURE_SUFFIXES) and size >= args.min_bytes
+                      and include.search(name) and not (exclude and exclude.search(name))
+                      and not NOT_PICTURES.search(os.path.splitext(os.path.basename(name))[0])]
+            for _, _, path_of in sorted(chosen, key=lambda c: (-c[1], c[0])):
+                path = path_of()
+                size = size_of(path)
+                if size is None or min(size) < args.min_side or looks_like_normal_map(path):
+                    continue
+                digest = average_hash(path)
+                if digest is None or digest in seen:
+                    continue
+                seen.add(digest)
+                print(path)
 
 
 if __name__ == "__main__":
