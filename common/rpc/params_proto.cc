@@ -48,8 +48,8 @@ absl::StatusOr<FilterKind> FilterFromProto(vmm::v1::TemporalFilter filter) {
     case vmm::v1::FILTER_ACCELERATION:
       return FilterKind::kAcceleration;
     default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("params.filter: unknown filter ", filter, " (use fir, butter, iir or accel)"));
+      return absl::InvalidArgumentError(absl::StrCat("params.filter: unknown filter ", filter,
+                                                     " (use fir, butter, iir or accel)"));
   }
 }
 
