@@ -273,17 +273,14 @@ void Scheduler::Tick() {
         lapsed.emplace_back(job_id, job.worker_id);
       }
     }
+    // The worker may still be running a lapsed job: as for a cancel, its slot stays taken
+    // until the worker acknowledges or stops listing the job in its heartbeats.
     for (const auto& [job_id, worker_id] : lapsed) {
       SendCancel(worker_id, job_id, "lease lapsed");
       TakeBack(job_id,
                absl::StrCat("lease lapsed: no heartbeat from worker ", worker_id, " for ",
                             absl::FormatDuration(options_.lease)),
                /*count_attempt=*/true);
-      // The worker may still be running it: as for a cancel, the slot stays taken until the
-      // worker acknowledges (JobFinished) or stops listing the job in its heartbeats.
-      if (auto worker = workers_.find(worker_id); worker != workers_.end()) {
-        worker->second.jobs.insert(job_id);
-      }
     }
     for (auto& [worker_id, worker] : workers_) {
       if (!worker.disconnecting && now - worker.last_heartbeat > options_.lease) {
@@ -571,7 +568,6 @@ void Scheduler::Enqueue(JobRecord job) {
 void Scheduler::TakeBack(const std::string& job_id, const std::string& reason, bool count_attempt) {
   auto active = active_.find(job_id);
   if (active == active_.end() || active->second.record.state != JobState::kRunning) return;
-  ReleaseJobSlot(active->second.worker_id, job_id);
   JobRecord job = active->second.record;
   if (!count_attempt) job.attempts = std::max(0, job.attempts - 1);
   if (count_attempt && job.attempts >= options_.max_attempts) {

@@ -214,7 +214,8 @@ class Scheduler {
   // Adds a QUEUED job to the in-memory queue.
   void Enqueue(JobRecord job) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Takes a RUNNING job back from its worker: QUEUED, or FAILED when `count_attempt` and no
-  // attempts remain.
+  // attempts remain. The worker's slot is left to the caller: it frees when the worker
+  // acknowledges (FinishJob), stops listing the job, or goes away.
   void TakeBack(const std::string& job_id, const std::string& reason, bool count_attempt)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Moves an active job to a final state, drops it from memory and updates the metrics;
