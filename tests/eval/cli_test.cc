@@ -112,6 +112,23 @@ TEST_F(EvalCliTest, LearnedOnlyScoresTheReferenceAndTheNetwork) {
   EXPECT_FALSE(absl::StrContains(csv, ",riesz,")) << csv;
 }
 
+TEST_F(EvalCliTest, OnlyScoresThePointsWhoseLabelsMatch) {
+  const auto [code, output] = RunCommand(Command((dir_ / "model.vmmw").string()) +
+                                         " --learned-only --only 'noise 2 px, factor 100'"
+                                         " --only 'motion 0.5 px'");
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_TRUE(absl::StrContains(output, "[ 2/2] noise 2 px, factor 100")) << output;
+  const std::string csv = ReadFile(dir_ / "out" / "results.csv");
+  EXPECT_TRUE(absl::StrContains(csv, "sub-pixel,0.5,20,0,learned,")) << csv;
+  EXPECT_FALSE(absl::StrContains(csv, "sub-pixel,0.01,")) << csv;
+  EXPECT_FALSE(absl::StrContains(csv, "noise 2 px,2,5,30,")) << csv;
+
+  const auto [none_code, none_output] =
+      RunCommand(Command((dir_ / "model.vmmw").string()) + " --only 'no such point'");
+  EXPECT_EQ(none_code, 1);
+  EXPECT_TRUE(absl::StrContains(none_output, "no test point's label contains")) << none_output;
+}
+
 TEST_F(EvalCliTest, MissingModelOrDataIsNamed) {
   const std::string missing = (dir_ / "no-such-model.vmmw").string();
   const auto [code, output] = RunCommand(Command(missing));

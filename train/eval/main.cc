@@ -6,6 +6,7 @@
 //
 // Writes results.md, results.csv, group-means.csv, subpixel.svg, noise-0.05px.svg and
 // noise-2px.svg into --out and prints the Markdown table.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -84,6 +85,11 @@ int main(int argc, char** argv) {
                  "on) or realphoto (photographs from packages training never reads)")
       ->check(CLI::IsMember({"heldout", "realphoto"}))
       ->capture_default_str();
+  std::vector<std::string> only;
+  app.add_option("--only", only,
+                 "score only the test points whose label contains this text (repeatable; e.g. "
+                 "'noise 2 px, factor 100'), to screen checkpoints quickly: the group means then "
+                 "cover the points scored");
   app.add_flag("--examples,!--no-examples", examples,
                "write examples/<point>.png: A | B | target | each method, for sample 0");
   CLI11_PARSE(app, argc, argv);
@@ -125,7 +131,18 @@ int main(int argc, char** argv) {
   }
 
   const eval::TestSetBuilder builder(*pool, crop, seed);
-  const std::vector<eval::TestPoint> points = eval::AllTestPoints();
+  std::vector<eval::TestPoint> points;
+  for (const eval::TestPoint& point : eval::AllTestPoints()) {
+    const std::string label = point.Label();
+    const bool wanted = only.empty() || std::any_of(only.begin(), only.end(), [&](const auto& text) {
+      return label.find(text) != std::string::npos;
+    });
+    if (wanted) points.push_back(point);
+  }
+  if (points.empty()) {
+    return Fail(absl::StrCat("no test point's label contains any --only text; labels look like '",
+                             eval::AllTestPoints().back().Label(), "'"));
+  }
   eval::EvaluationOptions options{samples, batch, threads};
   std::vector<std::string> names;
   for (const auto& method : methods) names.push_back(method->name());
