@@ -1,6 +1,6 @@
-// Smoke test of vmm-eval: a --quick run on a synthetic held-out pool (PNG files written here)
-// with a randomly initialised model writes every table and figure; missing inputs fail with a
-// message naming them.
+// Smoke tests of vmm-eval and vmm-eval-compare: a --quick run on a synthetic held-out pool (PNG
+// files written here) with a randomly initialised model writes every table and figure; two runs
+// compare point by point; missing inputs fail with a message naming them.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -127,6 +127,44 @@ TEST_F(EvalCliTest, OnlyScoresThePointsWhoseLabelsMatch) {
       RunCommand(Command((dir_ / "model.vmmw").string()) + " --only 'no such point'");
   EXPECT_EQ(none_code, 1);
   EXPECT_TRUE(absl::StrContains(none_output, "no test point's label contains")) << none_output;
+}
+
+TEST_F(EvalCliTest, CompareReportsTheChangesBetweenTwoEvaluations) {
+  engine::MagnificationNet other;
+  engine::InitWeightsTruncatedNormal(*other, 2);
+  ASSERT_TRUE(engine::SaveWeights(*other, engine::WeightsHeader{}, (dir_ / "other.vmmw").string())
+                  .ok());
+  const std::string points = " --learned-only --only 'motion 0.5 px' --only 'factor 100'";
+  const auto [base_code, base_output] =
+      RunCommand(Command((dir_ / "model.vmmw").string()) + points);
+  ASSERT_EQ(base_code, 0) << base_output;
+  fs::rename(dir_ / "out", dir_ / "base");
+  const auto [other_code, other_output] =
+      RunCommand(Command((dir_ / "other.vmmw").string()) + points);
+  ASSERT_EQ(other_code, 0) << other_output;
+
+  const std::string compare = absl::StrCat(VMM_EVAL_COMPARE_BINARY, " ", (dir_ / "base").string());
+  const auto [code, output] = RunCommand(absl::StrCat(compare, " ", (dir_ / "out").string()));
+  ASSERT_EQ(code, 0) << output;
+  EXPECT_TRUE(absl::StrContains(output, "| motion 0.5 px | ")) << output;
+  EXPECT_TRUE(absl::StrContains(output, "| noise 2 px, factor 100 | ")) << output;
+  EXPECT_TRUE(absl::StrContains(output, "| noise 0.05 px, factor 100 | ")) << output;
+  EXPECT_TRUE(absl::StrContains(output, "| noise (all points) | ")) << output;
+  EXPECT_TRUE(absl::StrContains(output, "Points: ")) << output;
+
+  // Against itself: every point level, by exactly nothing.
+  const auto [self_code, self_output] =
+      RunCommand(absl::StrCat(compare, " ", (dir_ / "base").string()));
+  ASSERT_EQ(self_code, 0) << self_output;
+  EXPECT_TRUE(absl::StrContains(self_output, "Points: 0 up, 3 level, 0 down.")) << self_output;
+  EXPECT_TRUE(absl::StrContains(self_output, "| +0.0000 | 0.0000 | level |")) << self_output;
+
+  fs::remove(dir_ / "out" / "samples.csv");
+  const auto [missing_code, missing_output] =
+      RunCommand(absl::StrCat(compare, " ", (dir_ / "out").string()));
+  EXPECT_EQ(missing_code, 1);
+  EXPECT_TRUE(absl::StrContains(missing_output, "vmm-eval-compare: cannot read")) << missing_output;
+  EXPECT_TRUE(absl::StrContains(missing_output, "samples.csv")) << missing_output;
 }
 
 TEST_F(EvalCliTest, MissingModelOrDataIsNamed) {

@@ -83,6 +83,17 @@ TEST(TablesTest, CsvHasARowPerPointAndMethod) {
   EXPECT_TRUE(absl::StrContains(groups, "noise (all points),4,phase,0.375000\n")) << groups;
 }
 
+TEST(TablesTest, SamplesCsvHasARowPerPointMethodAndSample) {
+  const EvaluationResults results = MakeResults();
+  const std::vector<std::string> lines =
+      absl::StrSplit(FormatSamplesCsv(results), '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 1 + 2 * 2 * 2 + 4 * 2);  // two points of two samples, four of one
+  EXPECT_EQ(lines[0], "curve,input_motion_px,alpha,noise_factor,method,sample,ssim");
+  EXPECT_EQ(lines[1], "sub-pixel,0.1,100,0,reference,0,0.500000");
+  EXPECT_EQ(lines[2], "sub-pixel,0.1,100,0,reference,1,0.700000");
+  EXPECT_EQ(lines.back(), "noise 2 px,2,5,10,phase,0,0.500000");
+}
+
 TEST(PlotsTest, OneChartPerCurveWithASeriesPerMethod) {
   const std::vector<NamedPlot> plots = BuildPlots(MakeResults());
   ASSERT_EQ(plots.size(), 3u);
@@ -195,8 +206,8 @@ TEST(WriteReportTest, WritesTablesAndChartsAndNamesAnUnwritableFolder) {
       std::filesystem::temp_directory_path() / ("vmm-eval-report-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   ASSERT_TRUE(WriteReport(dir.string(), MakeResults(), {"# t"}).ok());
-  for (const char* name : {"results.md", "results.csv", "group-means.csv", "subpixel.svg",
-                           "noise-0.05px.svg", "noise-2px.svg"}) {
+  for (const char* name : {"results.md", "results.csv", "samples.csv", "group-means.csv",
+                           "subpixel.svg", "noise-0.05px.svg", "noise-2px.svg"}) {
     EXPECT_TRUE(std::filesystem::is_regular_file(dir / name)) << name;
   }
   std::ifstream svg(dir / "noise-2px.svg");

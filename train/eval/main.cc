@@ -134,9 +134,10 @@ int main(int argc, char** argv) {
   std::vector<eval::TestPoint> points;
   for (const eval::TestPoint& point : eval::AllTestPoints()) {
     const std::string label = point.Label();
-    const bool wanted = only.empty() || std::any_of(only.begin(), only.end(), [&](const auto& text) {
-      return label.find(text) != std::string::npos;
-    });
+    const bool wanted =
+        only.empty() || std::any_of(only.begin(), only.end(), [&](const std::string& text) {
+          return label.find(text) != std::string::npos;
+        });
     if (wanted) points.push_back(point);
   }
   if (points.empty()) {

@@ -175,6 +175,20 @@ std::string FormatPointsCsv(const EvaluationResults& results) {
   return csv;
 }
 
+std::string FormatSamplesCsv(const EvaluationResults& results) {
+  std::string csv = "curve,input_motion_px,alpha,noise_factor,method,sample,ssim\n";
+  for (const PointScores& p : results.points) {
+    for (size_t m = 0; m < results.methods.size(); ++m) {
+      for (size_t i = 0; i < p.scores[m].size(); ++i) {
+        absl::StrAppendFormat(&csv, "%s,%g,%g,%g,%s,%d,%.6f\n", p.point.Curve(),
+                              p.point.input_motion, p.point.alpha, p.point.noise_factor,
+                              results.methods[m], i, p.scores[m][i]);
+      }
+    }
+  }
+  return csv;
+}
+
 std::string FormatGroupsCsv(const EvaluationResults& results) {
   std::string csv = "group,points,method,mean_ssim\n";
   for (const GroupMean& group : GroupMeans(results)) {
@@ -197,6 +211,7 @@ absl::Status WriteReport(const std::string& directory, const EvaluationResults& 
   const std::filesystem::path dir(directory);
   if (auto s = WriteText(dir / "results.md", FormatMarkdown(results, preamble)); !s.ok()) return s;
   if (auto s = WriteText(dir / "results.csv", FormatPointsCsv(results)); !s.ok()) return s;
+  if (auto s = WriteText(dir / "samples.csv", FormatSamplesCsv(results)); !s.ok()) return s;
   if (auto s = WriteText(dir / "group-means.csv", FormatGroupsCsv(results)); !s.ok()) return s;
   for (const NamedPlot& named : BuildPlots(results)) {
     if (auto s = WriteSvgPlot((dir / named.file_name).string(), named.plot); !s.ok()) return s;

@@ -72,11 +72,16 @@ std::string FormatMarkdown(const EvaluationResults& results,
 // mean_ssim, std_ssim, samples.
 std::string FormatPointsCsv(const EvaluationResults& results);
 
+// CSV, one row per point, method and sample: curve, input_motion_px, alpha, noise_factor, method,
+// sample, ssim. Sample i is the same scene for every method, which is what lets two evaluations
+// be compared sample by sample (train/eval/comparison.h).
+std::string FormatSamplesCsv(const EvaluationResults& results);
+
 // CSV, one row per group and method: group, points, method, mean_ssim.
 std::string FormatGroupsCsv(const EvaluationResults& results);
 
-// Writes results.md, results.csv, group-means.csv and the charts into `directory` (created if
-// needed). INTERNAL naming the file when one cannot be written.
+// Writes results.md, results.csv, samples.csv, group-means.csv and the charts into `directory`
+// (created if needed). INTERNAL naming the file when one cannot be written.
 absl::Status WriteReport(const std::string& directory, const EvaluationResults& results,
                          const std::vector<std::string>& preamble);
 
