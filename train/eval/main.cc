@@ -214,6 +214,6 @@ int main(int argc, char** argv) {
     return Fail(std::string(status.message()));
   }
   std::cout << eval::FormatMarkdown(*results, preamble) << "\nWrote " << out_dir
-            << "/results.md, results.csv, group-means.csv and the SVG figures.\n";
+            << "/results.md, results.csv, samples.csv, group-means.csv and the SVG figures.\n";
   return 0;
 }
