@@ -238,6 +238,45 @@ TEST(SceneSamplerTest, StrokesOnlyWhenAsked) {
   EXPECT_GT(strokes, 200);
 }
 
+// Thin scenes come in the share asked for, each 2-7 strokes over a smoothed background; every
+// other scene is drawn exactly as without them.
+TEST(SceneSamplerTest, ThinScenesInTheShareAskedAndTheOthersUnchanged) {
+  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
+  SamplerOptions with_thin;
+  with_thin.thin_scene_share = 0.3;
+  const SceneSampler plain(pool, SamplerOptions{});
+  const SceneSampler thin(pool, with_thin);
+  int thin_scenes = 0;
+  constexpr int kScenes = 400;
+  for (uint64_t i = 0; i < kScenes; ++i) {
+    const SceneSpec a = plain.Draw(MixSeed(9, i));
+    const SceneSpec b = thin.Draw(MixSeed(9, i));
+    const bool all_strokes = !b.objects.empty() &&
+                             std::all_of(b.objects.begin(), b.objects.end(), [](const auto& o) {
+                               return o.kind == ObjectKind::kPhotoStroke;
+                             });
+    if (all_strokes) {
+      ++thin_scenes;
+      EXPECT_GE(b.objects.size(), 2u);
+      EXPECT_LE(b.objects.size(), 7u);
+      EXPECT_GE(b.background.blur_sigma, 2.0);
+      EXPECT_LE(b.background.blur_sigma, 8.0);
+      continue;
+    }
+    // Not a thin scene: the same scene as without the option.
+    EXPECT_EQ(b.part, a.part) << i;
+    EXPECT_EQ(b.alpha, a.alpha) << i;
+    EXPECT_EQ(b.background.source, a.background.source) << i;
+    EXPECT_EQ(b.background.blur_sigma, a.background.blur_sigma) << i;
+    ASSERT_EQ(b.objects.size(), a.objects.size()) << i;
+    for (size_t k = 0; k < a.objects.size(); ++k) {
+      EXPECT_EQ(b.objects[k].kind, a.objects[k].kind);
+      EXPECT_EQ(b.objects[k].center_x, a.objects[k].center_x);
+    }
+  }
+  EXPECT_NEAR(static_cast<double>(thin_scenes) / kScenes, 0.3, 0.07);
+}
+
 // Textures are drawn in the share asked for, for backgrounds and photo cut-outs alike; with a
 // share of 0 the scenes are the same as from a pool without textures.
 TEST(SceneSamplerTest, TexturesInTheShareAskedAndNoneByDefault) {

@@ -9,6 +9,8 @@ namespace vmm::train {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
+// Mixed with a scene's seed for the draw that decides whether it is a thin scene.
+constexpr uint64_t kThinSceneStream = 0x74175ce2eULL;
 
 class Random {
  public:
@@ -73,6 +75,12 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
   const double crop = o.crop_size;
   SceneSpec scene;
   scene.part = static_cast<ScenePart>(random.Int(0, kScenePartCount - 1));
+  // From a stream of its own, so that the other scenes draw exactly as without thin scenes.
+  const bool thin_scene =
+      o.thin_scene_share > 0 && Random(MixSeed(seed, kThinSceneStream)).Chance(o.thin_scene_share);
+  if (thin_scene && scene.part == ScenePart::kBackgroundOnly) {
+    scene.part = ScenePart::kStaticBackground;  // a thin scene needs its strokes
+  }
 
   // Input motion and alpha, drawn jointly: alpha * magnitude <= max_magnified_motion.
   const double magnitude = random.LogUniform(o.min_input_motion, o.max_input_motion);
@@ -97,16 +105,20 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
   bg.mirror = random.Chance(0.5);
   bg.jitter = RandomJitter(random, 0.15, 10, 0.15);
   if (scene.part == ScenePart::kBlurredBackground) bg.blur_sigma = random.Uniform(1.0, 5.0);
+  if (thin_scene) bg.blur_sigma = random.Uniform(2.0, 8.0);
   if (background_moves) bg.motion = RandomMotion(random, magnitude);
 
   // Objects.
   if (scene.part != ScenePart::kBackgroundOnly) {
-    const int count = random.Int(o.min_objects, o.max_objects);
+    const int count = thin_scene ? random.Int(2, std::max(2, o.min_objects))
+                                 : random.Int(o.min_objects, o.max_objects);
     for (int i = 0; i < count; ++i) {
       ObjectSpec object;
-      const bool stamp = !pool_->objects().empty() && random.Chance(o.stamp_fraction);
+      const bool stamp =
+          !thin_scene && !pool_->objects().empty() && random.Chance(o.stamp_fraction);
       // Strokes draw from the generator only when enabled, so scenes without them stay the same.
-      const bool stroke = !stamp && o.stroke_fraction > 0 && random.Chance(o.stroke_fraction);
+      const bool stroke = thin_scene || (!stamp && o.stroke_fraction > 0 &&
+                                         random.Chance(o.stroke_fraction));
       object.kind = stamp    ? ObjectKind::kStamp
                     : stroke ? ObjectKind::kPhotoStroke
                              : (random.Chance(0.5) ? ObjectKind::kPhotoBlob

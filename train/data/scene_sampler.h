@@ -1,6 +1,7 @@
 // Draws random SceneSpecs after Sec. 3.3 of the paper: one of five parts with equal
 // probability, 7 to 15 objects (pool stamps with their alpha, and photo patches cut by random
-// blobs and polygons, and optionally thin strokes), a random direction and size of motion for
+// blobs and polygons, and optionally thin strokes; optionally a share of scenes of thin strokes
+// alone over a smooth background), a random direction and size of motion for
 // every layer, and alpha drawn jointly with the input motion so that alpha * |d| never exceeds the
 // magnified-motion limit; optionally a random order of the colour channels.
 // Input motion is log-uniform from 0.01 px, so sub-pixel motion is sampled densely.
@@ -38,6 +39,11 @@ struct SamplerOptions {
   // Share of backgrounds and photo cut-outs drawn from the pool's textures rather than its
   // photographs (0: photographs only, as before textures existed; ignored without textures).
   double texture_share = 0;
+  // Share of scenes made of a few thin strokes alone over a smoothed background (blur sigma
+  // 2-8 px): thin structures whose magnified motion exceeds their width, which cluttered scenes
+  // rarely show unoccluded. Decided apart from the rest of the draw, so that every other scene
+  // is the same as with a share of 0.
+  double thin_scene_share = 0;
 };
 
 // Draws random scenes from a pool.

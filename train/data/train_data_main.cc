@@ -62,6 +62,11 @@ int main(int argc, char** argv) {
   app.add_option("--stroke-fraction", stroke_fraction, "share of photo cut-outs drawn as strokes")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  double thin_scene_share = 0;
+  app.add_option("--thin-scene-share", thin_scene_share,
+                 "share of scenes of thin strokes alone over a smoothed background")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   bool permute_channels = false;
   app.add_flag("--permute-channels", permute_channels, "random colour-channel order per sample");
   CLI11_PARSE(app, argc, argv);
@@ -79,6 +84,7 @@ int main(int argc, char** argv) {
   options.seed = seed;
   options.sampler.stroke_fraction = stroke_fraction;
   options.sampler.permute_channels = permute_channels;
+  options.sampler.thin_scene_share = thin_scene_share;
   vmm::train::SampleGenerator generator(*pool, options);
   std::filesystem::create_directories(out_dir);
   double total_seconds = 0;

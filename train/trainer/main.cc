@@ -52,6 +52,11 @@ int main(int argc, char** argv) {
                  "(textures.txt) rather than its photographs, in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
+  app.add_option("--thin-scene-share", o.thin_scene_share,
+                 "share of training scenes made of 2-7 thin strokes alone over a smoothed "
+                 "background, so that thin lines moving beyond their width are seen unoccluded")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   app.add_option("--max-noise-level", o.max_noise_level,
                  "largest noise level n of the release's noise model on the input frames "
                  "(x + U(0, n) N(0, 1) sqrt(x + 1) / sqrt(127.5)), in training samples only")

@@ -43,6 +43,7 @@ struct TrainerOptions {
   double stroke_fraction = 0;            // share of photo cuts drawn as thin strokes (training only)
   bool permute_channels = false;         // a random colour-channel order per sample (training only)
   double texture_share = 0;              // share of backgrounds drawn from textures.txt (training)
+  double thin_scene_share = 0;           // share of scenes of thin strokes alone (training only)
   double max_noise_level = SamplerOptions{}.max_noise_level;  // the release's 0.3 (training only)
   int validate_every = 500;              // steps between validations (0: never)
   int validation_samples = 32;

@@ -118,7 +118,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   if (options.channels_last) engine::ConvertToChannelsLast(*net);
   position.description = absl::StrFormat(
       "synthetic data from %s (%d photographs, %d textures, %d objects from Debian's packages), "
-      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s",
+      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s",
       options.data_dir, (*pool)->photographs(),
       (*pool)->backgrounds().size() - (*pool)->photographs(), (*pool)->objects().size(),
       options.crop_size, options.batch_size, options.lambda,
@@ -132,6 +132,9 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
           : "",
       options.max_noise_level != SamplerOptions{}.max_noise_level
           ? absl::StrFormat(", noise level up to %g", options.max_noise_level)
+          : "",
+      options.thin_scene_share > 0
+          ? absl::StrFormat(", thin-stroke scenes %g", options.thin_scene_share)
           : "");
 
   std::error_code error;
@@ -149,6 +152,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   generator_options.sampler.stroke_fraction = options.stroke_fraction;
   generator_options.sampler.permute_channels = options.permute_channels;
   generator_options.sampler.texture_share = options.texture_share;
+  generator_options.sampler.thin_scene_share = options.thin_scene_share;
   generator_options.sampler.max_noise_level = options.max_noise_level;
   SampleGenerator generator(*pool, generator_options);
   BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
