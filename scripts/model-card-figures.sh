@@ -12,7 +12,9 @@
 # output as vmm magnify writes it (chroma limit on) and from the network alone.
 # For each probe it also prints the SSIM of input and output against the ideal (the rows around
 # the line) and the largest chroma deviation of the output (the input is grey, so any colour is
-# an artifact; YUV 0-255 units), with and without the chroma limit.
+# an artifact; YUV 0-255 units), with and without the chroma limit, and at the largest swing
+# (frame 7) where the line's centre is and how far its darkest pixel lies below the grey field
+# (100 for a line at full contrast), in the output and in the ideal.
 #
 #   scripts/model-card-figures.sh [--line-only] [MODEL]      (default models/vmm-base.vmmw)
 #
@@ -100,12 +102,21 @@ line_probe() {
       -of csv=p=0 | awk -F, '{for (i = 1; i <= 4; i++) {d = $i - 128; if (d < 0) d = -d; if (d > m) m = d}}
                              END {print m + 0}'
   }
+  line_peak() {  # video: the line's centre (px from row 64) and depth below the grey 160 at frame 7
+    ffmpeg -loglevel error -i "$1" -vf "select=eq(n\\,7),crop=1:128:64:0,format=gray" -frames:v 1 \
+      -f rawvideo - | od -An -tu1 -v |
+      awk '{for (i = 1; i <= NF; i++) {v = 160 - $i; if (v > 10) {s += v; m += v * n}
+                                       if (v > d) d = v; n++}}
+           END {if (s > 0) printf "centre %+.1f px, depth %d", m / s - 64, d; else print "no line"}'
+  }
   "$vmm" magnify "$work/$name.mkv" -o "$work/$name-x10-raw.mkv" --mode static --alpha 10 \
     --model "$model" --quiet --no-chroma-limit
   echo "$name probe (+-$amplitude px, 10x): SSIM against the ideal $(line_ssim "$work/$name-x10.mkv")" \
     "(input $(line_ssim "$work/$name.mkv"), network alone $(line_ssim "$work/$name-x10-raw.mkv"));" \
     "largest chroma deviation $(largest_chroma "$work/$name-x10.mkv")" \
     "(network alone $(largest_chroma "$work/$name-x10-raw.mkv"))"
+  echo "$name probe at its largest swing (frame 7): output $(line_peak "$work/$name-x10.mkv")," \
+    "ideal $(line_peak "$work/$name-ideal.mkv")"
 }
 # Near: +-0.5 px to +-5 px, SSIM over rows 44-83. Far: +-2 px to +-20 px (the drum's largest
 # swings at alpha 10), SSIM over rows 24-103.
