@@ -1,6 +1,6 @@
 // Tests of the synthetic data generator: reproducibility, static scenes, sub-pixel motion of a
-// smooth pattern, unbiased dithering, the motion limits of the sampler, thin strokes, and the
-// permuted channel orders.
+// smooth pattern, unbiased dithering, the motion limits of the sampler, thin strokes, the
+// permuted channel orders, and the heavy-noise anchor copies.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/train/test_pool.h"
+#include "train/data/batch.h"
 #include "train/data/masks.h"
 #include "train/data/sample_generator.h"
 
@@ -148,6 +149,68 @@ TEST(GeneratorTest, NoiseOnlyOnInputFrames) {
   EXPECT_EQ(sample.frame_c.data, sample.target.data);
   EXPECT_NE(sample.frame_a.data, sample.frame_c.data);
   EXPECT_NE(sample.frame_b.data, sample.frame_c.data);
+}
+
+// Root-mean-square difference of two images of one size.
+double RmsDifference(const PlanarImage& a, const PlanarImage& b) {
+  double sum = 0;
+  for (size_t i = 0; i < a.data.size(); ++i) sum += (a.data[i] - b.data[i]) * (a.data[i] - b.data[i]);
+  return std::sqrt(sum / a.data.size());
+}
+
+// The anchor copies of A and B carry the scene's heavy noise; A and B themselves are the same
+// as without them, and a batch stacks the copies only when every sample has them.
+TEST(GeneratorTest, AnchorCopiesCarryTheHeavyNoiseAndLeaveTheInputsAlone) {
+  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(32));
+  SceneSpec scene;
+  scene.part = ScenePart::kStatic;
+  scene.noise_level = 0.1;
+  scene.dither = false;
+  const Sample plain = generator.Render(scene);
+  EXPECT_TRUE(plain.anchor_a.data.empty());
+  scene.anchor_noise_level = 3;
+  const Sample anchored = generator.Render(scene);
+  EXPECT_EQ(anchored.frame_a.data, plain.frame_a.data);
+  EXPECT_EQ(anchored.frame_b.data, plain.frame_b.data);
+  ASSERT_EQ(anchored.anchor_a.data.size(), plain.frame_a.data.size());
+  ASSERT_EQ(anchored.anchor_b.data.size(), plain.frame_b.data.size());
+  // Noise of level n has a standard deviation n * sqrt(x + 1) / sqrt(127.5) before clamping:
+  // about 30 times the inputs' at level 3 against 0.1 (the clamp takes some of it back).
+  const double light = RmsDifference(plain.frame_a, plain.frame_c);
+  const double heavy = RmsDifference(anchored.anchor_a, plain.frame_c);
+  EXPECT_GT(heavy, 10 * light);
+  EXPECT_NE(anchored.anchor_a.data, anchored.anchor_b.data);  // independent noise
+
+  const TrainingBatch both = ToBatch({anchored, anchored});
+  ASSERT_TRUE(both.anchor_a.defined());
+  EXPECT_EQ(both.anchor_a.sizes(), both.frame_a.sizes());
+  EXPECT_FALSE(ToBatch({anchored, plain}).anchor_a.defined());
+}
+
+// Anchor noise levels only when asked, log-uniform within the range, and every other draw of
+// the scene the same as without them.
+TEST(SceneSamplerTest, AnchorNoiseLevelsOnlyWhenAskedAndTheScenesUnchanged) {
+  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
+  SamplerOptions with_anchor;
+  with_anchor.anchor_max_noise_level = 10;
+  const SceneSampler plain(pool, SamplerOptions{});
+  const SceneSampler anchored(pool, with_anchor);
+  int below_geometric_mid = 0;
+  constexpr int kScenes = 400;
+  for (uint64_t i = 0; i < kScenes; ++i) {
+    const SceneSpec a = plain.Draw(MixSeed(4, i));
+    const SceneSpec b = anchored.Draw(MixSeed(4, i));
+    EXPECT_EQ(a.anchor_noise_level, 0);
+    EXPECT_GE(b.anchor_noise_level, 0.3);
+    EXPECT_LE(b.anchor_noise_level, 10);
+    below_geometric_mid += b.anchor_noise_level < std::sqrt(0.3 * 10);
+    EXPECT_EQ(b.part, a.part) << i;
+    EXPECT_EQ(b.alpha, a.alpha) << i;
+    EXPECT_EQ(b.noise_level, a.noise_level) << i;
+    EXPECT_EQ(b.noise_seed, a.noise_seed) << i;
+    EXPECT_EQ(b.objects.size(), a.objects.size()) << i;
+  }
+  EXPECT_NEAR(static_cast<double>(below_geometric_mid) / kScenes, 0.5, 0.08);
 }
 
 TEST(SceneSamplerTest, MotionStaysWithinTheLimits) {

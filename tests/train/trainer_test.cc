@@ -2,7 +2,7 @@
 // the step, weights and optimiser state; resumption without optimiser state and refusal to
 // overwrite an existing state directory; the log keeps one row per step across a kill and resume;
 // the moving average of the weights and its place in checkpoints; a resumed run's Adam takes the
-// learning rate it is given.
+// learning rate it is given; the noise anchor's term.
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -61,6 +61,36 @@ TEST(TrainerTest, StepsReduceTheLossOnAFixedBatch) {
   EXPECT_GT(before.total, 0.0);
   EXPECT_LT(after.total, before.total);
   EXPECT_NEAR(before.total, before.l1 + before.regularisers, 1e-5);
+}
+
+// The noise anchor's term is zero for a reference equal to the network, positive for another,
+// and steps on it bring the network's outputs on the anchor inputs towards the reference's.
+TEST(TrainerTest, NoiseAnchorPullsTheOutputsOnNoisyInputsTowardsTheReference) {
+  torch::set_num_threads(1);
+  GeneratorOptions options;
+  options.crop_size = 16;
+  options.seed = 5;
+  options.sampler.anchor_max_noise_level = 10;
+  SampleGenerator generator(testing::MakeTexturedPool(), options);
+  const TrainingBatch batch = ToBatch({generator.Generate(0), generator.Generate(1)});
+  ASSERT_TRUE(batch.anchor_a.defined());
+
+  engine::MagnificationNet net, twin, reference;
+  engine::InitWeightsTruncatedNormal(*net, 1);
+  engine::InitWeightsTruncatedNormal(*twin, 1);
+  engine::InitWeightsTruncatedNormal(*reference, 2);
+  const NoiseAnchor same{twin.get(), 1.0, 2};
+  EXPECT_EQ(EvaluateLosses(*net, batch, 1.0, &same).anchor, 0.0);
+  EXPECT_EQ(EvaluateLosses(*net, batch, 1.0).anchor, 0.0);  // no anchor, no term
+
+  const NoiseAnchor anchor{reference.get(), 100.0, 2};
+  const StepLosses before = EvaluateLosses(*net, batch, 1.0, &anchor);
+  EXPECT_GT(before.anchor, 0.0);
+  EXPECT_NEAR(before.total, before.l1 + before.regularisers + 100.0 * before.anchor,
+              1e-6 * before.total);
+  torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-3);
+  for (int i = 0; i < 5; ++i) TrainStep(*net, optimizer, batch, 1.0, &anchor);
+  EXPECT_LT(EvaluateLosses(*net, batch, 1.0, &anchor).anchor, 0.8 * before.anchor);
 }
 
 TEST(CheckpointTest, RoundTripRestoresStepWeightsAndOptimiser) {

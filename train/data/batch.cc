@@ -13,9 +13,13 @@ torch::Tensor ToTensor(const PlanarImage& image) {
 }
 
 TrainingBatch ToBatch(const std::vector<Sample>& samples) {
-  std::vector<torch::Tensor> a, b, c, y;
+  std::vector<torch::Tensor> a, b, c, y, anchor_a, anchor_b;
   std::vector<float> alpha;
   for (const Sample& sample : samples) {
+    if (!sample.anchor_a.data.empty()) {
+      anchor_a.push_back(ToTensor(sample.anchor_a));
+      anchor_b.push_back(ToTensor(sample.anchor_b));
+    }
     a.push_back(ToTensor(sample.frame_a));
     b.push_back(ToTensor(sample.frame_b));
     c.push_back(ToTensor(sample.frame_c));
@@ -28,6 +32,10 @@ TrainingBatch ToBatch(const std::vector<Sample>& samples) {
   batch.frame_c = torch::stack(c);
   batch.target = torch::stack(y);
   batch.alpha = torch::tensor(alpha, torch::kFloat);
+  if (anchor_a.size() == samples.size()) {
+    batch.anchor_a = torch::stack(anchor_a);
+    batch.anchor_b = torch::stack(anchor_b);
+  }
   return batch;
 }
 

@@ -15,6 +15,9 @@ namespace vmm::train {
 // A batch of N samples: frames float [N, 3, S, S] in [-1, 1]; alpha float [N].
 struct TrainingBatch {
   torch::Tensor frame_a, frame_b, frame_c, target, alpha;
+  // The samples' heavy-noise copies of A and B (Sample::anchor_a, anchor_b); undefined unless
+  // every sample has them.
+  torch::Tensor anchor_a, anchor_b;
 };
 
 // Copies a planar image into a new float tensor [C, H, W].

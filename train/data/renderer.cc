@@ -239,6 +239,13 @@ Sample SceneRenderer::Render(const SceneSpec& scene) const {
   QuantiseToSigned(sample.frame_b, scene.dither, rng);
   QuantiseToSigned(sample.frame_c, scene.dither, rng);
   QuantiseToSigned(sample.target, scene.dither, rng);
+  if (scene.anchor_noise_level > 0) {
+    std::mt19937_64 anchor_rng(MixSeed(scene.noise_seed, 1));
+    sample.anchor_a = sample.frame_a;
+    sample.anchor_b = sample.frame_b;
+    AddSignalDependentNoise(sample.anchor_a, scene.anchor_noise_level, anchor_rng);
+    AddSignalDependentNoise(sample.anchor_b, scene.anchor_noise_level, anchor_rng);
+  }
   AddSignalDependentNoise(sample.frame_a, scene.noise_level, rng);
   AddSignalDependentNoise(sample.frame_b, scene.noise_level, rng);
   return sample;

@@ -32,6 +32,9 @@ struct Sample {
   PlanarImage frame_b;  // X_b: after the input motion, colour-perturbed (noisy)
   PlanarImage frame_c;  // X_c: after the input motion, A's colours (no noise)
   PlanarImage target;   // Y: after alpha times the input motion, perturbed like B (no noise)
+  // A and B as they are before their noise, with the scene's anchor noise instead (its own
+  // random stream, so A and B are the same as without them); empty when the scene has none.
+  PlanarImage anchor_a, anchor_b;
   float alpha = 1;      // magnification factor
   SceneSpec scene;      // what was rendered
 };

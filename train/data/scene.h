@@ -83,6 +83,9 @@ struct SceneSpec {
   double noise_level = 0;           // the release's U(0, 0.3) factor; 0 = no noise
   bool dither = true;               // random rounding to 8 bits (false: round to nearest)
   uint64_t noise_seed = 0;          // seeds dithering and noise
+  // Level of the heavy noise on the anchor copies of A and B (Sample::anchor_a, anchor_b) that
+  // a reference network's outputs are compared on; 0 = no anchor copies.
+  double anchor_noise_level = 0;
   // Channel c of every rendered frame shows the scene's channel channel_order[c]: a channel
   // permutation applied to A, B, C and Y alike, so that no hue is likelier than its permutations.
   std::array<int, 3> channel_order{0, 1, 2};

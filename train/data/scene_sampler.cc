@@ -11,6 +11,8 @@ namespace {
 constexpr double kPi = 3.14159265358979323846;
 // Mixed with a scene's seed for the draw that decides whether it is a thin scene.
 constexpr uint64_t kThinSceneStream = 0x74175ce2eULL;
+// Mixed with a scene's seed for its anchor noise level.
+constexpr uint64_t kAnchorNoiseStream = 0xa9c40415eULL;
 
 class Random {
  public:
@@ -150,6 +152,10 @@ SceneSpec SceneSampler::Draw(uint64_t seed) const {
   if (o.perturb_colours) scene.perturbation = RandomJitter(random, 0.25, 25, 0.2);
   scene.noise_level = random.Uniform(0, o.max_noise_level);
   scene.noise_seed = random.Bits();
+  if (o.anchor_max_noise_level > 0) {
+    scene.anchor_noise_level = Random(MixSeed(seed, kAnchorNoiseStream))
+                                   .LogUniform(o.anchor_min_noise_level, o.anchor_max_noise_level);
+  }
   // Drawn last, and only when enabled, so that everything else about a scene stays the same.
   if (o.permute_channels) {
     static constexpr std::array<std::array<int, 3>, 6> kOrders{

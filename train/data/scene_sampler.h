@@ -44,6 +44,12 @@ struct SamplerOptions {
   // rarely show unoccluded. Decided apart from the rest of the draw, so that every other scene
   // is the same as with a share of 0.
   double thin_scene_share = 0;
+  // When above 0, every scene also gets an anchor noise level (SceneSpec::anchor_noise_level),
+  // log-uniform in [anchor_min_noise_level, anchor_max_noise_level], from a stream of its own so
+  // that the rest of the scene is the same as without it. The evaluation's noise factor f is
+  // level sqrt(f): 10 is its heaviest point (factor 100).
+  double anchor_min_noise_level = 0.3;
+  double anchor_max_noise_level = 0;
 };
 
 // Draws random scenes from a pool.

@@ -62,6 +62,21 @@ int main(int argc, char** argv) {
                  "(x + U(0, n) N(0, 1) sqrt(x + 1) / sqrt(127.5)), in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--anchor-weights", o.anchor_weights,
+                 "keep the outputs on heavily noisy copies of the inputs close to this reference "
+                 "network's (learning without forgetting on the noise that training never shows)");
+  app.add_option("--anchor-weight", o.anchor_weight, "weight of the anchor term in the loss")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 100.0));
+  app.add_option("--anchor-max-noise-level", o.anchor_max_noise_level,
+                 "anchor noise level is log-uniform in [0.3, this] (the evaluation's noise factor "
+                 "f is level sqrt(f))")
+      ->capture_default_str()
+      ->check(CLI::Range(0.3, 30.0));
+  app.add_option("--anchor-samples", o.anchor_samples,
+                 "samples of each batch that the anchor term uses")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   app.add_flag("--permute-channels", o.permute_channels,
                "put each training sample's colour channels in a random order (all six equally "
                "often), so that the network learns no favourite hue");

@@ -1,4 +1,6 @@
 // One training step, loss evaluation and validation SSIM (declared in trainer.h).
+#include <algorithm>
+
 #include <torch/torch.h>
 
 #include "train/ssim.h"
@@ -8,23 +10,37 @@ namespace vmm::train {
 namespace {
 
 struct LossTensors {
-  torch::Tensor total, l1, regularisers;
+  torch::Tensor total, l1, regularisers, anchor;
 };
 
 LossTensors ComputeLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
-                          double lambda) {
+                          double lambda, const NoiseAnchor* anchor) {
   engine::TwoFrameOutput out = net.forward(batch.frame_a, batch.frame_b, batch.alpha);
   engine::Encoding c = net.encoder->forward(batch.frame_c);
   LossTensors losses;
   losses.l1 = torch::l1_loss(out.magnified, batch.target);
   losses.regularisers = torch::l1_loss(out.a.texture, c.texture) + torch::l1_loss(out.b.shape, c.shape);
   losses.total = losses.l1 + lambda * losses.regularisers;
+  if (anchor != nullptr && anchor->reference != nullptr && batch.anchor_a.defined()) {
+    const int64_t count = std::min<int64_t>(std::max(1, anchor->samples), batch.anchor_a.size(0));
+    const torch::Tensor a = batch.anchor_a.narrow(0, 0, count);
+    const torch::Tensor b = batch.anchor_b.narrow(0, 0, count);
+    const torch::Tensor alpha = batch.alpha.narrow(0, 0, count);
+    torch::Tensor reference;
+    {
+      torch::NoGradGuard no_grad;
+      reference = anchor->reference->forward(a, b, alpha).magnified;
+    }
+    losses.anchor = torch::l1_loss(net.forward(a, b, alpha).magnified, reference);
+    losses.total = losses.total + anchor->weight * losses.anchor;
+  }
   return losses;
 }
 
 StepLosses ToValues(const LossTensors& losses) {
   return StepLosses{losses.total.item<double>(), losses.l1.item<double>(),
-                    losses.regularisers.item<double>()};
+                    losses.regularisers.item<double>(),
+                    losses.anchor.defined() ? losses.anchor.item<double>() : 0.0};
 }
 
 }  // namespace
@@ -41,19 +57,19 @@ void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate) {
 }
 
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
-                     const TrainingBatch& batch, double lambda) {
+                     const TrainingBatch& batch, double lambda, const NoiseAnchor* anchor) {
   net.train();
   optimizer.zero_grad();
-  LossTensors losses = ComputeLosses(net, batch, lambda);
+  LossTensors losses = ComputeLosses(net, batch, lambda, anchor);
   losses.total.backward();
   optimizer.step();
   return ToValues(losses);
 }
 
 StepLosses EvaluateLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
-                          double lambda) {
+                          double lambda, const NoiseAnchor* anchor) {
   torch::NoGradGuard no_grad;
-  return ToValues(ComputeLosses(net, batch, lambda));
+  return ToValues(ComputeLosses(net, batch, lambda, anchor));
 }
 
 double ValidationSsim(engine::MagnificationNetImpl& net, const std::vector<TrainingBatch>& batches) {

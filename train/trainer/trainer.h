@@ -45,6 +45,12 @@ struct TrainerOptions {
   double texture_share = 0;              // share of backgrounds drawn from textures.txt (training)
   double thin_scene_share = 0;           // share of scenes of thin strokes alone (training only)
   double max_noise_level = SamplerOptions{}.max_noise_level;  // the release's 0.3 (training only)
+  // Noise anchor (NoiseAnchor below): keeps the outputs on heavily noisy inputs close to a
+  // reference network's, so that training on light noise does not wear away what it does there.
+  std::string anchor_weights;            // the reference's weights file ("": no anchor)
+  double anchor_weight = 1.0;            // weight of the anchor term in the loss
+  double anchor_max_noise_level = 10;    // anchor noise level log-uniform in [0.3, this]
+  int anchor_samples = 1;                // samples of each batch that the anchor term uses
   int validate_every = 500;              // steps between validations (0: never)
   int validation_samples = 32;
   uint64_t validation_seed = 20181008;
@@ -57,6 +63,19 @@ struct StepLosses {
   double total = 0;
   double l1 = 0;            // L1(Y_hat, Y)
   double regularisers = 0;  // L1(V_a, V_c) + L1(M_b, M_c), before lambda
+  double anchor = 0;        // the noise anchor's L1, before its weight (0 without one)
+};
+
+// A frozen reference network that the trained one is kept close to on the batch's heavy-noise
+// copies of A and B (TrainingBatch::anchor_a, anchor_b): the loss gains
+//   weight * L1(net(A', B', alpha), reference(A', B', alpha))
+// over the first `samples` samples. A form of learning without forgetting: the training noise
+// (the release's, level <= 0.3) lies far below the evaluation's heaviest (level 10), where
+// further training otherwise drifts away from what the reference does.
+struct NoiseAnchor {
+  engine::MagnificationNetImpl* reference = nullptr;  // not owned; in eval mode, no gradients
+  double weight = 1;
+  int samples = 1;
 };
 
 // The Adam optimiser of the release for `net`.
@@ -66,13 +85,15 @@ torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learn
 // given (--lr) whatever options the LibTorch version in use restores with the Adam state.
 void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate);
 
-// One optimiser step on `batch`; returns the losses before the update.
+// One optimiser step on `batch`; returns the losses before the update. With `anchor` (and a
+// batch that has anchor copies) the loss includes its term.
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
-                     const TrainingBatch& batch, double lambda);
+                     const TrainingBatch& batch, double lambda,
+                     const NoiseAnchor* anchor = nullptr);
 
 // The losses on `batch` without updating anything.
 StepLosses EvaluateLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
-                          double lambda);
+                          double lambda, const NoiseAnchor* anchor = nullptr);
 
 // Mean SSIM of the network's (clipped) output against the target over `batches`.
 double ValidationSsim(engine::MagnificationNetImpl& net, const std::vector<TrainingBatch>& batches);

@@ -116,9 +116,28 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
               << options.average_decay << ", " << average->updates() << " updates)\n";
   }
   if (options.channels_last) engine::ConvertToChannelsLast(*net);
+  // The noise anchor's reference: frozen, in eval mode, laid out like the trained network.
+  engine::MagnificationNet reference;
+  std::optional<NoiseAnchor> anchor;
+  std::string anchor_description;
+  if (!options.anchor_weights.empty()) {
+    absl::StatusOr<engine::WeightsHeader> header =
+        engine::LoadWeights(options.anchor_weights, *reference);
+    if (!header.ok()) return header.status();
+    reference->eval();
+    for (torch::Tensor& parameter : reference->parameters()) parameter.requires_grad_(false);
+    if (options.channels_last) engine::ConvertToChannelsLast(*reference);
+    anchor = NoiseAnchor{reference.get(), options.anchor_weight, options.anchor_samples};
+    anchor_description = absl::StrFormat(
+        ", anchored to the step-%d weights on noise levels %g-%g (weight %g, %d per batch)",
+        header->training_steps, SamplerOptions{}.anchor_min_noise_level,
+        options.anchor_max_noise_level, options.anchor_weight, options.anchor_samples);
+    std::cout << "noise anchor: " << options.anchor_weights << " (step " << header->training_steps
+              << ")\n";
+  }
   position.description = absl::StrFormat(
       "synthetic data from %s (%d photographs, %d textures, %d objects from Debian's packages), "
-      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s",
+      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s%s",
       options.data_dir, (*pool)->photographs(),
       (*pool)->backgrounds().size() - (*pool)->photographs(), (*pool)->objects().size(),
       options.crop_size, options.batch_size, options.lambda,
@@ -135,7 +154,8 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
           : "",
       options.thin_scene_share > 0
           ? absl::StrFormat(", thin-stroke scenes %g", options.thin_scene_share)
-          : "");
+          : "",
+      anchor_description);
 
   std::error_code error;
   std::filesystem::create_directories(options.state_dir, error);
@@ -154,6 +174,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   generator_options.sampler.texture_share = options.texture_share;
   generator_options.sampler.thin_scene_share = options.thin_scene_share;
   generator_options.sampler.max_noise_level = options.max_noise_level;
+  if (anchor) generator_options.sampler.anchor_max_noise_level = options.anchor_max_noise_level;
   SampleGenerator generator(*pool, generator_options);
   BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
                              options.data_threads, /*depth=*/2 + options.data_threads);
@@ -186,18 +207,21 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
     const Clock::time_point wait_start = Clock::now();
     TrainingBatch batch = ToBatch(prefetcher.Next());
     if (options.channels_last) {
-      for (torch::Tensor* frames : {&batch.frame_a, &batch.frame_b, &batch.frame_c, &batch.target}) {
-        *frames = frames->contiguous(torch::MemoryFormat::ChannelsLast);
+      for (torch::Tensor* frames : {&batch.frame_a, &batch.frame_b, &batch.frame_c, &batch.target,
+                                    &batch.anchor_a, &batch.anchor_b}) {
+        if (frames->defined()) *frames = frames->contiguous(torch::MemoryFormat::ChannelsLast);
       }
     }
     interval_wait += SecondsSince(wait_start);
-    const StepLosses losses = TrainStep(*net, *optimizer, batch, options.lambda);
+    const StepLosses losses =
+        TrainStep(*net, *optimizer, batch, options.lambda, anchor ? &*anchor : nullptr);
     if (average) average->Update(*net);
     ++position.step;
     ++interval_steps;
     sums.total += losses.total;
     sums.l1 += losses.l1;
     sums.regularisers += losses.regularisers;
+    sums.anchor += losses.anchor;
 
     const bool validate = !validation.empty() && options.validate_every > 0 &&
                           position.step % options.validate_every == 0;
@@ -234,9 +258,12 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
         std::cout << (any ? "\n  (the others LibTorch's)\n" : " LibTorch's autograd\n");
       }
       std::cout << absl::StrFormat(
-                       "step %d  loss %.5f  l1 %.5f  reg %.5f  %.2f steps/s  data %.0f%% of wall, "
-                       "%.0f%% of CPU (waited %.0f%%)%s%s\n",
-                       row.step, row.loss, row.l1, row.regularisers, interval_steps / seconds,
+                       "step %d  loss %.5f  l1 %.5f  reg %.5f%s  %.2f steps/s  data %.0f%% of wall, "
+                       "%.0f%% of CPU (waited %.0f%%)%s%s%s\n",
+                       row.step, row.loss, row.l1, row.regularisers,
+                       anchor ? absl::StrFormat("  anchor %.5f", sums.anchor / interval_steps)
+                              : std::string(),
+                       interval_steps / seconds,
                        100 * row.data_share, 100 * row.data_cpu_share,
                        100 * interval_wait / seconds,
                        row.validation_ssim ? absl::StrFormat("  val SSIM %.4f", *row.validation_ssim)
