@@ -274,6 +274,27 @@ TEST(TrainerTest, RefusesExistingStateWithoutResume) {
   EXPECT_NE(status.message().find("--resume"), std::string::npos);
 }
 
+// The printed progress line names every figure, and the anchor's term only when there is one.
+TEST(TrainingLogTest, ProgressLineShowsTheLossesSpeedAndValidation) {
+  LogRow row;
+  row.step = 500;
+  row.loss = 0.07;
+  row.l1 = 0.068;
+  row.regularisers = 0.002;
+  row.data_share = 0.25;
+  row.data_cpu_share = 0.08;
+  row.validation_ssim = 0.79;
+  row.validation_ssim_average = 0.8;
+  EXPECT_EQ(ProgressLine(row, 2.0, 0.01, std::nullopt),
+            "step 500  loss 0.07000  l1 0.06800  reg 0.00200  2.00 steps/s  data 25% of wall, "
+            "8% of CPU (waited 1%)  val SSIM 0.7900 (average 0.8000)\n");
+  row.validation_ssim.reset();
+  row.validation_ssim_average.reset();
+  EXPECT_EQ(ProgressLine(row, 1.5, 0, 0.025),
+            "step 500  loss 0.07000  l1 0.06800  reg 0.00200  anchor 0.02500  1.50 steps/s  "
+            "data 25% of wall, 8% of CPU (waited 0%)\n");
+}
+
 // What a killed run leaves (rows after its last checkpoint at step 100) and a resumed run adds.
 TEST(TrainingLogTest, ResumingDropsRowsWrittenAfterTheCheckpoint) {
   TempDir dir;

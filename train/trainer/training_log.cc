@@ -80,4 +80,18 @@ void TrainingLog::Append(const LogRow& row) {
   out_.flush();
 }
 
+std::string ProgressLine(const LogRow& row, double steps_per_second, double waited_share,
+                         std::optional<double> anchor) {
+  return absl::StrFormat(
+      "step %d  loss %.5f  l1 %.5f  reg %.5f%s  %.2f steps/s  data %.0f%% of wall, %.0f%% of CPU "
+      "(waited %.0f%%)%s%s\n",
+      row.step, row.loss, row.l1, row.regularisers,
+      anchor ? absl::StrFormat("  anchor %.5f", *anchor) : std::string(), steps_per_second,
+      100 * row.data_share, 100 * row.data_cpu_share, 100 * waited_share,
+      row.validation_ssim ? absl::StrFormat("  val SSIM %.4f", *row.validation_ssim) : std::string(),
+      row.validation_ssim_average
+          ? absl::StrFormat(" (average %.4f)", *row.validation_ssim_average)
+          : std::string());
+}
+
 }  // namespace vmm::train

@@ -31,6 +31,12 @@ struct LogRow {
   std::optional<double> validation_ssim_average;
 };
 
+// The line the trainer prints for `row`: its losses (and the noise anchor's mean term, when
+// given), the speed, the data shares, the share of time spent waiting for data and any
+// validation, e.g. "step 500  loss 0.07000  l1 0.06800  reg 0.00200  2.00 steps/s  ...".
+std::string ProgressLine(const LogRow& row, double steps_per_second, double waited_share,
+                         std::optional<double> anchor);
+
 // Appends rows to a CSV file, flushing each one.
 class TrainingLog {
  public:

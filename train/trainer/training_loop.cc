@@ -257,20 +257,9 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
         }
         std::cout << (any ? "\n  (the others LibTorch's)\n" : " LibTorch's autograd\n");
       }
-      std::cout << absl::StrFormat(
-                       "step %d  loss %.5f  l1 %.5f  reg %.5f%s  %.2f steps/s  data %.0f%% of wall, "
-                       "%.0f%% of CPU (waited %.0f%%)%s%s%s\n",
-                       row.step, row.loss, row.l1, row.regularisers,
-                       anchor ? absl::StrFormat("  anchor %.5f", sums.anchor / interval_steps)
-                              : std::string(),
-                       interval_steps / seconds,
-                       100 * row.data_share, 100 * row.data_cpu_share,
-                       100 * interval_wait / seconds,
-                       row.validation_ssim ? absl::StrFormat("  val SSIM %.4f", *row.validation_ssim)
-                                           : std::string(),
-                       row.validation_ssim_average
-                           ? absl::StrFormat(" (average %.4f)", *row.validation_ssim_average)
-                           : std::string())
+      std::optional<double> anchor_mean;
+      if (anchor) anchor_mean = sums.anchor / interval_steps;
+      std::cout << ProgressLine(row, interval_steps / seconds, interval_wait / seconds, anchor_mean)
                 << std::flush;
       interval_start = Clock::now();
       interval_generation = generation;
