@@ -49,7 +49,7 @@ struct TrainerOptions {
   // reference network's, so that training on light noise does not wear away what it does there.
   std::string anchor_weights;            // the reference's weights file ("": no anchor)
   double anchor_weight = 1.0;            // weight of the anchor term in the loss
-  double anchor_max_noise_level = 10;    // anchor noise level log-uniform in [0.3, this]
+  double anchor_max_noise_level = 10;    // anchor noise level log-uniform up to this
   int anchor_samples = 1;                // samples of each batch that the anchor term uses
   int validate_every = 500;              // steps between validations (0: never)
   int validation_samples = 32;
