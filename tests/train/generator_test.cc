@@ -139,16 +139,33 @@ TEST(GeneratorTest, DitheredQuantisationIsUnbiased) {
   EXPECT_NEAR(Mean(generator.Render(scene).target), 100.0 / 127.5 - 1, 1e-5);
 }
 
-TEST(GeneratorTest, NoiseOnlyOnInputFrames) {
-  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(32));
+// A still scene with input noise of `level` and no dithering.
+SceneSpec NoisyStillScene(double level) {
   SceneSpec scene;
   scene.part = ScenePart::kStatic;
-  scene.noise_level = 0.3;
+  scene.noise_level = level;
   scene.dither = false;
-  const Sample sample = generator.Render(scene);
+  return scene;
+}
+
+TEST(GeneratorTest, NoiseOnlyOnInputFrames) {
+  SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(32));
+  const Sample sample = generator.Render(NoisyStillScene(0.3));
   EXPECT_EQ(sample.frame_c.data, sample.target.data);
   EXPECT_NE(sample.frame_a.data, sample.frame_c.data);
   EXPECT_NE(sample.frame_b.data, sample.frame_c.data);
+}
+
+// Draws `count` scenes from the textured test pool with the default options and with
+// `options`, from the same seeds, and calls `check(i, plain, changed)` for each pair.
+template <typename Check>
+void ForEachScenePair(const SamplerOptions& options, uint64_t seed, int count, Check check) {
+  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
+  const SceneSampler plain(pool, SamplerOptions{});
+  const SceneSampler changed(pool, options);
+  for (int i = 0; i < count; ++i) {
+    check(i, plain.Draw(MixSeed(seed, i)), changed.Draw(MixSeed(seed, i)));
+  }
 }
 
 // Root-mean-square difference of two images of one size.
@@ -162,10 +179,7 @@ double RmsDifference(const PlanarImage& a, const PlanarImage& b) {
 // as without them, and a batch stacks the copies only when every sample has them.
 TEST(GeneratorTest, AnchorCopiesCarryTheHeavyNoiseAndLeaveTheInputsAlone) {
   SampleGenerator generator(testing::MakeFlatPool(100), SmallOptions(32));
-  SceneSpec scene;
-  scene.part = ScenePart::kStatic;
-  scene.noise_level = 0.1;
-  scene.dither = false;
+  SceneSpec scene = NoisyStillScene(0.1);
   const Sample plain = generator.Render(scene);
   EXPECT_TRUE(plain.anchor_a.data.empty());
   scene.anchor_noise_level = 3;
@@ -190,16 +204,11 @@ TEST(GeneratorTest, AnchorCopiesCarryTheHeavyNoiseAndLeaveTheInputsAlone) {
 // Anchor noise levels only when asked, log-uniform within the range, and every other draw of
 // the scene the same as without them.
 TEST(SceneSamplerTest, AnchorNoiseLevelsOnlyWhenAskedAndTheScenesUnchanged) {
-  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
   SamplerOptions with_anchor;
   with_anchor.anchor_max_noise_level = 10;
-  const SceneSampler plain(pool, SamplerOptions{});
-  const SceneSampler anchored(pool, with_anchor);
   int below_geometric_mid = 0;
   constexpr int kScenes = 400;
-  for (uint64_t i = 0; i < kScenes; ++i) {
-    const SceneSpec a = plain.Draw(MixSeed(4, i));
-    const SceneSpec b = anchored.Draw(MixSeed(4, i));
+  ForEachScenePair(with_anchor, 4, kScenes, [&](int i, const SceneSpec& a, const SceneSpec& b) {
     EXPECT_EQ(a.anchor_noise_level, 0);
     EXPECT_GE(b.anchor_noise_level, 0.3);
     EXPECT_LE(b.anchor_noise_level, 10);
@@ -209,7 +218,7 @@ TEST(SceneSamplerTest, AnchorNoiseLevelsOnlyWhenAskedAndTheScenesUnchanged) {
     EXPECT_EQ(b.noise_level, a.noise_level) << i;
     EXPECT_EQ(b.noise_seed, a.noise_seed) << i;
     EXPECT_EQ(b.objects.size(), a.objects.size()) << i;
-  }
+  });
   EXPECT_NEAR(static_cast<double>(below_geometric_mid) / kScenes, 0.5, 0.08);
 }
 
@@ -304,16 +313,11 @@ TEST(SceneSamplerTest, StrokesOnlyWhenAsked) {
 // Thin scenes come in the share asked for, each 2-7 strokes over a smoothed background; every
 // other scene is drawn exactly as without them.
 TEST(SceneSamplerTest, ThinScenesInTheShareAskedAndTheOthersUnchanged) {
-  std::shared_ptr<const ImagePool> pool = testing::MakeTexturedPool();
   SamplerOptions with_thin;
   with_thin.thin_scene_share = 0.3;
-  const SceneSampler plain(pool, SamplerOptions{});
-  const SceneSampler thin(pool, with_thin);
   int thin_scenes = 0;
   constexpr int kScenes = 400;
-  for (uint64_t i = 0; i < kScenes; ++i) {
-    const SceneSpec a = plain.Draw(MixSeed(9, i));
-    const SceneSpec b = thin.Draw(MixSeed(9, i));
+  ForEachScenePair(with_thin, 9, kScenes, [&](int i, const SceneSpec& a, const SceneSpec& b) {
     const bool all_strokes = !b.objects.empty() &&
                              std::all_of(b.objects.begin(), b.objects.end(), [](const auto& o) {
                                return o.kind == ObjectKind::kPhotoStroke;
@@ -324,7 +328,7 @@ TEST(SceneSamplerTest, ThinScenesInTheShareAskedAndTheOthersUnchanged) {
       EXPECT_LE(b.objects.size(), 7u);
       EXPECT_GE(b.background.blur_sigma, 2.0);
       EXPECT_LE(b.background.blur_sigma, 8.0);
-      continue;
+      return;
     }
     // Not a thin scene: the same scene as without the option.
     EXPECT_EQ(b.part, a.part) << i;
@@ -336,7 +340,7 @@ TEST(SceneSamplerTest, ThinScenesInTheShareAskedAndTheOthersUnchanged) {
       EXPECT_EQ(b.objects[k].kind, a.objects[k].kind);
       EXPECT_EQ(b.objects[k].center_x, a.objects[k].center_x);
     }
-  }
+  });
   EXPECT_NEAR(static_cast<double>(thin_scenes) / kScenes, 0.3, 0.07);
 }
 
