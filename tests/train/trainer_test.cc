@@ -63,8 +63,9 @@ TEST(TrainerTest, StepsReduceTheLossOnAFixedBatch) {
   EXPECT_NEAR(before.total, before.l1 + before.regularisers, 1e-5);
 }
 
-// The noise anchor's term is zero for a reference equal to the network, positive for another,
-// and steps on it bring the network's outputs on the anchor inputs towards the reference's.
+// The noise anchor's term is zero for a reference equal to the network, is the L1 between the
+// two networks' outputs on the first `samples` samples' anchor copies, and steps on it bring the
+// network towards the reference, which itself stays untouched.
 TEST(TrainerTest, NoiseAnchorPullsTheOutputsOnNoisyInputsTowardsTheReference) {
   torch::set_num_threads(1);
   GeneratorOptions options;
@@ -72,25 +73,71 @@ TEST(TrainerTest, NoiseAnchorPullsTheOutputsOnNoisyInputsTowardsTheReference) {
   options.seed = 5;
   options.sampler.anchor_max_noise_level = 10;
   SampleGenerator generator(testing::MakeTexturedPool(), options);
-  const TrainingBatch batch = ToBatch({generator.Generate(0), generator.Generate(1)});
+  const TrainingBatch batch =
+      ToBatch({generator.Generate(0), generator.Generate(1), generator.Generate(2)});
   ASSERT_TRUE(batch.anchor_a.defined());
 
   engine::MagnificationNet net, twin, reference;
   engine::InitWeightsTruncatedNormal(*net, 1);
   engine::InitWeightsTruncatedNormal(*twin, 1);
   engine::InitWeightsTruncatedNormal(*reference, 2);
-  const NoiseAnchor same{twin.get(), 1.0, 2};
+  for (torch::Tensor& parameter : reference->parameters()) parameter.requires_grad_(false);
+  const NoiseAnchor same{twin.get(), 1.0, 3};
   EXPECT_EQ(EvaluateLosses(*net, batch, 1.0, &same).anchor, 0.0);
-  EXPECT_EQ(EvaluateLosses(*net, batch, 1.0).anchor, 0.0);  // no anchor, no term
 
-  const NoiseAnchor anchor{reference.get(), 100.0, 2};
+  const NoiseAnchor anchor{reference.get(), 100.0, 1};
   const StepLosses before = EvaluateLosses(*net, batch, 1.0, &anchor);
+  double first_sample_l1 = 0;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor a = batch.anchor_a.narrow(0, 0, 1), b = batch.anchor_b.narrow(0, 0, 1);
+    const torch::Tensor alpha = batch.alpha.narrow(0, 0, 1);
+    first_sample_l1 = torch::l1_loss(net->forward(a, b, alpha).magnified,
+                                     reference->forward(a, b, alpha).magnified)
+                          .item<double>();
+  }
   EXPECT_GT(before.anchor, 0.0);
+  EXPECT_NEAR(before.anchor, first_sample_l1, 1e-6 * first_sample_l1);
   EXPECT_NEAR(before.total, before.l1 + before.regularisers + 100.0 * before.anchor,
               1e-6 * before.total);
+
+  std::vector<torch::Tensor> reference_before;
+  for (const torch::Tensor& parameter : reference->parameters()) {
+    reference_before.push_back(parameter.clone());
+  }
   torch::optim::Adam optimizer = MakeOptimizer(*net, 1e-3);
   for (int i = 0; i < 5; ++i) TrainStep(*net, optimizer, batch, 1.0, &anchor);
   EXPECT_LT(EvaluateLosses(*net, batch, 1.0, &anchor).anchor, 0.8 * before.anchor);
+  const std::vector<torch::Tensor> reference_after = reference->parameters();
+  for (size_t i = 0; i < reference_after.size(); ++i) {
+    EXPECT_TRUE(torch::equal(reference_after[i], reference_before[i])) << i;
+    EXPECT_FALSE(reference_after[i].grad().defined()) << i;
+  }
+
+  // Without the anchor no term; with it, a batch without anchor copies is a programming error.
+  EXPECT_EQ(EvaluateLosses(*net, batch, 1.0).anchor, 0.0);
+  const TrainingBatch plain = SmallBatch();
+  EXPECT_THROW(EvaluateLosses(*net, plain, 1.0, &anchor), c10::Error);
+}
+
+// The anchor's reference may not be the file the run writes its weights to, and its samples
+// must fit in the batch; both are refused before anything is loaded.
+TEST(TrainerTest, RefusesAnAnchorThatIsTheOutputOrLargerThanTheBatch) {
+  TempDir dir;
+  TrainerOptions options;
+  options.state_dir = dir.path();
+  options.anchor_weights = dir.path() + "/latest.vmmw";
+  options.weights_out = options.anchor_weights;
+  std::atomic<bool> stop{false};
+  absl::Status status = RunTraining(options, stop);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("same file"), std::string::npos);
+
+  options.weights_out = dir.path() + "/other.vmmw";
+  options.anchor_samples = options.batch_size + 1;
+  status = RunTraining(options, stop);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("--anchor-samples"), std::string::npos);
 }
 
 TEST(CheckpointTest, RoundTripRestoresStepWeightsAndOptimiser) {

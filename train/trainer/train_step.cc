@@ -21,7 +21,10 @@ LossTensors ComputeLosses(engine::MagnificationNetImpl& net, const TrainingBatch
   losses.l1 = torch::l1_loss(out.magnified, batch.target);
   losses.regularisers = torch::l1_loss(out.a.texture, c.texture) + torch::l1_loss(out.b.shape, c.shape);
   losses.total = losses.l1 + lambda * losses.regularisers;
-  if (anchor != nullptr && anchor->reference != nullptr && batch.anchor_a.defined()) {
+  if (anchor != nullptr && anchor->reference != nullptr) {
+    TORCH_CHECK(batch.anchor_a.defined() && batch.anchor_b.defined(),
+                "a noise anchor needs batches with anchor copies "
+                "(SamplerOptions::anchor_max_noise_level > 0)");
     const int64_t count = std::min<int64_t>(std::max(1, anchor->samples), batch.anchor_a.size(0));
     const torch::Tensor a = batch.anchor_a.narrow(0, 0, count);
     const torch::Tensor b = batch.anchor_b.narrow(0, 0, count);

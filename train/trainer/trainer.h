@@ -85,8 +85,8 @@ torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learn
 // given (--lr) whatever options the LibTorch version in use restores with the Adam state.
 void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate);
 
-// One optimiser step on `batch`; returns the losses before the update. With `anchor` (and a
-// batch that has anchor copies) the loss includes its term.
+// One optimiser step on `batch`; returns the losses before the update. With `anchor` the loss
+// includes its term, and the batch must have anchor copies (c10::Error otherwise).
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
                      const TrainingBatch& batch, double lambda,
                      const NoiseAnchor* anchor = nullptr);
@@ -99,8 +99,9 @@ StepLosses EvaluateLosses(engine::MagnificationNetImpl& net, const TrainingBatch
 double ValidationSsim(engine::MagnificationNetImpl& net, const std::vector<TrainingBatch>& batches);
 
 // Runs training until `options.steps`, the time limit or `stop_requested`; checkpoints on the
-// way out. FAILED_PRECONDITION when the state directory already holds a checkpoint and
-// `resume` is false; errors of loading the pool, weights or checkpoint otherwise.
+// way out. INVALID_ARGUMENT when the anchor's reference is the --weights-out file or its
+// samples exceed the batch; FAILED_PRECONDITION when the state directory already holds a
+// checkpoint and `resume` is false; errors of loading the pool, weights or checkpoint otherwise.
 absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>& stop_requested);
 
 }  // namespace vmm::train

@@ -70,6 +70,20 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   torch::manual_seed(options.seed);
   const Clock::time_point run_start = Clock::now();
 
+  if (!options.anchor_weights.empty()) {
+    std::error_code same_error;
+    if (options.anchor_weights == options.weights_out ||
+        std::filesystem::equivalent(options.anchor_weights, options.weights_out, same_error)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--anchor-weights and --weights-out are the same file (", options.anchor_weights,
+          "); the reference would change at every checkpoint"));
+    }
+    if (options.anchor_samples > options.batch_size) {
+      return absl::InvalidArgumentError(absl::StrCat("--anchor-samples ", options.anchor_samples,
+                                                     " exceeds the batch of ",
+                                                     options.batch_size));
+    }
+  }
   if (HasCheckpoint(options.state_dir) && !options.resume) {
     return absl::FailedPreconditionError(absl::StrCat(
         options.state_dir, " already holds a checkpoint; pass --resume to continue it or choose "
@@ -135,6 +149,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
     std::cout << "noise anchor: " << options.anchor_weights << " (step " << header->training_steps
               << ")\n";
   }
+  const std::string resumed_description = position.description;
   position.description = absl::StrFormat(
       "synthetic data from %s (%d photographs, %d textures, %d objects from Debian's packages), "
       "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s%s",
@@ -156,6 +171,10 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
           ? absl::StrFormat(", thin-stroke scenes %g", options.thin_scene_share)
           : "",
       anchor_description);
+  if (!resumed_description.empty() && resumed_description != position.description) {
+    std::cout << "note: the run's settings change at step " << position.step << ":\n  was "
+              << resumed_description << "\n  now " << position.description << "\n";
+  }
 
   std::error_code error;
   std::filesystem::create_directories(options.state_dir, error);
