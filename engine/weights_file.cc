@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -92,9 +93,20 @@ class Reader {
 };
 
 absl::StatusOr<std::vector<char>> ReadWholeFile(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("weights file '", path, "' is a folder, not a file"));
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) return absl::NotFoundError(absl::StrCat("weights file '", path, "' cannot be opened"));
-  std::vector<char> data((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  std::vector<char> data;
+  try {  // libstdc++ throws from the stream buffer on a failed read (EISDIR, EIO)
+    data.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  } catch (const std::exception& e) {
+    return absl::DataLossError(
+        absl::StrCat("error reading weights file '", path, "': ", e.what()));
+  }
   if (file.bad()) return absl::DataLossError(absl::StrCat("error reading weights file '", path, "'"));
   return data;
 }
@@ -148,14 +160,22 @@ absl::Status SaveWeights(MagnificationNetImpl& net, const WeightsHeader& header,
   const std::string temporary = path + ".tmp";
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) return absl::PermissionDeniedError(absl::StrCat("cannot write '", temporary, "'"));
+    if (!file) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot write '", temporary, "': ", std::strerror(errno)));
+    }
     file.write(writer.buffer().data(), static_cast<std::streamsize>(writer.buffer().size()));
     file.flush();
-    if (!file) return absl::DataLossError(absl::StrCat("error writing '", temporary, "'"));
+    if (!file) {
+      std::remove(temporary.c_str());
+      return absl::DataLossError(absl::StrCat("error writing '", temporary, "'"));
+    }
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    std::remove(temporary.c_str());
     return absl::PermissionDeniedError(
-        absl::StrCat("cannot rename '", temporary, "' to '", path, "': ", std::strerror(errno)));
+        absl::StrCat("cannot rename '", temporary, "' to '", path, "': ", reason));
   }
   return absl::OkStatus();
 }

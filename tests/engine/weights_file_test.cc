@@ -69,6 +69,26 @@ TEST_F(WeightsFileTest, MissingFileIsNotFoundNamingIt) {
   EXPECT_THAT(result.status().message(), HasSubstr("absent.vmmw"));
 }
 
+TEST_F(WeightsFileTest, FolderIsRefusedNamingIt) {
+  const auto header = LoadWeights(dir_.string(), *net_);
+  EXPECT_EQ(header.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(header.status().message()), HasSubstr("is a folder, not a file"));
+  EXPECT_THAT(std::string(header.status().message()), HasSubstr(dir_.string()));
+}
+
+TEST_F(WeightsFileTest, FailedSaveLeavesNoTemporaryFileBehind) {
+  std::filesystem::create_directories(dir_ / "taken");
+  const absl::Status onto_folder = SaveWeights(*net_, {}, Path("taken"));
+  EXPECT_FALSE(onto_folder.ok());
+  EXPECT_THAT(std::string(onto_folder.message()), HasSubstr("Is a directory"));
+  EXPECT_FALSE(std::filesystem::exists(Path("taken.tmp")));
+
+  const absl::Status missing_folder = SaveWeights(*net_, {}, Path("no-such-folder/model.vmmw"));
+  EXPECT_EQ(missing_folder.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(missing_folder.message()), HasSubstr("No such file or directory"));
+  EXPECT_FALSE(std::filesystem::exists(Path("no-such-folder")));
+}
+
 TEST_F(WeightsFileTest, TextFileIsRefusedAsNotAWeightsFile) {
   Write(Path("notes.vmmw"), "these are not weights\n");
   auto result = LoadWeights(Path("notes.vmmw"), *net_);

@@ -1,11 +1,14 @@
 // Tests of weight blends: the result is the weighted mean of every parameter, its header names
-// the inputs, bad shares and unreadable files are refused with a message, and vmm-blend-weights
-// writes the blend and exits 1 with the reason on bad input.
+// the inputs, bad shares, unreadable inputs and an unwritable output are refused with a message
+// and leave nothing behind, and vmm-blend-weights writes the blend and exits 1 with the reason on
+// bad input.
 #include "train/trainer/weight_blend.h"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -72,8 +75,9 @@ TEST_F(WeightBlendTest, EveryParameterIsTheWeightedMeanAndTheHeaderNamesTheInput
   EXPECT_LT(MaxDeviationFromMix(*blend, 0.25), 1e-6);
   EXPECT_GT(MaxDeviationFromMix(*blend, 0.5), 1e-3);  // the shares matter
   EXPECT_EQ(header->training_steps, 250);
-  EXPECT_EQ(header->description,
-            "blend of 0.25 x first.vmmw (run one); 0.75 x second.vmmw (run two)");
+  EXPECT_EQ(header->description, absl::StrCat("blend of 0.25 x ", Path("first.vmmw"),
+                                              " (run one); 0.75 x ", Path("second.vmmw"),
+                                              " (run two)"));
 }
 
 TEST_F(WeightBlendTest, ASingleFileWithTheWholeShareIsCopied) {
@@ -81,6 +85,15 @@ TEST_F(WeightBlendTest, ASingleFileWithTheWholeShareIsCopied) {
   engine::MagnificationNet copy;
   ASSERT_TRUE(engine::LoadWeights(Path("copy.vmmw"), *copy).ok());
   EXPECT_EQ(MaxDeviationFromMix(*copy, 0), 0);
+}
+
+TEST_F(WeightBlendTest, TheOutputMayReplaceAnInput) {
+  ASSERT_TRUE(BlendWeightFiles({{Path("first.vmmw"), 0.5}, {Path("second.vmmw"), 0.5}},
+                               Path("first.vmmw"))
+                  .ok());
+  engine::MagnificationNet blend;
+  ASSERT_TRUE(engine::LoadWeights(Path("first.vmmw"), *blend).ok());
+  EXPECT_LT(MaxDeviationFromMix(*blend, 0.5), 1e-6);
 }
 
 TEST_F(WeightBlendTest, RefusesBadSharesAndNamesAnUnreadableFile) {
@@ -101,9 +114,19 @@ TEST_F(WeightBlendTest, RefusesBadSharesAndNamesAnUnreadableFile) {
   }
   const absl::Status missing =
       BlendWeightFiles({{first, 0.5}, {Path("no-such.vmmw"), 0.5}}, Path("bad.vmmw"));
-  EXPECT_FALSE(missing.ok());
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
   EXPECT_TRUE(absl::StrContains(missing.message(), "no-such.vmmw")) << missing;
+  const absl::Status folder = BlendWeightFiles({{first, 0.5}, {dir_.string(), 0.5}}, Path("bad.vmmw"));
+  EXPECT_EQ(folder.code(), absl::StatusCode::kInvalidArgument) << folder;
+  EXPECT_TRUE(absl::StrContains(folder.message(), "is a folder")) << folder;
   EXPECT_FALSE(fs::exists(Path("bad.vmmw")));
+
+  // Fails only when it writes: nothing is left, not even the temporary file.
+  const std::string unwritable = Path("no-such-folder/blend.vmmw");
+  const absl::Status save = BlendWeightFiles({{first, 0.5}, {second, 0.5}}, unwritable);
+  EXPECT_FALSE(save.ok());
+  EXPECT_TRUE(absl::StrContains(save.message(), "no-such-folder")) << save;
+  EXPECT_FALSE(fs::exists(Path("no-such-folder")));
 }
 
 TEST_F(WeightBlendTest, CommandLineWritesTheBlendAndExplainsBadInput) {
@@ -120,14 +143,31 @@ TEST_F(WeightBlendTest, CommandLineWritesTheBlendAndExplainsBadInput) {
   ASSERT_TRUE(engine::LoadWeights(Path("equal.vmmw"), *blend).ok());
   EXPECT_LT(MaxDeviationFromMix(*blend, 0.5), 1e-6);
 
-  const integration::CommandResult count =
-      run({"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "1"});
-  EXPECT_EQ(count.exit_code, 1);
-  EXPECT_TRUE(absl::StrContains(count.err, "1 shares for 2 files")) << count.err;
-  const integration::CommandResult sum = run({"--out", Path("bad.vmmw"), Path("first.vmmw"),
-                                              Path("second.vmmw"), "--shares", "0.7", "0.7"});
-  EXPECT_EQ(sum.exit_code, 1);
-  EXPECT_TRUE(absl::StrContains(sum.err, "vmm-blend-weights: the shares sum to 1.4")) << sum.err;
+  // --shares before the files, as well as after them.
+  const integration::CommandResult shared =
+      run({"--shares", "0.25,0.75", "--out", Path("shared.vmmw"), Path("first.vmmw"),
+           Path("second.vmmw")});
+  ASSERT_EQ(shared.exit_code, 0) << shared.err;
+  ASSERT_TRUE(engine::LoadWeights(Path("shared.vmmw"), *blend).ok());
+  EXPECT_LT(MaxDeviationFromMix(*blend, 0.25), 1e-6);
+
+  const struct {
+    std::vector<std::string> arguments;
+    std::string message;
+  } bad[] = {
+      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "1"},
+       "vmm-blend-weights: 1 shares for 2 files"},
+      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "0.7,0.7"},
+       "vmm-blend-weights: the shares sum to 1.4"},
+      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "half,0.5"},
+       "'half' is not a number"},
+      {{Path("first.vmmw"), Path("second.vmmw")}, "--out is required"},
+  };
+  for (const auto& c : bad) {
+    const integration::CommandResult result = run(c.arguments);
+    EXPECT_EQ(result.exit_code, 1) << c.message;
+    EXPECT_TRUE(absl::StrContains(result.err, c.message)) << result.err;
+  }
   EXPECT_FALSE(fs::exists(Path("bad.vmmw")));
 }
 

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include <torch/torch.h>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "engine/network.h"
@@ -16,27 +18,29 @@ namespace vmm::train {
 
 namespace {
 
-absl::Status CheckShares(const std::vector<BlendInput>& inputs) {
+// The shares' sum, or why they cannot blend.
+absl::StatusOr<double> SumOfShares(const std::vector<BlendInput>& inputs) {
   if (inputs.empty()) return absl::InvalidArgumentError("a blend needs at least one weights file");
   double sum = 0;
   for (const BlendInput& input : inputs) {
-    if (!std::isfinite(input.weight) || input.weight < 0 || input.weight > 1) {
+    if (!std::isfinite(input.share) || input.share < 0 || input.share > 1) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "the share of ", input.path, " is ", input.weight, "; shares must lie in [0, 1]"));
+          "the share of ", input.path, " is ", input.share, "; shares must lie in [0, 1]"));
     }
-    sum += input.weight;
+    sum += input.share;
   }
   if (std::abs(sum - 1) > 1e-6) {
     return absl::InvalidArgumentError(
         absl::StrCat("the shares sum to ", sum, "; they must sum to 1"));
   }
-  return absl::OkStatus();
+  return sum;
 }
 
 }  // namespace
 
 absl::Status BlendWeightFiles(const std::vector<BlendInput>& inputs, const std::string& out_path) {
-  if (absl::Status shares = CheckShares(inputs); !shares.ok()) return shares;
+  const absl::StatusOr<double> sum = SumOfShares(inputs);
+  if (!sum.ok()) return sum.status();
   torch::NoGradGuard no_grad;
   engine::MagnificationNet blend;
   std::vector<torch::Tensor> sums;
@@ -48,9 +52,8 @@ absl::Status BlendWeightFiles(const std::vector<BlendInput>& inputs, const std::
         engine::LoadWeights(inputs[i].path, *net);
     if (!loaded.ok()) return loaded.status();
     header.training_steps = std::max(header.training_steps, loaded->training_steps);
-    absl::StrAppendFormat(&description, "%s %g x %s (%s)", i == 0 ? "" : ";", inputs[i].weight,
-                          std::filesystem::path(inputs[i].path).filename().string(),
-                          loaded->description);
+    absl::StrAppendFormat(&description, "%s %g x %s (%s)", i == 0 ? "" : ";", inputs[i].share,
+                          inputs[i].path, loaded->description);
     const std::vector<torch::Tensor> parameters = net->parameters();
     if (sums.empty()) {
       for (const torch::Tensor& parameter : parameters) {
@@ -58,11 +61,11 @@ absl::Status BlendWeightFiles(const std::vector<BlendInput>& inputs, const std::
       }
     }
     for (size_t p = 0; p < parameters.size(); ++p) {
-      sums[p].add_(parameters[p].to(torch::kFloat64), inputs[i].weight);
+      sums[p].add_(parameters[p].to(torch::kFloat64), inputs[i].share);
     }
   }
   std::vector<torch::Tensor> out = blend->parameters();
-  for (size_t p = 0; p < out.size(); ++p) out[p].copy_(sums[p]);
+  for (size_t p = 0; p < out.size(); ++p) out[p].copy_(sums[p] / *sum);
   header.description = std::move(description);
   return engine::SaveWeights(*blend, header, out_path);
 }

@@ -16,12 +16,12 @@ namespace vmm::train {
 // One weights file and its share of the blend.
 struct BlendInput {
   std::string path;
-  double weight = 0;  // in [0, 1]; the shares of one blend sum to 1
+  double share = 0;  // in [0, 1]; the shares of one blend sum to 1
 };
 
-// Writes to `out_path` the weighted mean of `inputs`' parameters (computed in float64). The
-// header's training steps are the largest of the inputs'; its description names every input
-// file, its share and its own description. INVALID_ARGUMENT when there are no inputs, a share is
+// Writes to `out_path` the weighted mean of `inputs`' parameters (computed in float64, divided
+// by the shares' sum). The header's training steps are the largest of the inputs'; its
+// description names every input path as given, its share and its own description. INVALID_ARGUMENT when there are no inputs, a share is
 // outside [0, 1] or not finite, or the shares do not sum to 1 (within 1e-6); the loader's error,
 // naming the file, when one cannot be read.
 absl::Status BlendWeightFiles(const std::vector<BlendInput>& inputs, const std::string& out_path);
