@@ -116,7 +116,8 @@ TEST_F(WeightBlendTest, RefusesBadSharesAndNamesAnUnreadableFile) {
       BlendWeightFiles({{first, 0.5}, {Path("no-such.vmmw"), 0.5}}, Path("bad.vmmw"));
   EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound) << missing;
   EXPECT_TRUE(absl::StrContains(missing.message(), "no-such.vmmw")) << missing;
-  const absl::Status folder = BlendWeightFiles({{first, 0.5}, {dir_.string(), 0.5}}, Path("bad.vmmw"));
+  const absl::Status folder =
+      BlendWeightFiles({{first, 0.5}, {dir_.string(), 0.5}}, Path("bad.vmmw"));
   EXPECT_EQ(folder.code(), absl::StatusCode::kInvalidArgument) << folder;
   EXPECT_TRUE(absl::StrContains(folder.message(), "is a folder")) << folder;
   EXPECT_FALSE(fs::exists(Path("bad.vmmw")));
@@ -157,9 +158,11 @@ TEST_F(WeightBlendTest, CommandLineWritesTheBlendAndExplainsBadInput) {
   } bad[] = {
       {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "1"},
        "vmm-blend-weights: 1 shares for 2 files"},
-      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "0.7,0.7"},
+      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares",
+        "0.7,0.7"},
        "vmm-blend-weights: the shares sum to 1.4"},
-      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares", "half,0.5"},
+      {{"--out", Path("bad.vmmw"), Path("first.vmmw"), Path("second.vmmw"), "--shares",
+        "half,0.5"},
        "'half' is not a number"},
       {{Path("first.vmmw"), Path("second.vmmw")}, "--out is required"},
   };
