@@ -21,9 +21,10 @@ struct BlendInput {
 
 // Writes to `out_path` the weighted mean of `inputs`' parameters (computed in float64, divided
 // by the shares' sum). The header's training steps are the largest of the inputs'; its
-// description names every input path as given, its share and its own description. INVALID_ARGUMENT when there are no inputs, a share is
-// outside [0, 1] or not finite, or the shares do not sum to 1 (within 1e-6); the loader's error,
-// naming the file, when one cannot be read.
+// description names every input path as given, its share and its own description.
+// INVALID_ARGUMENT when there are no inputs, a share is outside [0, 1] or not finite, or the
+// shares do not sum to 1 (within 1e-6); the loader's error, naming the file, when one cannot be
+// read; the saver's when the output cannot be written (nothing is left behind).
 absl::Status BlendWeightFiles(const std::vector<BlendInput>& inputs, const std::string& out_path);
 
 }  // namespace vmm::train
