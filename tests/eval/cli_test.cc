@@ -1,14 +1,15 @@
 // Smoke tests of vmm-eval and vmm-eval-compare: a --quick run on a synthetic held-out pool (PNG
 // files written here) with a randomly initialised model writes every table and figure; two runs
 // compare point by point; missing inputs fail with a message naming them.
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -18,22 +19,12 @@
 #include "engine/weights_file.h"
 #include "media/image_io.h"
 #include "tests/eval/eval_test_pool.h"
+#include "tests/integration/subprocess.h"
 
 namespace vmm::train::eval {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Exit code and combined output of a shell command.
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return {-1, "popen failed"};
-  char buffer[4096];
-  while (size_t n = fread(buffer, 1, sizeof(buffer), pipe)) output.append(buffer, n);
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
 
 std::string ReadFile(const fs::path& path) {
   std::ifstream file(path);
@@ -74,10 +65,22 @@ class EvalCliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  std::string Command(const std::string& model, int crop = 32) const {
-    return absl::StrCat(VMM_EVAL_BINARY, " --quick --samples 1 --crop ", crop, " --threads 1 --data ",
-                        (dir_ / "data").string(), " --model ", model, " --out ",
-                        (dir_ / "out").string());
+  // vmm-eval on the pool written above, a tiny run, and `extra` arguments.
+  std::vector<std::string> Command(const std::string& model, std::vector<std::string> extra = {},
+                                   int crop = 32) const {
+    std::vector<std::string> argv = {VMM_EVAL_BINARY, "--quick", "--samples", "1", "--crop",
+                                     std::to_string(crop), "--threads", "1", "--data",
+                                     (dir_ / "data").string(), "--model", model, "--out",
+                                     (dir_ / "out").string()};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  // Exit code and output (stdout, then stderr) of `argv`.
+  std::pair<int, std::string> RunCommand(const std::vector<std::string>& argv) const {
+    const integration::CommandResult result =
+        integration::RunCommand(argv, {}, std::chrono::minutes(10), dir_.string());
+    return {result.exit_code, result.out + result.err};
   }
 
   fs::path dir_;
@@ -102,7 +105,7 @@ TEST_F(EvalCliTest, QuickRunWritesTablesAndFigures) {
 
 TEST_F(EvalCliTest, LearnedOnlyScoresTheReferenceAndTheNetwork) {
   const auto [code, output] =
-      RunCommand(Command((dir_ / "model.vmmw").string()) + " --learned-only --chroma-limit");
+      RunCommand(Command((dir_ / "model.vmmw").string(), {"--learned-only", "--chroma-limit"}));
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(absl::StrContains(output, "| group | points | reference | learned | learned-chroma-limit |"))
       << output;
@@ -113,9 +116,10 @@ TEST_F(EvalCliTest, LearnedOnlyScoresTheReferenceAndTheNetwork) {
 }
 
 TEST_F(EvalCliTest, OnlyScoresThePointsWhoseLabelsMatch) {
-  const auto [code, output] = RunCommand(Command((dir_ / "model.vmmw").string()) +
-                                         " --learned-only --only 'noise 2 px, factor 100'"
-                                         " --only 'motion 0.5 px'");
+  const auto [code, output] =
+      RunCommand(Command((dir_ / "model.vmmw").string(),
+                         {"--learned-only", "--only", "noise 2 px, factor 100", "--only",
+                          "motion 0.5 px"}));
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(absl::StrContains(output, "[ 2/2] noise 2 px, factor 100")) << output;
   const std::string csv = ReadFile(dir_ / "out" / "results.csv");
@@ -124,7 +128,7 @@ TEST_F(EvalCliTest, OnlyScoresThePointsWhoseLabelsMatch) {
   EXPECT_FALSE(absl::StrContains(csv, "noise 2 px,2,5,30,")) << csv;
 
   const auto [none_code, none_output] =
-      RunCommand(Command((dir_ / "model.vmmw").string()) + " --only 'no such point'");
+      RunCommand(Command((dir_ / "model.vmmw").string(), {"--only", "no such point"}));
   EXPECT_EQ(none_code, 1);
   EXPECT_TRUE(absl::StrContains(none_output, "no test point's label contains")) << none_output;
 }
@@ -134,17 +138,18 @@ TEST_F(EvalCliTest, CompareReportsTheChangesBetweenTwoEvaluations) {
   engine::InitWeightsTruncatedNormal(*other, 2);
   ASSERT_TRUE(engine::SaveWeights(*other, engine::WeightsHeader{}, (dir_ / "other.vmmw").string())
                   .ok());
-  const std::string points = " --learned-only --only 'motion 0.5 px' --only 'factor 100'";
+  const std::vector<std::string> points = {"--learned-only", "--only", "motion 0.5 px", "--only",
+                                           "factor 100"};
   const auto [base_code, base_output] =
-      RunCommand(Command((dir_ / "model.vmmw").string()) + points);
+      RunCommand(Command((dir_ / "model.vmmw").string(), points));
   ASSERT_EQ(base_code, 0) << base_output;
   fs::rename(dir_ / "out", dir_ / "base");
   const auto [other_code, other_output] =
-      RunCommand(Command((dir_ / "other.vmmw").string()) + points);
+      RunCommand(Command((dir_ / "other.vmmw").string(), points));
   ASSERT_EQ(other_code, 0) << other_output;
 
-  const std::string compare = absl::StrCat(VMM_EVAL_COMPARE_BINARY, " ", (dir_ / "base").string());
-  const auto [code, output] = RunCommand(absl::StrCat(compare, " ", (dir_ / "out").string()));
+  const std::string base = (dir_ / "base").string(), out = (dir_ / "out").string();
+  const auto [code, output] = RunCommand({VMM_EVAL_COMPARE_BINARY, base, out});
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(absl::StrContains(output, "| motion 0.5 px | ")) << output;
   EXPECT_TRUE(absl::StrContains(output, "| noise 2 px, factor 100 | ")) << output;
@@ -154,14 +159,14 @@ TEST_F(EvalCliTest, CompareReportsTheChangesBetweenTwoEvaluations) {
 
   // Against itself: every point level, by exactly nothing.
   const auto [self_code, self_output] =
-      RunCommand(absl::StrCat(compare, " ", (dir_ / "base").string()));
+      RunCommand({VMM_EVAL_COMPARE_BINARY, base, base});
   ASSERT_EQ(self_code, 0) << self_output;
   EXPECT_TRUE(absl::StrContains(self_output, "Points: 0 up, 3 level, 0 down.")) << self_output;
   EXPECT_TRUE(absl::StrContains(self_output, "| +0.0000 | 0.0000 | level |")) << self_output;
 
   fs::remove(dir_ / "out" / "samples.csv");
   const auto [missing_code, missing_output] =
-      RunCommand(absl::StrCat(compare, " ", (dir_ / "out").string()));
+      RunCommand({VMM_EVAL_COMPARE_BINARY, base, out});
   EXPECT_EQ(missing_code, 1);
   EXPECT_TRUE(absl::StrContains(missing_output, "vmm-eval-compare: cannot read")) << missing_output;
   EXPECT_TRUE(absl::StrContains(missing_output, "samples.csv")) << missing_output;
@@ -181,7 +186,7 @@ TEST_F(EvalCliTest, MissingModelOrDataIsNamed) {
 }
 
 TEST_F(EvalCliTest, RejectsACropThePyramidCannotUse) {
-  const auto [code, output] = RunCommand(Command((dir_ / "model.vmmw").string(), 40));
+  const auto [code, output] = RunCommand(Command((dir_ / "model.vmmw").string(), {}, 40));
   EXPECT_EQ(code, 1);
   EXPECT_TRUE(absl::StrContains(output, "--crop must be a multiple of 16")) << output;
 }
