@@ -15,8 +15,11 @@
 # an artifact; YUV 0-255 units), with and without the chroma limit, and at the largest swing
 # (frame 7) where the line's centre is and how far its darkest pixel lies below the grey field
 # (100 for a line at full contrast), in the output and in the ideal.
+# --line-sweep writes no figure: it magnifies the line 10x at widths 2, 3, 5 and 9 px (3 is the
+# probes') and input amplitudes 0.1-2 px and prints, for each, where the line is and its depth at
+# the largest swing against the ideal's: how far thin lines move and how much they fade.
 #
-#   scripts/model-card-figures.sh [--line-only] [MODEL]      (default models/vmm-base.vmmw)
+#   scripts/model-card-figures.sh [--line-only | --line-sweep] [MODEL]  (default models/vmm-base.vmmw)
 #
 # The real videos need the shared test videos (../shared/videos beside the checkout, or
 # VMM_VIDEOS); the product and the tests do not. --line-only makes the probes alone (29 s here).
@@ -24,8 +27,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 line_only=false
+line_sweep=false
 if [ "${1:-}" = "--line-only" ]; then
   line_only=true
+  shift
+elif [ "${1:-}" = "--line-sweep" ]; then
+  line_only=true
+  line_sweep=true
   shift
 fi
 model="${1:-$root/models/vmm-base.vmmw}"
@@ -73,13 +81,36 @@ baby 20 500 150:420
 drum 10 420 40:340
 LIST
 
-# The line probe: 120 frames of 128x128, grey 160 with a line of grey 60 three pixels wide whose
-# centre row is 64 + amplitude * sin(2 pi n / 30).
-line_video() {  # output amplitude
-  local shade="160-100*clip(1.5-abs(Y-(64+$2*sin(2*PI*N/30))),0,1)"
-  ffmpeg -loglevel error -y -f lavfi -i "color=c=black:s=128x128:r=30:d=4,format=gbrp" \
+# The line probe: 120 frames (or SECONDS x 30) of 128x128, grey 160 with a line of grey 60 whose
+# centre row is 64 + amplitude * sin(2 pi n / 30), dark over HALF_WIDTH + 0.5 px either side of
+# it, fading linearly over the next pixel (HALF_WIDTH 1.5: the probes' three pixels).
+line_video() {  # output amplitude [half_width [seconds]]
+  local shade="160-100*clip(${3:-1.5}-abs(Y-(64+$2*sin(2*PI*N/30))),0,1)"
+  ffmpeg -loglevel error -y -f lavfi -i "color=c=black:s=128x128:r=30:d=${4:-4},format=gbrp" \
     -vf "geq=r='$shade':g='$shade':b='$shade'" -c:v ffv1 "$1"
 }
+# The line's centre (px from row 64) and depth below the grey 160 at frame 7 (the largest swing).
+line_peak() {  # video
+  ffmpeg -loglevel error -i "$1" -vf "select=eq(n\\,7),crop=1:128:64:0,format=gray" -frames:v 1 \
+    -f rawvideo - | od -An -tu1 -v |
+    awk '{for (i = 1; i <= NF; i++) {v = 160 - $i; if (v > 10) {s += v; m += v * n}
+                                     if (v > d) d = v; n++}}
+         END {if (s > 0) printf "centre %+.1f px, depth %d", m / s - 64, d; else print "no line"}'
+}
+if $line_sweep; then
+  echo "line 10x, static mode, at its largest swing (frame 7): output (ideal)"
+  for half_width in 1 1.5 2.5 4.5; do
+    for amplitude in 0.1 0.3 0.5 1 2; do
+      line_video "$work/sweep.mkv" "$amplitude" "$half_width" 0.4
+      line_video "$work/sweep-ideal.mkv" "$(awk "BEGIN {print 10 * $amplitude}")" "$half_width" 0.4
+      "$vmm" magnify "$work/sweep.mkv" -o "$work/sweep-x10.mkv" --mode static --alpha 10 \
+        --model "$model" --quiet
+      echo "width $(awk "BEGIN {print 2 * $half_width}") px, +-$amplitude px:" \
+        "$(line_peak "$work/sweep-x10.mkv") ($(line_peak "$work/sweep-ideal.mkv"))"
+    done
+  done
+  exit 0
+fi
 # One probe: NAME, input amplitude (px), first row and height of the SSIM window around the line,
 # slice rows. Prints the SSIM of output and input against the ideal (10x the input's motion) and
 # the output's largest chroma deviation, with the chroma limit (the default) and without it.
@@ -101,13 +132,6 @@ line_probe() {
       -show_entries frame_tags=lavfi.signalstats.UMIN,lavfi.signalstats.UMAX,lavfi.signalstats.VMIN,lavfi.signalstats.VMAX \
       -of csv=p=0 | awk -F, '{for (i = 1; i <= 4; i++) {d = $i - 128; if (d < 0) d = -d; if (d > m) m = d}}
                              END {print m + 0}'
-  }
-  line_peak() {  # video: the line's centre (px from row 64) and depth below the grey 160 at frame 7
-    ffmpeg -loglevel error -i "$1" -vf "select=eq(n\\,7),crop=1:128:64:0,format=gray" -frames:v 1 \
-      -f rawvideo - | od -An -tu1 -v |
-      awk '{for (i = 1; i <= NF; i++) {v = 160 - $i; if (v > 10) {s += v; m += v * n}
-                                       if (v > d) d = v; n++}}
-           END {if (s > 0) printf "centre %+.1f px, depth %d", m / s - 64, d; else print "no line"}'
   }
   "$vmm" magnify "$work/$name.mkv" -o "$work/$name-x10-raw.mkv" --mode static --alpha 10 \
     --model "$model" --quiet --no-chroma-limit
