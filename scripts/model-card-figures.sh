@@ -16,7 +16,7 @@
 # (frame 7) where the line's centre is and how far its darkest pixel lies below the grey field
 # (100 for a line at full contrast), in the output and in the ideal.
 # --line-sweep writes no figure: it magnifies the line 10x at widths 2, 3, 5 and 9 px (3 is the
-# probes') and input amplitudes 0.1-2 px and prints, for each, where the line is and its depth at
+# probes') and input amplitudes 0-2 px and prints, for each, where the line is and its depth at
 # the largest swing against the ideal's: how far thin lines move and how much they fade.
 #
 #   scripts/model-card-figures.sh [--line-only | --line-sweep] [MODEL]  (default models/vmm-base.vmmw)
@@ -100,7 +100,7 @@ line_peak() {  # video
 if $line_sweep; then
   echo "line 10x, static mode, at its largest swing (frame 7): output (ideal)"
   for half_width in 1 1.5 2.5 4.5; do
-    for amplitude in 0.1 0.3 0.5 1 2; do
+    for amplitude in 0 0.1 0.3 0.5 1 2; do
       line_video "$work/sweep.mkv" "$amplitude" "$half_width" 0.4
       line_video "$work/sweep-ideal.mkv" "$(awk "BEGIN {print 10 * $amplitude}")" "$half_width" 0.4
       "$vmm" magnify "$work/sweep.mkv" -o "$work/sweep-x10.mkv" --mode static --alpha 10 \
