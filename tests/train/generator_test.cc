@@ -1,6 +1,6 @@
 // Tests of the synthetic data generator: reproducibility, static scenes, sub-pixel motion of a
 // smooth pattern, unbiased dithering, the motion limits of the sampler, thin strokes, the
-// permuted channel orders, and the heavy-noise anchor copies.
+// permuted channel orders, the anti-alias's width, and the heavy-noise anchor copies.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -403,6 +403,32 @@ TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
   }
   EXPECT_GT(moved_input, 0);
   EXPECT_GT(moved_target, 4 * moved_input);
+}
+
+// The anti-alias's width (GeneratorOptions::antialias_sigma, the trainer's --antialias-sigma)
+// decides how dark a thin line reaches the frames: a narrower Gaussian keeps more of it.
+TEST(GeneratorTest, NarrowerAntialiasKeepsAThinStrokeDarker) {
+  // One black stroke 1.5 px wide on a flat grey background, standing still.
+  SceneSpec scene = BlobScene(Motion{0, 0}, 1);
+  ObjectSpec& stroke = scene.objects[0];
+  stroke.kind = ObjectKind::kPhotoStroke;
+  stroke.size = 40;
+  stroke.stroke_width = 1.5;
+  stroke.mask_seed = 7;
+  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;
+  // How far the stroke's darkest pixel lies below the grey.
+  auto depth = [&](double sigma) {
+    GeneratorOptions options = SmallOptions(64);
+    options.antialias_sigma = sigma;
+    const Sample sample = SampleGenerator(testing::MakeFlatPool(200), options).Render(scene);
+    const auto [darkest, grey] =
+        std::minmax_element(sample.frame_a.data.begin(), sample.frame_a.data.end());
+    return *grey - *darkest;
+  };
+  const float narrow = depth(0.25), standard = depth(0.5), wide = depth(1.0);
+  EXPECT_GT(wide, 0);
+  EXPECT_GT(narrow, 1.1f * standard);
+  EXPECT_GT(standard, 1.1f * wide);
 }
 
 TEST(SceneSamplerTest, ChannelOrdersOnlyWhenAskedAndAllSixAlike) {

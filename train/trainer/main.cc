@@ -64,6 +64,11 @@ int main(int argc, char** argv) {
                  "(x + U(0, n) N(0, 1) sqrt(x + 1) / sqrt(127.5)), in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 10.0));
+  app.add_option("--antialias-sigma", o.antialias_sigma,
+                 "standard deviation, in output pixels, of the Gaussian that smooths every rendered "
+                 "frame before it is downsampled (the paper's anti-alias), in training samples only")
+      ->capture_default_str()
+      ->check(CLI::Range(0.25, 2.0));
   app.add_option("--anchor-weights", o.anchor_weights,
                  "keep the outputs on heavily noisy copies of the inputs close to this reference "
                  "network's (learning without forgetting on the noise that training never shows)");

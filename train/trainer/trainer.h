@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "engine/network.h"
 #include "train/data/batch.h"
+#include "train/data/sample_generator.h"
 #include "train/data/scene_sampler.h"
 
 namespace vmm::train {
@@ -45,6 +46,9 @@ struct TrainerOptions {
   double texture_share = 0;              // share of backgrounds drawn from textures.txt (training)
   double thin_scene_share = 0;           // share of scenes of thin strokes alone (training only)
   double max_noise_level = SamplerOptions{}.max_noise_level;  // the release's 0.3 (training only)
+  // Gaussian anti-alias of the rendered frames, output pixels (training only; validation keeps
+  // the default, so validation figures stay comparable).
+  double antialias_sigma = GeneratorOptions{}.antialias_sigma;
   // Noise anchor (NoiseAnchor below): keeps the outputs on heavily noisy inputs close to a
   // reference network's, so that training on light noise does not wear away what it does there.
   std::string anchor_weights;            // the reference's weights file ("": no anchor)

@@ -152,7 +152,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   const std::string resumed_description = position.description;
   position.description = absl::StrFormat(
       "synthetic data from %s (%d photographs, %d textures, %d objects from Debian's packages), "
-      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s%s",
+      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s%s%s",
       options.data_dir, (*pool)->photographs(),
       (*pool)->backgrounds().size() - (*pool)->photographs(), (*pool)->objects().size(),
       options.crop_size, options.batch_size, options.lambda,
@@ -169,6 +169,9 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
           : "",
       options.thin_scene_share > 0
           ? absl::StrFormat(", thin-stroke scenes %g", options.thin_scene_share)
+          : "",
+      options.antialias_sigma != GeneratorOptions{}.antialias_sigma
+          ? absl::StrFormat(", anti-alias sigma %g px", options.antialias_sigma)
           : "",
       anchor_description);
   if (!resumed_description.empty() && resumed_description != position.description) {
@@ -193,6 +196,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   generator_options.sampler.texture_share = options.texture_share;
   generator_options.sampler.thin_scene_share = options.thin_scene_share;
   generator_options.sampler.max_noise_level = options.max_noise_level;
+  generator_options.antialias_sigma = options.antialias_sigma;
   if (anchor) generator_options.sampler.anchor_max_noise_level = options.anchor_max_noise_level;
   SampleGenerator generator(*pool, generator_options);
   BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
