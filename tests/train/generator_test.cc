@@ -52,6 +52,18 @@ SceneSpec BlobScene(Motion motion, double alpha) {
   return scene;
 }
 
+// BlobScene with the blob replaced by a black stroke `width` px wide and 40 px long.
+SceneSpec BlackStrokeScene(Motion motion, double alpha, double width) {
+  SceneSpec scene = BlobScene(motion, alpha);
+  ObjectSpec& stroke = scene.objects[0];
+  stroke.kind = ObjectKind::kPhotoStroke;
+  stroke.size = 40;
+  stroke.stroke_width = width;
+  stroke.mask_seed = 7;
+  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;
+  return scene;
+}
+
 GeneratorOptions SmallOptions(int crop) {
   GeneratorOptions options;
   options.crop_size = crop;
@@ -387,13 +399,7 @@ TEST(SceneSamplerTest, TexturesInTheShareAskedAndNoneByDefault) {
 TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
   SampleGenerator generator(testing::MakeTexturedPool(), SmallOptions(64));
   // One black stroke on a still background, moving 0.5 px right, magnified 10x, nothing else.
-  SceneSpec scene = BlobScene(Motion{0.5, 0}, 10);
-  ObjectSpec& stroke = scene.objects[0];
-  stroke.kind = ObjectKind::kPhotoStroke;
-  stroke.size = 40;
-  stroke.stroke_width = 3;
-  stroke.mask_seed = 7;
-  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;
+  const SceneSpec scene = BlackStrokeScene(Motion{0.5, 0}, 10, 3);
   const Sample sample = generator.Render(scene);
   // The frames differ where the stroke is, and the target moved it ten times as far.
   double moved_input = 0, moved_target = 0;
@@ -409,13 +415,7 @@ TEST(GeneratorTest, StrokesRenderAndMoveWithTheirLayer) {
 // decides how dark a thin line reaches the frames: a narrower Gaussian keeps more of it.
 TEST(GeneratorTest, NarrowerAntialiasKeepsAThinStrokeDarker) {
   // One black stroke 1.5 px wide on a flat grey background, standing still.
-  SceneSpec scene = BlobScene(Motion{0, 0}, 1);
-  ObjectSpec& stroke = scene.objects[0];
-  stroke.kind = ObjectKind::kPhotoStroke;
-  stroke.size = 40;
-  stroke.stroke_width = 1.5;
-  stroke.mask_seed = 7;
-  stroke.jitter.gain[0] = stroke.jitter.gain[1] = stroke.jitter.gain[2] = 0;
+  const SceneSpec scene = BlackStrokeScene(Motion{0, 0}, 1, 1.5);
   // How far the stroke's darkest pixel lies below the grey.
   auto depth = [&](double sigma) {
     GeneratorOptions options = SmallOptions(64);
