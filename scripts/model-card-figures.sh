@@ -19,7 +19,8 @@
 # probes') and input amplitudes 0-2 px and prints, for each, where the line is and its depth at
 # the largest swing against the ideal's: how far thin lines move and how much they fade.
 #
-#   scripts/model-card-figures.sh [--line-only | --line-sweep] [MODEL]  (default models/vmm-base.vmmw)
+#   scripts/model-card-figures.sh [--line-only | --line-sweep] [MODEL]
+#   (MODEL: default models/vmm-base.vmmw)
 #
 # The real videos need the shared test videos (../shared/videos beside the checkout, or
 # VMM_VIDEOS); the product and the tests do not. --line-only makes the probes alone (29 s here).
@@ -82,8 +83,8 @@ drum 10 420 40:340
 LIST
 
 # The line probe: 120 frames (or SECONDS x 30) of 128x128, grey 160 with a line of grey 60 whose
-# centre row is 64 + amplitude * sin(2 pi n / 30), dark over HALF_WIDTH + 0.5 px either side of
-# it, fading linearly over the next pixel (HALF_WIDTH 1.5: the probes' three pixels).
+# centre row is 64 + amplitude * sin(2 pi n / 30): fully dark within HALF_WIDTH - 1 px of it,
+# fading linearly to the grey at HALF_WIDTH (1.5, the default: the probes' three pixels).
 line_video() {  # output amplitude [half_width [seconds]]
   local shade="160-100*clip(${3:-1.5}-abs(Y-(64+$2*sin(2*PI*N/30))),0,1)"
   ffmpeg -loglevel error -y -f lavfi -i "color=c=black:s=128x128:r=30:d=${4:-4},format=gbrp" \
