@@ -6,7 +6,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,13 +24,6 @@ namespace vmm::train::eval {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream file(path);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
 
 media::Frame ToFrame(const ByteImage& image) {
   media::Frame frame;
@@ -98,9 +90,10 @@ TEST_F(EvalCliTest, QuickRunWritesTablesAndFigures) {
   }
   EXPECT_TRUE(fs::is_regular_file(dir_ / "out" / "examples" / "subpixel-0.01px.png"));
   EXPECT_TRUE(fs::is_regular_file(dir_ / "out" / "examples" / "noise-2px-factor-100.png"));
-  const std::string csv = ReadFile(dir_ / "out" / "results.csv");
+  const std::string csv = integration::ReadFile((dir_ / "out" / "results.csv").string());
   EXPECT_TRUE(absl::StrContains(csv, "sub-pixel,0.01,1000,0,learned,")) << csv;
-  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ / "out" / "subpixel.svg"), ">learned</text>"));
+  EXPECT_TRUE(absl::StrContains(integration::ReadFile((dir_ / "out" / "subpixel.svg").string()),
+                                ">learned</text>"));
 }
 
 TEST_F(EvalCliTest, LearnedOnlyScoresTheReferenceAndTheNetwork) {
@@ -109,7 +102,7 @@ TEST_F(EvalCliTest, LearnedOnlyScoresTheReferenceAndTheNetwork) {
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(absl::StrContains(output, "| group | points | reference | learned | learned-chroma-limit |"))
       << output;
-  const std::string csv = ReadFile(dir_ / "out" / "results.csv");
+  const std::string csv = integration::ReadFile((dir_ / "out" / "results.csv").string());
   EXPECT_TRUE(absl::StrContains(csv, "sub-pixel,0.01,1000,0,learned,")) << csv;
   EXPECT_FALSE(absl::StrContains(csv, ",phase,")) << csv;
   EXPECT_FALSE(absl::StrContains(csv, ",riesz,")) << csv;
@@ -122,7 +115,7 @@ TEST_F(EvalCliTest, OnlyScoresThePointsWhoseLabelsMatch) {
                           "motion 0.5 px"}));
   ASSERT_EQ(code, 0) << output;
   EXPECT_TRUE(absl::StrContains(output, "[ 2/2] noise 2 px, factor 100")) << output;
-  const std::string csv = ReadFile(dir_ / "out" / "results.csv");
+  const std::string csv = integration::ReadFile((dir_ / "out" / "results.csv").string());
   EXPECT_TRUE(absl::StrContains(csv, "sub-pixel,0.5,20,0,learned,")) << csv;
   EXPECT_FALSE(absl::StrContains(csv, "sub-pixel,0.01,")) << csv;
   EXPECT_FALSE(absl::StrContains(csv, "noise 2 px,2,5,30,")) << csv;
