@@ -2,7 +2,7 @@
 // the step, weights and optimiser state; resumption without optimiser state and refusal to
 // overwrite an existing state directory; the log keeps one row per step across a kill and resume;
 // the moving average of the weights and its place in checkpoints; a resumed run's Adam takes the
-// learning rate it is given; the noise anchor's term.
+// learning rate it is given; the noise anchor's term; the motion weights of the data term.
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
@@ -61,6 +61,44 @@ TEST(TrainerTest, StepsReduceTheLossOnAFixedBatch) {
   EXPECT_GT(before.total, 0.0);
   EXPECT_LT(after.total, before.total);
   EXPECT_NEAR(before.total, before.l1 + before.regularisers, 1e-5);
+}
+
+// A pixel counts as moved by how far the target leaves frame B: not at all up to
+// kMovedDifferenceStart (the training noise's size), fully from kMovedDifferenceFull, linearly in
+// between; the channels' differences are averaged.
+TEST(TrainerTest, MotionWeightsGrowWithHowFarTheTargetLeavesFrameB) {
+  const torch::Tensor frame_b = torch::zeros({1, 3, 1, 4});
+  torch::Tensor target = frame_b.clone();
+  target.index_put_({0, torch::indexing::Slice(), 0, 1}, 0.8 * kMovedDifferenceStart);
+  target.index_put_({0, torch::indexing::Slice(), 0, 2},
+                    0.5 * (kMovedDifferenceStart + kMovedDifferenceFull));
+  target.index_put_({0, 0, 0, 3}, -3 * kMovedDifferenceFull);  // one channel, mean at the full mark
+  const torch::Tensor weights = MotionWeights(target, frame_b, 4.0);
+  ASSERT_EQ(weights.sizes(), (std::vector<int64_t>{1, 1, 1, 4}));
+  EXPECT_FLOAT_EQ(weights[0][0][0][0].item<float>(), 1.0f);
+  EXPECT_FLOAT_EQ(weights[0][0][0][1].item<float>(), 1.0f);
+  EXPECT_NEAR(weights[0][0][0][2].item<float>(), 3.0f, 1e-5);
+  EXPECT_NEAR(weights[0][0][0][3].item<float>(), 5.0f, 1e-5);
+}
+
+// With a motion weight the minimised loss's data term is the motion-weighted mean of the absolute
+// errors, while the logged L1 stays the plain one; with none the two agree.
+TEST(TrainerTest, MotionWeightedDataTermWeighsTheErrorsWhereThingsMoved) {
+  torch::set_num_threads(1);
+  engine::MagnificationNet net;
+  engine::InitWeightsTruncatedNormal(*net, 1);
+  const TrainingBatch batch = SmallBatch();
+  const StepLosses plain = EvaluateLosses(*net, batch, 1.0);
+  const StepLosses weighted = EvaluateLosses(*net, batch, 1.0, nullptr, 4.0);
+  torch::NoGradGuard no_grad;
+  const torch::Tensor errors =
+      (net->forward(batch.frame_a, batch.frame_b, batch.alpha).magnified - batch.target).abs();
+  const torch::Tensor weights = MotionWeights(batch.target, batch.frame_b, 4.0);
+  ASSERT_GT(weights.max().item<double>(), 1.0) << "the batch has moved pixels";
+  const double expected = ((errors * weights).mean() / weights.mean()).item<double>();
+  EXPECT_NEAR(plain.l1, weighted.l1, 1e-6);
+  EXPECT_NEAR(weighted.total, expected + weighted.regularisers, 1e-5);
+  EXPECT_GT(std::abs(weighted.total - plain.total), 1e-4);
 }
 
 // The noise anchor's term is zero for a reference equal to the network, is the L1 between the

@@ -69,6 +69,11 @@ int main(int argc, char** argv) {
                  "frame before it is downsampled (the paper's anti-alias), in training samples only")
       ->capture_default_str()
       ->check(CLI::Range(0.25, 2.0));
+  app.add_option("--motion-weight", o.motion_weight,
+                 "extra weight of the pixels where the target differs from frame B (where the "
+                 "magnified motion lands) in the L1 of the output: weight 1 + this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 20.0));
   app.add_option("--anchor-weights", o.anchor_weights,
                  "keep the outputs on heavily noisy copies of the inputs close to this reference "
                  "network's (learning without forgetting on the noise that training never shows)");

@@ -13,14 +13,23 @@ struct LossTensors {
   torch::Tensor total, l1, regularisers, anchor;
 };
 
+// The absolute errors of the output averaged with the weights of MotionWeights (trainer.h).
+torch::Tensor MotionWeightedL1(const torch::Tensor& output, const TrainingBatch& batch,
+                               double motion_weight) {
+  const torch::Tensor weights = MotionWeights(batch.target, batch.frame_b, motion_weight);
+  return ((output - batch.target).abs() * weights).mean() / weights.mean();
+}
+
 LossTensors ComputeLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
-                          double lambda, const NoiseAnchor* anchor) {
+                          double lambda, const NoiseAnchor* anchor, double motion_weight) {
   engine::TwoFrameOutput out = net.forward(batch.frame_a, batch.frame_b, batch.alpha);
   engine::Encoding c = net.encoder->forward(batch.frame_c);
   LossTensors losses;
   losses.l1 = torch::l1_loss(out.magnified, batch.target);
   losses.regularisers = torch::l1_loss(out.a.texture, c.texture) + torch::l1_loss(out.b.shape, c.shape);
-  losses.total = losses.l1 + lambda * losses.regularisers;
+  const torch::Tensor data =
+      motion_weight > 0 ? MotionWeightedL1(out.magnified, batch, motion_weight) : losses.l1;
+  losses.total = data + lambda * losses.regularisers;
   if (anchor != nullptr && anchor->reference != nullptr) {
     TORCH_CHECK(batch.anchor_a.defined() && batch.anchor_b.defined(),
                 "a noise anchor needs batches with anchor copies "
@@ -48,6 +57,16 @@ StepLosses ToValues(const LossTensors& losses) {
 
 }  // namespace
 
+torch::Tensor MotionWeights(const torch::Tensor& target, const torch::Tensor& frame_b,
+                            double motion_weight) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor difference = (target - frame_b).abs().mean(1, /*keepdim=*/true);
+  const torch::Tensor moved =
+      ((difference - kMovedDifferenceStart) / (kMovedDifferenceFull - kMovedDifferenceStart))
+          .clamp(0, 1);
+  return 1 + motion_weight * moved;
+}
+
 torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learning_rate) {
   return torch::optim::Adam(net.parameters(),
                             torch::optim::AdamOptions(learning_rate).betas({0.9, 0.999}).eps(1e-8));
@@ -60,19 +79,20 @@ void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate) {
 }
 
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
-                     const TrainingBatch& batch, double lambda, const NoiseAnchor* anchor) {
+                     const TrainingBatch& batch, double lambda, const NoiseAnchor* anchor,
+                     double motion_weight) {
   net.train();
   optimizer.zero_grad();
-  LossTensors losses = ComputeLosses(net, batch, lambda, anchor);
+  LossTensors losses = ComputeLosses(net, batch, lambda, anchor, motion_weight);
   losses.total.backward();
   optimizer.step();
   return ToValues(losses);
 }
 
 StepLosses EvaluateLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
-                          double lambda, const NoiseAnchor* anchor) {
+                          double lambda, const NoiseAnchor* anchor, double motion_weight) {
   torch::NoGradGuard no_grad;
-  return ToValues(ComputeLosses(net, batch, lambda, anchor));
+  return ToValues(ComputeLosses(net, batch, lambda, anchor, motion_weight));
 }
 
 double ValidationSsim(engine::MagnificationNetImpl& net, const std::vector<TrainingBatch>& batches) {

@@ -55,6 +55,7 @@ struct TrainerOptions {
   double anchor_weight = 1.0;            // weight of the anchor term in the loss
   double anchor_max_noise_level = 10;    // anchor noise level log-uniform up to this
   int anchor_samples = 1;                // samples of each batch that the anchor term uses
+  double motion_weight = 0;              // extra weight of moved pixels in L1(Y_hat, Y) (TrainStep)
   int validate_every = 500;              // steps between validations (0: never)
   int validation_samples = 32;
   uint64_t validation_seed = 20181008;
@@ -64,8 +65,8 @@ struct TrainerOptions {
 
 // Losses of one step (batch means).
 struct StepLosses {
-  double total = 0;
-  double l1 = 0;            // L1(Y_hat, Y)
+  double total = 0;         // the loss minimised (with the motion weights, if any)
+  double l1 = 0;            // L1(Y_hat, Y), unweighted
   double regularisers = 0;  // L1(V_a, V_c) + L1(M_b, M_c), before lambda
   double anchor = 0;        // the noise anchor's L1, before its weight (0 without one)
 };
@@ -89,15 +90,30 @@ torch::optim::Adam MakeOptimizer(engine::MagnificationNetImpl& net, double learn
 // given (--lr) whatever options the LibTorch version in use restores with the Adam state.
 void SetLearningRate(torch::optim::Adam& optimizer, double learning_rate);
 
+// Where the target differs from B by a mean absolute difference over the channels (frames in
+// [-1, 1]) of kMovedDifferenceStart or less, a pixel counts as unmoved (the training noise stays
+// below it); from kMovedDifferenceFull up it counts as moved; in between, partly.
+inline constexpr double kMovedDifferenceStart = 0.05;
+inline constexpr double kMovedDifferenceFull = 0.15;
+
+// Per-pixel weights [N, 1, H, W] of the data term: 1 + motion_weight * (the share by which the
+// pixel counts as moved, above). Moved pixels are few (the edges of what moves, and where a thin
+// line lands when magnified), so the plain L1 lets a network fade them at little cost.
+torch::Tensor MotionWeights(const torch::Tensor& target, const torch::Tensor& frame_b,
+                            double motion_weight);
+
 // One optimiser step on `batch`; returns the losses before the update. With `anchor` the loss
-// includes its term, and the batch must have anchor copies (c10::Error otherwise).
+// includes its term, and the batch must have anchor copies (c10::Error otherwise). With
+// motion_weight > 0 the data term is the mean of |Y_hat - Y| weighted by MotionWeights and
+// divided by the mean weight (so that its scale stays that of the L1).
 StepLosses TrainStep(engine::MagnificationNetImpl& net, torch::optim::Adam& optimizer,
                      const TrainingBatch& batch, double lambda,
-                     const NoiseAnchor* anchor = nullptr);
+                     const NoiseAnchor* anchor = nullptr, double motion_weight = 0);
 
 // The losses on `batch` without updating anything.
 StepLosses EvaluateLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
-                          double lambda, const NoiseAnchor* anchor = nullptr);
+                          double lambda, const NoiseAnchor* anchor = nullptr,
+                          double motion_weight = 0);
 
 // Mean SSIM of the network's (clipped) output against the target over `batches`.
 double ValidationSsim(engine::MagnificationNetImpl& net, const std::vector<TrainingBatch>& batches);

@@ -152,7 +152,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   const std::string resumed_description = position.description;
   position.description = absl::StrFormat(
       "synthetic data from %s (%d photographs, %d textures, %d objects from Debian's packages), "
-      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s%s%s",
+      "crop %d, batch %d, lambda %g, lr %g, seed %d%s%s%s%s%s%s%s%s",
       options.data_dir, (*pool)->photographs(),
       (*pool)->backgrounds().size() - (*pool)->photographs(), (*pool)->objects().size(),
       options.crop_size, options.batch_size, options.lambda,
@@ -172,6 +172,9 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
           : "",
       options.antialias_sigma != GeneratorOptions{}.antialias_sigma
           ? absl::StrFormat(", anti-alias sigma %g px", options.antialias_sigma)
+          : "",
+      options.motion_weight > 0
+          ? absl::StrFormat(", moved pixels weighted 1 + %g", options.motion_weight)
           : "",
       anchor_description);
   if (!resumed_description.empty() && resumed_description != position.description) {
@@ -237,7 +240,8 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
     }
     interval_wait += SecondsSince(wait_start);
     const StepLosses losses =
-        TrainStep(*net, *optimizer, batch, options.lambda, anchor ? &*anchor : nullptr);
+        TrainStep(*net, *optimizer, batch, options.lambda, anchor ? &*anchor : nullptr,
+                  options.motion_weight);
     if (average) average->Update(*net);
     ++position.step;
     ++interval_steps;
