@@ -82,7 +82,7 @@ TEST(TrainerTest, MotionWeightsGrowWithHowFarTheTargetLeavesFrameB) {
 }
 
 // With a motion weight the minimised loss's data term is the motion-weighted mean of the absolute
-// errors, while the logged L1 stays the plain one; with none the two agree.
+// errors, while the logged L1 stays the plain one.
 TEST(TrainerTest, MotionWeightedDataTermWeighsTheErrorsWhereThingsMoved) {
   torch::set_num_threads(1);
   engine::MagnificationNet net;

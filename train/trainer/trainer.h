@@ -1,7 +1,8 @@
 // The training loop of the magnification network on synthetic data: Adam on
 //   L1(Y_hat, Y) + lambda * (L1(V_a, V_c) + L1(M_b, M_c)),
 // where V are texture and M shape representations (V_a, V_c share colours; M_b, M_c share
-// geometry), with batches generated ahead on background threads, a CSV log, validation SSIM on
+// geometry; optionally with the pixels that moved weighted more in the first L1, MotionWeights),
+// with batches generated ahead on background threads, a CSV log, validation SSIM on
 // a fixed held-out set, checkpoints every few minutes, and a clean stop on request. A moving
 // average of the weights is kept beside them, validated too, and is what --weights-out gets.
 //
