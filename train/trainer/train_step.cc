@@ -13,22 +13,19 @@ struct LossTensors {
   torch::Tensor total, l1, regularisers, anchor;
 };
 
-// The absolute errors of the output averaged with the weights of MotionWeights (trainer.h).
-torch::Tensor MotionWeightedL1(const torch::Tensor& output, const TrainingBatch& batch,
-                               double motion_weight) {
-  const torch::Tensor weights = MotionWeights(batch.target, batch.frame_b, motion_weight);
-  return ((output - batch.target).abs() * weights).mean() / weights.mean();
-}
-
 LossTensors ComputeLosses(engine::MagnificationNetImpl& net, const TrainingBatch& batch,
                           double lambda, const NoiseAnchor* anchor, double motion_weight) {
   engine::TwoFrameOutput out = net.forward(batch.frame_a, batch.frame_b, batch.alpha);
   engine::Encoding c = net.encoder->forward(batch.frame_c);
   LossTensors losses;
-  losses.l1 = torch::l1_loss(out.magnified, batch.target);
+  const torch::Tensor errors = (out.magnified - batch.target).abs();
+  losses.l1 = errors.mean();
   losses.regularisers = torch::l1_loss(out.a.texture, c.texture) + torch::l1_loss(out.b.shape, c.shape);
-  const torch::Tensor data =
-      motion_weight > 0 ? MotionWeightedL1(out.magnified, batch, motion_weight) : losses.l1;
+  torch::Tensor data = losses.l1;
+  if (motion_weight > 0) {  // the errors averaged with MotionWeights' weights (trainer.h)
+    const torch::Tensor weights = MotionWeights(batch.target, batch.frame_b, motion_weight);
+    data = (errors * weights).mean() / weights.mean();
+  }
   losses.total = data + lambda * losses.regularisers;
   if (anchor != nullptr && anchor->reference != nullptr) {
     TORCH_CHECK(batch.anchor_a.defined() && batch.anchor_b.defined(),
