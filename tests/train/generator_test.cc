@@ -234,6 +234,22 @@ TEST(SceneSamplerTest, AnchorNoiseLevelsOnlyWhenAskedAndTheScenesUnchanged) {
   EXPECT_NEAR(static_cast<double>(below_geometric_mid) / kScenes, 0.5, 0.08);
 }
 
+// A lower minimum reaches the light noise that training itself draws (level <= 0.3).
+TEST(SceneSamplerTest, AnchorNoiseLevelsReachALowerMinimumWhenGivenOne) {
+  SamplerOptions light;
+  light.anchor_min_noise_level = 0.05;
+  light.anchor_max_noise_level = 10;
+  int light_levels = 0;
+  constexpr int kScenes = 400;
+  ForEachScenePair(light, 5, kScenes, [&](int, const SceneSpec&, const SceneSpec& b) {
+    EXPECT_GE(b.anchor_noise_level, 0.05);
+    EXPECT_LE(b.anchor_noise_level, 10);
+    light_levels += b.anchor_noise_level < 0.3;
+  });
+  // log(0.3 / 0.05) / log(10 / 0.05) = 0.338 of the draws.
+  EXPECT_NEAR(static_cast<double>(light_levels) / kScenes, 0.338, 0.08);
+}
+
 TEST(SceneSamplerTest, MotionStaysWithinTheLimits) {
   SceneSampler sampler(testing::MakeTexturedPool(), SamplerOptions{});
   int parts[kScenePartCount] = {};

@@ -158,9 +158,10 @@ TEST(TrainerTest, NoiseAnchorPullsTheOutputsOnNoisyInputsTowardsTheReference) {
   EXPECT_THROW(EvaluateLosses(*net, plain, 1.0, &anchor), c10::Error);
 }
 
-// The anchor's reference may not be the file the run writes its weights to, and its samples
-// must fit in the batch; both are refused before anything is loaded.
-TEST(TrainerTest, RefusesAnAnchorThatIsTheOutputOrLargerThanTheBatch) {
+// The anchor's reference may not be the file the run writes its weights to, its samples must
+// fit in the batch and its noise range must not be empty; all are refused before anything is
+// loaded.
+TEST(TrainerTest, RefusesAnchorSettingsThatCannotWorkBeforeLoadingAnything) {
   TempDir dir;
   TrainerOptions options;
   options.state_dir = dir.path();
@@ -176,6 +177,12 @@ TEST(TrainerTest, RefusesAnAnchorThatIsTheOutputOrLargerThanTheBatch) {
   status = RunTraining(options, stop);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_NE(status.message().find("--anchor-samples"), std::string::npos);
+
+  options.anchor_samples = 1;
+  options.anchor_min_noise_level = options.anchor_max_noise_level * 2;
+  status = RunTraining(options, stop);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("--anchor-min-noise-level"), std::string::npos);
 }
 
 TEST(CheckpointTest, RoundTripRestoresStepWeightsAndOptimiser) {

@@ -8,8 +8,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "absl/strings/str_cat.h"
-#include "train/data/scene_sampler.h"
 #include "train/trainer/trainer.h"
 
 namespace {
@@ -80,13 +78,16 @@ int main(int argc, char** argv) {
   app.add_option("--anchor-weight", o.anchor_weight, "weight of the anchor term in the loss")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
-  const double anchor_min_noise_level = vmm::train::SamplerOptions{}.anchor_min_noise_level;
-  app.add_option("--anchor-max-noise-level", o.anchor_max_noise_level,
-                 absl::StrCat("anchor noise level is log-uniform in [",
-                              anchor_min_noise_level,
-                              ", this] (the evaluation's noise factor f is level sqrt(f))"))
+  app.add_option("--anchor-min-noise-level", o.anchor_min_noise_level,
+                 "anchor noise level is log-uniform in [this, --anchor-max-noise-level] (the "
+                 "evaluation's noise factor f is level sqrt(f); the training noise is below "
+                 "--max-noise-level)")
       ->capture_default_str()
-      ->check(CLI::Range(anchor_min_noise_level, 30.0));
+      ->check(CLI::Range(0.01, 30.0));
+  app.add_option("--anchor-max-noise-level", o.anchor_max_noise_level,
+                 "anchor noise level is log-uniform in [--anchor-min-noise-level, this]")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 30.0));
   app.add_option("--anchor-samples", o.anchor_samples,
                  "samples of each batch that the anchor term uses")
       ->capture_default_str()

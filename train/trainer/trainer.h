@@ -54,7 +54,10 @@ struct TrainerOptions {
   // reference network's, so that training on light noise does not wear away what it does there.
   std::string anchor_weights;            // the reference's weights file ("": no anchor)
   double anchor_weight = 1.0;            // weight of the anchor term in the loss
-  double anchor_max_noise_level = 10;    // anchor noise level log-uniform up to this
+  // Anchor noise level log-uniform in [min, max]; a min below the training noise's 0.3 also
+  // holds the outputs on lightly noisy inputs near the reference's.
+  double anchor_min_noise_level = SamplerOptions{}.anchor_min_noise_level;
+  double anchor_max_noise_level = 10;
   int anchor_samples = 1;                // samples of each batch that the anchor term uses
   double motion_weight = 0;              // extra weight of moved pixels in L1(Y_hat, Y) (TrainStep)
   int validate_every = 500;              // steps between validations (0: never)

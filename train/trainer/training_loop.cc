@@ -78,6 +78,13 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
           "--anchor-weights and --weights-out are the same file (", options.anchor_weights,
           "); the reference would change at every checkpoint"));
     }
+    if (!(options.anchor_min_noise_level > 0) ||
+        options.anchor_min_noise_level > options.anchor_max_noise_level) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--anchor-min-noise-level ", options.anchor_min_noise_level,
+          " must be above 0 and at most --anchor-max-noise-level ",
+          options.anchor_max_noise_level));
+    }
     if (options.anchor_samples > options.batch_size) {
       return absl::InvalidArgumentError(absl::StrCat("--anchor-samples ", options.anchor_samples,
                                                      " exceeds the batch of ",
@@ -144,7 +151,7 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
     anchor = NoiseAnchor{reference.get(), options.anchor_weight, options.anchor_samples};
     anchor_description = absl::StrFormat(
         ", anchored to the step-%d weights on noise levels %g-%g (weight %g, %d per batch)",
-        header->training_steps, SamplerOptions{}.anchor_min_noise_level,
+        header->training_steps, options.anchor_min_noise_level,
         options.anchor_max_noise_level, options.anchor_weight, options.anchor_samples);
     std::cout << "noise anchor: " << options.anchor_weights << " (step " << header->training_steps
               << ")\n";
@@ -200,7 +207,10 @@ absl::Status RunTraining(const TrainerOptions& options, const std::atomic<bool>&
   generator_options.sampler.thin_scene_share = options.thin_scene_share;
   generator_options.sampler.max_noise_level = options.max_noise_level;
   generator_options.antialias_sigma = options.antialias_sigma;
-  if (anchor) generator_options.sampler.anchor_max_noise_level = options.anchor_max_noise_level;
+  if (anchor) {
+    generator_options.sampler.anchor_min_noise_level = options.anchor_min_noise_level;
+    generator_options.sampler.anchor_max_noise_level = options.anchor_max_noise_level;
+  }
   SampleGenerator generator(*pool, generator_options);
   BatchPrefetcher prefetcher(generator, options.batch_size, static_cast<uint64_t>(position.step),
                              options.data_threads, /*depth=*/2 + options.data_threads);
