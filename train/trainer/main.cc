@@ -78,16 +78,18 @@ int main(int argc, char** argv) {
   app.add_option("--anchor-weight", o.anchor_weight, "weight of the anchor term in the loss")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
+  // The range both ends of the anchor's noise levels may take (RunTraining orders them).
+  const auto anchor_noise_level_range = CLI::Range(0.01, 30.0);
   app.add_option("--anchor-min-noise-level", o.anchor_min_noise_level,
                  "anchor noise level is log-uniform in [this, --anchor-max-noise-level] (the "
                  "evaluation's noise factor f is level sqrt(f); the training noise is below "
                  "--max-noise-level)")
       ->capture_default_str()
-      ->check(CLI::Range(0.01, 30.0));
+      ->check(anchor_noise_level_range);
   app.add_option("--anchor-max-noise-level", o.anchor_max_noise_level,
                  "anchor noise level is log-uniform in [--anchor-min-noise-level, this]")
       ->capture_default_str()
-      ->check(CLI::Range(0.01, 30.0));
+      ->check(anchor_noise_level_range);
   app.add_option("--anchor-samples", o.anchor_samples,
                  "samples of each batch that the anchor term uses")
       ->capture_default_str()
